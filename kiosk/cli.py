@@ -1,0 +1,165 @@
+"""``kiosk``: the command line for officials, technicians, integrators and tests.
+
+The process's entry point: it reads the environment once and hands what it
+found down.  ``kiosk`` alone starts the kiosk (``kiosk run``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from kiosk import __version__
+from kiosk.domain.errors import DomainError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_UNAVAILABLE = 2
+
+Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
+
+# Subcommands whose capability lands with a later issue: they say so honestly.
+_PENDING = {
+    "portal-sim": "bộ giả lập cổng dịch vụ công",
+    "sync": "đồng bộ hàng đợi hồ sơ với cổng dịch vụ công",
+    "queue": "xem hàng đợi hồ sơ",
+    "submit": "nộp hồ sơ từ tệp JSON",
+    "receipt": "in phiếu tiếp nhận",
+    "decode": "đọc mã QR / mã vạch từ ảnh",
+    "detect": "tìm trang giấy trong ảnh",
+    "scan": "quét bằng máy quét",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = getattr(args, "handler", _cmd_run)
+    try:
+        return handler(args, os.environ)
+    except DomainError as exc:
+        print(f"Lỗi: {exc.message}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description="Kiosk dịch vụ công tự phục vụ cho bộ phận một cửa cấp xã.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", help="thư mục dữ liệu (biến môi trường KIOSK_DATA_DIR)")
+    parser.add_argument("--config", help="tệp cấu hình TOML (biến môi trường KIOSK_CONFIG)")
+    parser.set_defaults(demo=False, windowed=False)
+    sub = parser.add_subparsers(title="lệnh", metavar="LỆNH")
+    _add_run(sub)
+    _add_catalog(sub)
+    _add_doctor(sub)
+    _add_pending(sub)
+    return parser
+
+
+def _add_run(sub: Any) -> None:
+    p = sub.add_parser("run", help="mở kiosk (mặc định khi không có lệnh)")
+    p.add_argument("--demo", action="store_true", help="chế độ trình diễn: cổng giả lập, camera giả")
+    p.add_argument("--windowed", action="store_true", help="mở trong cửa sổ thay vì toàn màn hình")
+    p.set_defaults(handler=_cmd_run)
+
+
+def _add_catalog(sub: Any) -> None:
+    p = sub.add_parser("catalog", help="liệt kê, tìm kiếm thủ tục hành chính")
+    p.add_argument("--search", default="", help="từ khoá (không cần dấu, không phân biệt hoa thường)")
+    p.add_argument("--json", action="store_true", help="in dạng JSON")
+    p.set_defaults(handler=_cmd_catalog)
+
+
+def _add_doctor(sub: Any) -> None:
+    p = sub.add_parser("doctor", help="kiểm tra máy: thư viện, phông chữ, dữ liệu, thiết bị")
+    p.add_argument("--json", action="store_true", help="in dạng JSON")
+    p.set_defaults(handler=_cmd_doctor)
+
+
+def _add_pending(sub: Any) -> None:
+    shapes: Mapping[str, Callable[[argparse.ArgumentParser], None]] = {
+        "portal-sim": lambda p: (p.add_argument("--host"), p.add_argument("--port", type=int)),
+        "sync": lambda p: p.add_argument("--once", action="store_true"),
+        "queue": lambda p: p.add_argument("--json", action="store_true"),
+        "submit": lambda p: p.add_argument("file"),
+        "receipt": lambda p: (p.add_argument("code"), p.add_argument("--out"),
+                              p.add_argument("--print", action="store_true")),
+        "decode": lambda p: (p.add_argument("images", nargs="+"),
+                             p.add_argument("--json", action="store_true"),
+                             p.add_argument("--backend", choices=["zxing", "zbar"])),
+        "detect": lambda p: (p.add_argument("images", nargs="+"),
+                             p.add_argument("--json", action="store_true"),
+                             p.add_argument("--warp")),
+        "scan": lambda p: (p.add_argument("--device"), p.add_argument("--out")),
+    }
+    for name, what in _PENDING.items():
+        p = sub.add_parser(name, help=f"{what} (chưa có)")
+        shapes[name](p)
+        p.set_defaults(handler=_not_available(name, what))
+
+
+def _not_available(name: str, what: str) -> Handler:
+    def handler(_args: argparse.Namespace, _env: Mapping[str, str]) -> int:
+        print(f"Lệnh '{name}' ({what}) chưa có trong phiên bản này.", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+
+    return handler
+
+
+def _cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from kiosk.app import run_kiosk  # Qt is loaded only when the kiosk itself starts
+    from kiosk.services import resolve_runtime
+
+    runtime = resolve_runtime(args.data_dir, args.config, env)
+    return run_kiosk(runtime, demo=args.demo, windowed=args.windowed)
+
+
+def _cmd_catalog(args: argparse.Namespace, _env: Mapping[str, str]) -> int:
+    from kiosk.domain.catalogue import procedure_to_dict
+    from kiosk.domain.fees import format_vnd
+    from kiosk.services import shipped_catalogue
+
+    catalogue = shipped_catalogue()
+    found = catalogue.search(args.search)
+    if args.json:
+        _print_json([procedure_to_dict(p) for p in found])
+        return EXIT_OK
+    if not found:
+        print(f"Không tìm thấy thủ tục nào với từ khoá “{args.search}”.")
+        return EXIT_OK
+    for p in found:
+        fee = sum(f.amount or 0 for f in p.fees)
+        days = p.time_limit.working_days
+        limit = "trong ngày" if days == 0 else f"{days} ngày làm việc"
+        print(f"{p.code:10} {p.name} — {p.field} — {p.level_name} — {limit} — {format_vnd(fee)}")
+    return EXIT_OK
+
+
+def _cmd_doctor(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from kiosk.doctor import run_checks
+    from kiosk.services import resolve_runtime
+
+    checks = run_checks(resolve_runtime(args.data_dir, args.config, env))
+    if args.json:
+        _print_json([c.as_dict() for c in checks])
+    else:
+        for c in checks:
+            mark = "OK " if c.ok else ("CẢNH BÁO" if not c.essential else "LỖI")
+            print(f"[{mark}] {c.name}: {c.detail}")
+    return EXIT_OK if all(c.ok or not c.essential for c in checks) else EXIT_FAILED
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":  # pragma: no cover - ``python -m kiosk.cli``
+    sys.exit(main())

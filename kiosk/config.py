@@ -1,0 +1,275 @@
+"""The kiosk's configuration: one TOML file read once into frozen dataclasses.
+
+Defaults describe the seed's commune (UBND xã Cộng Lạc) so that a fresh clone
+runs in demo mode with no file at all.  Facts the law leaves to the site (the
+agency code, fees set by the provincial council, Saturday opening) are
+configuration, never constants in code.  Environment overrides arrive as a
+mapping from the composition root: this module never reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from kiosk.domain.errors import DomainError, error_from_table
+
+_MESSAGES = {
+    "unreadable": "Không đọc được tệp cấu hình {path}: {reason}.",
+    "syntax": "Tệp cấu hình {path} sai cú pháp TOML: {reason}.",
+    "unknown_section": "Tệp cấu hình có mục [{section}] không được hỗ trợ.",
+    "unknown_key": "Mục [{section}] của tệp cấu hình có khoá '{key}' không được hỗ trợ.",
+    "not_table": "Mục [{section}] của tệp cấu hình phải là một bảng các khoá.",
+    "wrong_type": "Khoá '{section}.{key}' phải là {expected}.",
+    "bad_time": "Khoá '{section}.{key}' phải là giờ dạng HH:MM (ví dụ 17:00).",
+    "bad_value": "Khoá '{section}.{key}' không hợp lệ: {reason}.",
+}
+
+
+class ConfigError(DomainError):
+    """The configuration file or an override is not usable."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    name: str = "UBND xã Cộng Lạc"
+    office: str = "Bộ phận Một cửa UBND xã Cộng Lạc"
+    province: str = "Thành phố Hải Phòng"
+    # Hải Dương's agency code is not confirmed (DOMAIN.md §2): H23 is a placeholder.
+    agency_code: str = "000.00.00.H23"
+    portal_address: str = "dichvucong.haiphong.gov.vn"
+    saturday_working: bool = False
+    office_close: time = time(17, 0)
+    same_day_cutoff: time = time(15, 0)
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    id: str = "KIOSK-01"
+    sequence_start: int = 1000
+    sequence_end: int = 1999
+
+
+@dataclass(frozen=True)
+class PortalConfig:
+    url: str = "http://127.0.0.1:8765"
+    client_id: str = "kiosk-demo"
+    client_secret: str = "demo-secret"
+    timeout_seconds: float = 20.0
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    name: str = ""  # empty: the system's default printer
+    mode: str = "system"  # "system" (Qt print support) or "escpos-raster"
+    paper: str = "80mm"  # "80mm", "a5" or "a4"
+
+
+@dataclass(frozen=True)
+class CameraConfig:
+    device: str = "auto"  # "auto", a device index such as "0", "demo", or a video file path
+    width: int = 1280
+    height: int = 720
+
+
+@dataclass(frozen=True)
+class SessionConfig:
+    idle_warning_seconds: int = 180
+    idle_countdown_seconds: int = 30
+    done_return_seconds: int = 60
+
+
+@dataclass(frozen=True)
+class PaymentConfig:
+    """Bank account for VietQR fee payment (toàn trình); empty means not offered."""
+
+    bank_bin: str = ""
+    account: str = ""
+    account_name: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    site: SiteConfig = field(default_factory=SiteConfig)
+    kiosk: KioskConfig = field(default_factory=KioskConfig)
+    portal: PortalConfig = field(default_factory=PortalConfig)
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
+    camera: CameraConfig = field(default_factory=CameraConfig)
+    session: SessionConfig = field(default_factory=SessionConfig)
+    payment: PaymentConfig = field(default_factory=PaymentConfig)
+    # Fees the provincial council sets, by the catalogue's config_key, in VND.
+    fees: Mapping[str, int] = field(default_factory=dict)
+
+
+# Overrides an operator may set in the environment, mapped to (section, key).
+ENV_OVERRIDES: Mapping[str, tuple[str, str]] = {
+    "KIOSK_PORTAL_URL": ("portal", "url"),
+    "KIOSK_PORTAL_CLIENT_ID": ("portal", "client_id"),
+    "KIOSK_PORTAL_CLIENT_SECRET": ("portal", "client_secret"),
+    "KIOSK_PRINTER": ("printer", "name"),
+    "KIOSK_CAMERA": ("camera", "device"),
+}
+
+
+def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Config:
+    """Read ``path`` (or only defaults when None) and apply environment overrides."""
+    raw = _read_toml(path) if path is not None else {}
+    for var, (section, key) in ENV_OVERRIDES.items():
+        if env is not None and var in env:
+            raw.setdefault(section, {})[key] = env[var]
+    return parse_config(raw)
+
+
+def parse_config(raw: Mapping[str, Any]) -> Config:
+    """Build a Config from a parsed TOML mapping, checking every key and type."""
+    sections: dict[str, object] = {}
+    for f in fields(Config):
+        value = raw.get(f.name, {})
+        if not isinstance(value, Mapping):
+            raise _error("not_table", section=f.name)
+        sections[f.name] = _fees(value) if f.name == "fees" else _section(f.name, value)
+    unknown = set(raw) - set(sections)
+    if unknown:
+        raise _error("unknown_section", section=sorted(unknown)[0])
+    config = Config(**sections)  # type: ignore[arg-type]
+    _check_consistency(config)
+    return config
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _error("unreadable", path=path, reason=type(exc).__name__) from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _error("syntax", path=path, reason=exc) from exc
+
+
+_SECTION_TYPES: Mapping[str, type] = {
+    "site": SiteConfig,
+    "kiosk": KioskConfig,
+    "portal": PortalConfig,
+    "printer": PrinterConfig,
+    "camera": CameraConfig,
+    "session": SessionConfig,
+    "payment": PaymentConfig,
+}
+
+
+def _section(name: str, values: Mapping[str, Any]) -> object:
+    cls = _SECTION_TYPES[name]
+    defaults = cls()
+    known = {f.name: f for f in fields(cls)}
+    changes: dict[str, object] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise _error("unknown_key", section=name, key=key)
+        changes[key] = _coerce(name, key, value, getattr(defaults, key))
+    return replace(defaults, **changes)
+
+
+def _coerce(section: str, key: str, value: object, default: object) -> object:
+    """Give ``value`` the type of ``default``; environment strings are converted."""
+    converter = _CONVERTERS[type(default)]
+    try:
+        return converter(value)
+    except (TypeError, ValueError) as exc:
+        code = "bad_time" if isinstance(default, time) else "wrong_type"
+        raise _error(code, section=section, key=key, expected=_EXPECTED[type(default)]) from exc
+
+
+def _to_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"true", "1", "yes", "có"}:
+        return True
+    if isinstance(value, str) and value.strip().lower() in {"false", "0", "no", "không"}:
+        return False
+    raise TypeError(value)
+
+
+def _to_int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(value)
+    return int(value)
+
+
+def _to_float(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise TypeError(value)
+    return float(value)
+
+
+def _to_str(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # "device = 0" is a natural way to write a camera index
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
+def _to_time(value: object) -> time:
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(value)
+    hours, _, minutes = value.strip().partition(":")
+    return time(int(hours), int(minutes))
+
+
+_CONVERTERS: Mapping[type, Callable[[object], object]] = {
+    bool: _to_bool,
+    int: _to_int,
+    float: _to_float,
+    str: _to_str,
+    time: _to_time,
+}
+_EXPECTED: Mapping[type, str] = {
+    bool: "true hoặc false",
+    int: "một số nguyên",
+    float: "một số",
+    str: "một chuỗi ký tự",
+    time: "giờ dạng HH:MM",
+}
+
+
+def _fees(values: Mapping[str, Any]) -> Mapping[str, int]:
+    fees: dict[str, int] = {}
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise _error("wrong_type", section="fees", key=key, expected="số tiền (đồng) ≥ 0")
+        fees[key] = value
+    return fees
+
+
+def _check_consistency(config: Config) -> None:
+    k = config.kiosk
+    if not 0 <= k.sequence_start <= k.sequence_end <= 9999:
+        raise _error(
+            "bad_value", section="kiosk", key="sequence_start",
+            reason="dải số phải nằm trong 0–9999 và số đầu không lớn hơn số cuối",
+        )
+    s = config.session
+    if s.idle_warning_seconds < 10 or s.idle_countdown_seconds < 5:
+        raise _error(
+            "bad_value", section="session", key="idle_warning_seconds",
+            reason="thời gian chờ quá ngắn để người dân kịp thao tác",
+        )
+    if config.printer.mode not in {"system", "escpos-raster"}:
+        raise _error(
+            "bad_value", section="printer", key="mode",
+            reason="chỉ nhận 'system' hoặc 'escpos-raster'",
+        )
+
+
+def _error(code: str, **params: object) -> ConfigError:
+    section = params.get("section")
+    key = params.get("key")
+    where = f"{section}.{key}" if key else (str(section) if section else None)
+    return error_from_table(ConfigError, _MESSAGES, code, field=where, **params)

@@ -1,0 +1,120 @@
+"""``kiosk doctor``: what a technician checks first when a kiosk misbehaves.
+
+Each check is small and independent; one failing never stops the others.
+Essential checks decide the exit code, the rest are warnings (a kiosk without
+a scanner still works).
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import importlib.util
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from kiosk.domain.errors import DomainError
+from kiosk.paths import resource
+from kiosk.services import Runtime, open_database, shipped_catalogue
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    essential: bool = True
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def run_checks(runtime: Runtime) -> list[Check]:
+    checks: list[Check] = []
+    for probe in _PROBES:
+        try:
+            checks.append(probe(runtime))
+        except (DomainError, OSError, ImportError) as exc:
+            name = probe.__name__.removeprefix("_check_").replace("_", " ")
+            detail = exc.message if isinstance(exc, DomainError) else str(exc)
+            checks.append(Check(name, False, detail))
+    return checks
+
+
+def _check_python(_runtime: Runtime) -> Check:
+    version = ".".join(map(str, sys.version_info[:3]))
+    return Check("python", sys.version_info >= (3, 11), f"Python {version}")
+
+
+def _check_data_dir(runtime: Runtime) -> Check:
+    runtime.data_dir.mkdir(parents=True, exist_ok=True)
+    probe = runtime.data_dir / ".doctor-write-test"
+    probe.write_bytes(b"ok")
+    probe.unlink()
+    free = shutil.disk_usage(runtime.data_dir).free // (1024 * 1024)
+    return Check("data dir", free >= 200, f"{runtime.data_dir} ghi được, còn trống {free} MB")
+
+
+def _check_database(runtime: Runtime) -> Check:
+    db = open_database(runtime)
+    try:
+        with db.engine.connect() as connection:
+            result = connection.exec_driver_sql("PRAGMA integrity_check").scalar()
+            mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+    finally:
+        db.dispose()
+    return Check("database", result == "ok", f"{db.path}: {result}, journal {mode}")
+
+
+def _check_catalogue(_runtime: Runtime) -> Check:
+    count = len(shipped_catalogue().search(""))
+    return Check("catalogue", count > 0, f"{count} thủ tục")
+
+
+def _check_fonts(_runtime: Runtime) -> Check:
+    names = ["NotoSans-Regular.ttf", "NotoSans-Bold.ttf"]
+    missing = [n for n in names if not resource("fonts", n).is_file()]
+    return Check("fonts", not missing, "đủ phông Noto Sans" if not missing else f"thiếu {missing}")
+
+
+def _check_qt(_runtime: Runtime) -> Check:
+    from kiosk.ui.diagnostics import qt_version
+
+    return Check("qt", True, qt_version())
+
+
+def _check_modules(_runtime: Runtime) -> Check:
+    wanted = ["cv2", "zxingcpp", "pyzbar", "reportlab", "requests", "sqlalchemy", "alembic"]
+    missing = [m for m in wanted if importlib.util.find_spec(m) is None]
+    return Check("python packages", not missing, "đủ" if not missing else f"thiếu {missing}")
+
+
+def _check_zbar(_runtime: Runtime) -> Check:
+    found = ctypes.util.find_library("zbar")
+    detail = found or "không có libzbar0 (chỉ cần khi chọn bộ đọc mã zbar)"
+    return Check("libzbar", found is not None, detail, essential=False)
+
+
+def _check_sane(_runtime: Runtime) -> Check:
+    path = shutil.which("scanimage")
+    return Check("scanner (SANE)", path is not None, path or "không có scanimage", essential=False)
+
+
+def _check_cups(_runtime: Runtime) -> Check:
+    path = shutil.which("lp")
+    return Check("printing (CUPS)", path is not None, path or "không có lệnh lp", essential=False)
+
+
+_PROBES: list[Callable[[Runtime], Check]] = [
+    _check_python,
+    _check_data_dir,
+    _check_database,
+    _check_catalogue,
+    _check_fonts,
+    _check_qt,
+    _check_modules,
+    _check_zbar,
+    _check_sane,
+    _check_cups,
+]

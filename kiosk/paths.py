@@ -1,0 +1,28 @@
+"""Where things live: bundled resources and the kiosk's data directory.
+
+The only module that knows about PyInstaller's frozen layout.  Nothing here
+reads the environment on its own: callers pass what the config resolved.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def resources_dir() -> Path:
+    """The read-only ``resources/`` tree, from a checkout, a wheel or a frozen build."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root is not None:
+        return Path(frozen_root) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def resource(*parts: str) -> Path:
+    """A file under ``resources/``."""
+    return resources_dir().joinpath(*parts)
+
+
+def default_data_dir(home: Path) -> Path:
+    """Where the queue, attachments and logs go when no ``--data-dir`` is given."""
+    return home / ".local" / "share" / "commune-kiosk"

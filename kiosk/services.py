@@ -1,0 +1,67 @@
+"""The Qt-free half of the composition root: config, data dir, database, domain services.
+
+Built in one order, by explicit functions, and handed down; no globals.  The
+Qt half (``kiosk.app``) and every CLI command start from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.config import Config, load_config
+from kiosk.domain.catalogue import Catalogue, load_catalogue
+from kiosk.domain.codes import SequenceBlock
+from kiosk.domain.workdays import WorkCalendar, load_holidays
+from kiosk.paths import default_data_dir, resource
+from kiosk.store.codes import CodeIssuer
+from kiosk.store.db import Database
+from kiosk.store.migrate import upgrade
+
+DATABASE_FILE = "kiosk.sqlite3"
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What every command needs before doing anything: the config and where data goes."""
+
+    config: Config
+    data_dir: Path
+
+
+def resolve_runtime(
+    data_dir: str | None, config_path: str | None, env: Mapping[str, str]
+) -> Runtime:
+    """Apply the precedence: command-line flag, then environment, then default."""
+    chosen_config = config_path or env.get("KIOSK_CONFIG")
+    config = load_config(Path(chosen_config) if chosen_config else None, env)
+    chosen_dir = data_dir or env.get("KIOSK_DATA_DIR")
+    home = Path(env.get("HOME", str(Path.home())))
+    return Runtime(config, Path(chosen_dir) if chosen_dir else default_data_dir(home))
+
+
+def open_database(runtime: Runtime) -> Database:
+    """Open the kiosk's database and bring its schema up to date."""
+    db = Database(runtime.data_dir / DATABASE_FILE)
+    upgrade(db)
+    return db
+
+
+def shipped_catalogue() -> Catalogue:
+    return load_catalogue(resource("catalogue", "procedures.json"))
+
+
+def build_calendar(config: Config) -> WorkCalendar:
+    site = config.site
+    return WorkCalendar(
+        saturday_working=site.saturday_working,
+        office_close=site.office_close,
+        same_day_cutoff=site.same_day_cutoff,
+        holidays=load_holidays(resource("calendar", "holidays.toml")),
+    )
+
+
+def build_code_issuer(config: Config, db: Database) -> CodeIssuer:
+    block = SequenceBlock(config.kiosk.sequence_start, config.kiosk.sequence_end)
+    return CodeIssuer(db, config.site.agency_code, block)

@@ -1,0 +1,79 @@
+"""Home (attract) screen: the three big choices, text size and help always visible."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+TEXTS = {
+    "welcome": "Xin kính chào Ông/Bà",
+    "intro": "Nộp hồ sơ thủ tục hành chính và tra cứu kết quả tại đây.",
+    "submit": "Nộp hồ sơ",
+    "track": "Tra cứu hồ sơ",
+    "guide": "Hướng dẫn",
+    "text_larger": "Chữ to hơn",
+    "text_normal": "Chữ cỡ thường",
+    "help": "Gọi cán bộ hỗ trợ",
+}
+
+
+class HomeScreen(QWidget):
+    """Emits intents only; the controller decides where they lead."""
+
+    submit_requested = Signal()
+    track_requested = Signal()
+    guide_requested = Signal()
+    help_requested = Signal()
+    text_size_toggled = Signal()
+
+    def __init__(self, site_name: str, office_name: str, large_text: bool) -> None:
+        super().__init__()
+        self.setObjectName("home")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 36, 48, 36)
+        layout.setSpacing(24)
+        layout.addWidget(_label(site_name.upper(), "subtitle"))
+        layout.addWidget(_label(office_name, "subtitle"))
+        layout.addStretch(1)
+        layout.addWidget(_label(TEXTS["welcome"], "title"))
+        layout.addWidget(_label(TEXTS["intro"], "subtitle"))
+        layout.addSpacing(24)
+        layout.addLayout(self._choices())
+        layout.addStretch(2)
+        layout.addLayout(self._footer(large_text))
+
+    def _choices(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.setSpacing(20)
+        submit = _button(TEXTS["submit"], "primary", self.submit_requested)
+        submit.setMinimumHeight(120)
+        column.addWidget(submit)
+        row = QHBoxLayout()
+        row.setSpacing(20)
+        row.addWidget(_button(TEXTS["track"], "secondary", self.track_requested))
+        row.addWidget(_button(TEXTS["guide"], "secondary", self.guide_requested))
+        column.addLayout(row)
+        return column
+
+    def _footer(self, large_text: bool) -> QHBoxLayout:
+        footer = QHBoxLayout()
+        size_text = TEXTS["text_normal"] if large_text else TEXTS["text_larger"]
+        footer.addWidget(_button(size_text, "textsize", self.text_size_toggled))
+        footer.addStretch(1)
+        footer.addWidget(_button(TEXTS["help"], "help", self.help_requested))
+        return footer
+
+
+def _label(text: str, name: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+def _button(text: str, name: str, intent: Signal) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.clicked.connect(intent.emit)
+    return button

@@ -1,0 +1,85 @@
+"""Fonts, sizes and colours: readable for elderly residents (DESIGN.md "Always").
+
+Noto Sans is bundled because it renders stacked Vietnamese marks on capitals
+("Ấ", "Ỗ") that other common fonts clip.  Body text is at least 20 pt, touch
+targets at least 60 px, and the larger-text setting scales everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from kiosk.paths import resource
+
+FONT_FILES = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
+FAMILY = "Noto Sans"
+
+INK = "#111111"
+PAPER = "#FFFFFF"
+PRIMARY = "#0B4F9C"  # deep blue: 8.6:1 against white
+DANGER = "#B00020"
+MUTED = "#3C3C3C"
+
+
+class TextSize(Enum):
+    NORMAL = 1.0
+    LARGE = 1.3
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Point sizes and pixel sizes for one text-size setting."""
+
+    scale: float
+
+    def pt(self, base: int) -> int:
+        return round(base * self.scale)
+
+    @property
+    def body(self) -> int:
+        return self.pt(20)
+
+    @property
+    def title(self) -> int:
+        return self.pt(32)
+
+    @property
+    def touch(self) -> int:
+        return max(60, round(72 * self.scale))
+
+
+def load_fonts() -> str:
+    """Register the bundled fonts with Qt; return the family to use."""
+    for name in FONT_FILES:
+        if QFontDatabase.addApplicationFont(str(resource("fonts", name))) < 0:
+            raise RuntimeError(f"cannot load bundled font {name}")
+    return FAMILY
+
+
+def apply(app: QApplication, size: TextSize) -> Metrics:
+    metrics = Metrics(size.value)
+    font = QFont(FAMILY)
+    font.setPointSize(metrics.body)
+    app.setFont(font)
+    app.setStyleSheet(stylesheet(metrics))
+    return metrics
+
+
+def stylesheet(m: Metrics) -> str:
+    return f"""
+    QWidget {{ background: {PAPER}; color: {INK}; font-family: "{FAMILY}"; }}
+    QLabel#title {{ font-size: {m.title}pt; font-weight: bold; color: {PRIMARY}; }}
+    QLabel#subtitle {{ font-size: {m.pt(22)}pt; color: {MUTED}; }}
+    QPushButton {{
+        min-height: {m.touch}px; padding: 12px 28px; border-radius: 14px;
+        font-size: {m.body}pt; font-weight: bold;
+        background: #E8EEF7; color: {PRIMARY}; border: 3px solid {PRIMARY};
+    }}
+    QPushButton:pressed {{ background: {PRIMARY}; color: {PAPER}; }}
+    QPushButton#primary {{ background: {PRIMARY}; color: {PAPER}; font-size: {m.pt(28)}pt; }}
+    QPushButton#help {{ background: #FFF4E0; color: #7A3E00; border-color: #7A3E00; }}
+    """

@@ -1,0 +1,92 @@
+"""The ``kiosk`` command line: every subcommand answers --help, unfinished ones say so."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import EXIT_UNAVAILABLE, build_parser, main
+
+SUBCOMMANDS = ["run", "portal-sim", "sync", "queue", "submit", "receipt", "catalog",
+               "decode", "detect", "scan", "doctor"]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True,
+                          text=True, check=False, env=env, timeout=120)
+
+
+@pytest.mark.parametrize("name", SUBCOMMANDS)
+def test_every_subcommand_has_help(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([name, "--help"])
+    assert done.value.code == 0
+    assert "usage: kiosk " + name in capsys.readouterr().out
+
+
+def test_the_parser_knows_exactly_the_documented_subcommands() -> None:
+    parser = build_parser()
+    choices = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert sorted(choices) == sorted(SUBCOMMANDS)
+
+
+@pytest.mark.parametrize(("args"), [["portal-sim"], ["sync", "--once"], ["queue", "--json"],
+                                    ["submit", "x.json"], ["scan"], ["decode", "a.png"]])
+def test_unfinished_subcommands_say_so_and_exit_2(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(args) == EXIT_UNAVAILABLE
+    assert "chưa có" in capsys.readouterr().err
+
+
+def test_catalog_search_khaisinh_lists_birth_registration_first(tmp_path: Path) -> None:
+    result = run_cli("--data-dir", str(tmp_path), "catalog", "--search", "khaisinh", "--json")
+    assert result.returncode == 0, result.stderr
+    items = json.loads(result.stdout)
+    assert items[0]["code"] == "1.001193"
+    assert items[0]["name"] == "Đăng ký khai sinh"
+
+
+def test_catalog_without_search_lists_every_procedure(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog"]) == 0
+    out = capsys.readouterr().out
+    for code in ("1.001193", "1.000894", "1.000656", "2.000815", "1.004873", "1.001022",
+                 "2.000635", "1.004837", "1.004859"):
+        assert code in out
+
+
+def test_catalog_with_no_match_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", "--search", "zzzzqqq"]) == 0
+    assert "Không tìm thấy" in capsys.readouterr().out
+
+
+def test_a_broken_config_file_is_a_vietnamese_error_not_a_traceback(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("[site\n", encoding="utf-8")
+    result = run_cli("--config", str(config), "--data-dir", str(tmp_path), "doctor")
+    assert result.returncode == 1
+    assert result.stderr.startswith("Lỗi: Tệp cấu hình")
+    assert "Traceback" not in result.stderr
+
+
+def test_config_comes_from_the_environment_when_no_flag(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("[nowhere]\n", encoding="utf-8")
+    env = {"KIOSK_CONFIG": str(config), "KIOSK_DATA_DIR": str(tmp_path), "PATH": "/usr/bin"}
+    result = run_cli("doctor", env=env)
+    assert result.returncode == 1
+    assert "[nowhere]" in result.stderr
+
+
+def test_doctor_reports_each_check_as_json(tmp_path: Path) -> None:
+    result = run_cli("--data-dir", str(tmp_path / "data"), "doctor", "--json")
+    checks = {c["name"]: c for c in json.loads(result.stdout)}
+    assert checks["database"]["ok"] is True
+    assert checks["database"]["detail"].endswith(": ok, journal wal")
+    assert checks["fonts"]["ok"] is True
+    assert checks["catalogue"]["ok"] is True
+    assert (tmp_path / "data" / "kiosk.sqlite3").exists()

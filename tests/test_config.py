@@ -1,0 +1,114 @@
+"""The config file: defaults for the seed's commune, every key checked, clear errors."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import Config, ConfigError, load_config, parse_config
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_file_gives_the_seed_commune_defaults() -> None:
+    config = load_config(None)
+    assert config.site.name == "UBND xã Cộng Lạc"
+    assert config.kiosk.sequence_start == 1000
+    assert config.session.idle_warning_seconds == 180
+    assert config.site.same_day_cutoff == time(15, 0)
+
+
+def test_a_file_overrides_defaults_and_keeps_the_rest(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+[site]
+name = "UBND phường Hồng Gai"
+saturday_working = true
+office_close = "16:30"
+[kiosk]
+id = "KIOSK-02"
+sequence_start = 2000
+sequence_end = 2999
+[camera]
+device = 0
+[fees]
+xac_nhan_tinh_trang_hon_nhan = 10000
+""")
+    config = load_config(path)
+    assert config.site.name == "UBND phường Hồng Gai"
+    assert config.site.saturday_working is True
+    assert config.site.office_close == time(16, 30)
+    assert config.kiosk.id == "KIOSK-02"
+    assert config.camera.device == "0"
+    assert config.fees == {"xac_nhan_tinh_trang_hon_nhan": 10000}
+    assert config.portal == Config().portal
+
+
+def test_environment_overrides_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, '[portal]\nurl = "http://file.example"\n')
+    env = {"KIOSK_PORTAL_URL": "http://127.0.0.1:9", "KIOSK_PORTAL_CLIENT_SECRET": "s3cret"}
+    config = load_config(path, env)
+    assert config.portal.url == "http://127.0.0.1:9"
+    assert config.portal.client_secret == "s3cret"
+
+
+def test_config_is_frozen() -> None:
+    config = load_config(None)
+    with pytest.raises(AttributeError):
+        config.site.name = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "field"),
+    [
+        ("[site\nname = 1", "syntax", None),
+        ("[sitee]\nname = 'x'", "unknown_section", "sitee"),
+        ("[site]\nnam = 'x'", "unknown_key", "site.nam"),
+        ("site = 3", "not_table", "site"),
+        ("[site]\nsaturday_working = 'maybe'", "wrong_type", "site.saturday_working"),
+        ("[site]\noffice_close = '25:99'", "bad_time", "site.office_close"),
+        ("[site]\noffice_close = 'năm giờ'", "bad_time", "site.office_close"),
+        ("[kiosk]\nsequence_start = 'một'", "wrong_type", "kiosk.sequence_start"),
+        ("[kiosk]\nsequence_start = true", "wrong_type", "kiosk.sequence_start"),
+        ("[kiosk]\nsequence_start = 3000\nsequence_end = 2000", "bad_value", "kiosk.sequence_start"),
+        ("[kiosk]\nsequence_end = 10000", "bad_value", "kiosk.sequence_start"),
+        ("[session]\nidle_warning_seconds = 1", "bad_value", "session.idle_warning_seconds"),
+        ("[printer]\nmode = 'telepathy'", "bad_value", "printer.mode"),
+        ("[fees]\nx = -5", "wrong_type", "fees.x"),
+        ("[fees]\nx = 'free'", "wrong_type", "fees.x"),
+        ("[site]\nname = [1, 2]", "wrong_type", "site.name"),
+    ],
+)
+def test_bad_config_gets_a_vietnamese_error(
+    tmp_path: Path, text: str, code: str, field: str | None
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert caught.value.code == code
+    assert caught.value.field == field
+    assert "cấu hình" in caught.value.message or "Khoá" in caught.value.message
+
+
+def test_unreadable_and_non_utf8_files_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as missing:
+        load_config(tmp_path / "nope.toml")
+    assert missing.value.code == "unreadable"
+    path = tmp_path / "latin1.toml"
+    path.write_bytes("[site]\nname = 'x\xe3'\n".encode("latin-1"))
+    with pytest.raises(ConfigError) as latin:
+        load_config(path)
+    assert latin.value.code == "unreadable"
+
+
+def test_parse_config_accepts_an_empty_mapping() -> None:
+    assert parse_config({}) == Config()
+
+
+def test_the_documented_example_file_states_exactly_the_defaults() -> None:
+    example = Path(__file__).resolve().parent.parent / "examples" / "kiosk.toml"
+    assert load_config(example) == Config()

@@ -1,0 +1,83 @@
+"""The home screen in the real window, offscreen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontInfo
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import build_window
+from kiosk.config import Config
+from kiosk.services import Runtime
+from kiosk.ui.main_window import MainWindow, Navigator
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def kiosk(qtbot: QtBot, qapp: QApplication, tmp_path: Path) -> tuple[MainWindow, Navigator]:
+    window, navigator = build_window(qapp, Runtime(Config(), tmp_path), windowed=True)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    return window, navigator
+
+
+def button(window: MainWindow, text: str) -> QPushButton:
+    found = [b for b in window.findChildren(QPushButton) if b.text() == text and b.isVisible()]
+    assert len(found) == 1, f"expected one visible button {text!r}, found {len(found)}"
+    return found[0]
+
+
+def test_home_offers_the_three_choices_and_help(kiosk: tuple[MainWindow, Navigator]) -> None:
+    window, navigator = kiosk
+    assert window.stack.currentWidget() is navigator.home
+    for text in ("Nộp hồ sơ", "Tra cứu hồ sơ", "Hướng dẫn", "Gọi cán bộ hỗ trợ", "Chữ to hơn"):
+        button(window, text)
+
+
+def test_every_visible_button_is_a_comfortable_touch_target(
+    kiosk: tuple[MainWindow, Navigator],
+) -> None:
+    window, _ = kiosk
+    small = [b.text() for b in window.findChildren(QPushButton)
+             if b.isVisible() and b.height() < 60]
+    assert small == []
+
+
+def test_body_text_uses_the_bundled_noto_font_at_20pt_or_more(
+    kiosk: tuple[MainWindow, Navigator],
+) -> None:
+    window, _ = kiosk
+    for label in window.findChildren(QLabel):
+        if label.isVisible():
+            info = QFontInfo(label.font())
+            assert info.family() == "Noto Sans", label.text()
+            assert info.pointSize() >= 20, label.text()
+
+
+def test_larger_text_setting_grows_the_text(qtbot: QtBot, kiosk: tuple[MainWindow, Navigator]) -> None:
+    window, navigator = kiosk
+    before = QFontInfo(button(window, "Nộp hồ sơ").font()).pointSize()
+    qtbot.mouseClick(button(window, "Chữ to hơn"), Qt.MouseButton.LeftButton)
+    after = QFontInfo(button(window, "Nộp hồ sơ").font()).pointSize()
+    assert after > before
+    qtbot.mouseClick(button(window, "Chữ cỡ thường"), Qt.MouseButton.LeftButton)
+    assert QFontInfo(button(window, "Nộp hồ sơ").font()).pointSize() == before
+    assert window.stack.currentWidget() is navigator.home
+
+
+def test_help_shows_where_to_go_and_leads_back_home(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator]
+) -> None:
+    window, navigator = kiosk
+    qtbot.mouseClick(button(window, "Gọi cán bộ hỗ trợ"), Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is navigator.notice
+    assert "quầy Một cửa" in navigator.notice.body.text()
+    qtbot.mouseClick(button(window, "Về trang chủ"), Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is navigator.home
