@@ -13,6 +13,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 
 from kiosk.store.db import Database, StoreError
 
@@ -46,9 +47,16 @@ def upgrade(db: Database) -> str:
     """Bring ``db`` to the newest schema; return the revision it is at."""
     cfg = _alembic_config()
     current = current_revision(db)
-    if current is not None and ScriptDirectory.from_config(cfg).get_revision(current) is None:
+    if current is not None and not _known(cfg, current):
         raise StoreError("schema_newer", NEWER_SCHEMA.format(path=db.path, rev=current))
     with db.engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
     return head_revision()
+
+
+def _known(cfg: AlembicConfig, revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(cfg).get_revision(revision) is not None
+    except CommandError:
+        return False

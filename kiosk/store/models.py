@@ -2,8 +2,43 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Integer, String
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from kiosk.domain.states import DossierState
+
+STATE_CHECK = "state IN ({})".format(", ".join(f"'{s.value}'" for s in DossierState))
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as fixed-width ISO text in UTC (sorts as it compares)."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored: give a time zone")
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
@@ -19,3 +54,73 @@ class CodeCounter(Base):
     agency: Mapped[str] = mapped_column(String(40), primary_key=True)
     day: Mapped[str] = mapped_column(String(10), primary_key=True)  # ISO date
     last_sequence: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class DossierRow(Base):
+    """One sealed dossier. Its payload and hash never change after sealing."""
+
+    __tablename__ = "dossiers"
+    __table_args__ = (
+        CheckConstraint(STATE_CHECK, name="ck_dossiers_state"),
+        CheckConstraint("attempts >= 0", name="ck_dossiers_attempts"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    official_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    procedure_code: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    last_error_code: Mapped[str | None] = mapped_column(String(64))
+    last_error_message: Mapped[str | None] = mapped_column(Text)
+    portal_status: Mapped[int | None] = mapped_column(Integer)
+    portal_updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AttachmentRow(Base):
+    """One uploaded file of a dossier, pointing at its bytes by sha256."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (UniqueConstraint("dossier_id", "position", name="uq_attachments_position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    component_code: Mapped[str] = mapped_column(String(32))
+    file_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int] = mapped_column(Integer)
+    portal_file_id: Mapped[str | None] = mapped_column(String(128))
+
+
+class StatusEventRow(Base):
+    """One step of the portal's timeline (TrangThaiHoSo) for a sent dossier."""
+
+    __tablename__ = "status_events"
+    __table_args__ = (UniqueConstraint("dossier_id", "status", "at", name="uq_status_events"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    status: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(Text, default="")
+
+
+class SyncCursor(Base):
+    """Small named values the sync worker must remember (the changed_since cursors)."""
+
+    __tablename__ = "sync_cursors"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -80,7 +80,6 @@ def test_a_database_from_a_newer_kiosk_is_refused_untouched(tmp_path: Path) -> N
     raw.execute("INSERT INTO alembic_version VALUES ('9999_from_the_future')")
     raw.commit()
     raw.close()
-    before = path.read_bytes()
     database = Database(path)
     try:
         with pytest.raises(StoreError) as caught:
@@ -89,4 +88,11 @@ def test_a_database_from_a_newer_kiosk_is_refused_untouched(tmp_path: Path) -> N
         database.dispose()
     assert caught.value.code == "schema_newer"
     assert "phiên bản phần mềm mới hơn" in caught.value.message
-    assert path.read_bytes() == before
+    raw = sqlite3.connect(path)
+    try:
+        tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        version = raw.execute("SELECT version_num FROM alembic_version").fetchall()
+    finally:
+        raw.close()
+    assert tables == {"alembic_version"}
+    assert version == [("9999_from_the_future",)]

@@ -1,0 +1,257 @@
+"""The offline dossier queue: sealing, guarded state changes, claims and look-ups.
+
+Rules (STYLE.md "The queue"): every state change is an ``UPDATE … WHERE id = ?
+AND state = ?`` that must touch exactly one row; SENDING is committed before the
+HTTP call; a sealed dossier's payload never changes; nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from kiosk.domain.codes import DossierCode, SequenceBlock, normalise_lookup_code
+from kiosk.domain.states import DossierState, Event, transition
+from kiosk.store.codes import take_code
+from kiosk.store.db import Database, StoreError
+from kiosk.store.files import FileStore
+from kiosk.store.models import AttachmentRow, DossierRow, StatusEventRow
+from kiosk.store.records import (
+    Attachment,
+    AttachmentInput,
+    DossierDetail,
+    QueuedDossier,
+    SendJob,
+    StatusEvent,
+    attachment_of,
+    detail_of,
+    queued_of,
+)
+
+
+class LostRace(StoreError):
+    """A guarded update touched no row: someone else moved the dossier first."""
+
+
+PayloadBuilder = Callable[[DossierCode, Sequence[Mapping[str, object]]], dict[str, Any]]
+
+
+def canonical_json(body: Mapping[str, Any]) -> bytes:
+    """The one byte form of a payload: hashed at sealing, sent as it is."""
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class Sealing:
+    """Everything sealing needs besides the payload itself."""
+
+    agency: str
+    block: SequenceBlock
+    received_at: datetime
+    due_at: datetime
+    procedure_code: str
+
+
+class DossierQueue:
+    def __init__(self, db: Database, files: FileStore) -> None:
+        self._db = db
+        self.files = files
+
+    # ------------------------------------------------------------ sealing
+
+    def seal(
+        self, sealing: Sealing, attachments: Sequence[AttachmentInput], build: PayloadBuilder
+    ) -> QueuedDossier:
+        """Files in place, then code + row + attachments in one transaction."""
+        stored = [self.files.put(a.data) for a in attachments]
+        documents = [_document_entry(a, s.sha256) for a, s in zip(attachments, stored, strict=True)]
+        with self._db.write() as session:
+            code = take_code(session, sealing.agency, sealing.received_at.date(), sealing.block)
+            payload = canonical_json(build(code, documents))
+            row = _new_row(str(code), sealing, payload)
+            session.add(row)
+            session.flush()
+            for position, (item, blob) in enumerate(zip(attachments, stored, strict=True)):
+                session.add(_attachment_row(row.id, position, item, blob.sha256, blob.size))
+            session.flush()
+            return queued_of(row)
+
+    # ------------------------------------------------------------ sync worker side
+
+    def recover_interrupted(self, now: datetime) -> int:
+        """At start: SENDING rows were interrupted by a crash; they go back to PENDING."""
+        with self._db.write() as session:
+            ids = session.scalars(
+                select(DossierRow.id).where(DossierRow.state == DossierState.SENDING)
+            ).all()
+            for dossier_id in ids:
+                _move(session, dossier_id, DossierState.SENDING, Event.RECOVER, updated_at=now)
+            return len(ids)
+
+    def claim_next(self, now: datetime) -> SendJob | None:
+        """The next due PENDING dossier, moved to SENDING and committed before any HTTP."""
+        with self._db.write() as session:
+            row = session.scalars(
+                select(DossierRow)
+                .where(DossierRow.state == DossierState.PENDING, DossierRow.next_attempt_at <= now)
+                .order_by(DossierRow.next_attempt_at, DossierRow.id)
+                .limit(1)
+            ).first()
+            if row is None:
+                return None
+            _move(session, row.id, DossierState.PENDING, Event.CLAIM, updated_at=now)
+            files = session.scalars(
+                select(AttachmentRow).where(AttachmentRow.dossier_id == row.id)
+                .order_by(AttachmentRow.position)
+            ).all()
+            return SendJob(row.id, row.code, row.idempotency_key, row.payload,
+                           tuple(attachment_of(f) for f in files))
+
+    def record_upload(self, attachment_id: int, portal_file_id: str) -> None:
+        with self._db.write() as session:
+            session.execute(
+                update(AttachmentRow).where(AttachmentRow.id == attachment_id)
+                .values(portal_file_id=portal_file_id)
+            )
+
+    def mark_sent(
+        self, dossier_id: int, now: datetime, official_code: str, portal_status: int | None
+    ) -> None:
+        with self._db.write() as session:
+            _move(session, dossier_id, DossierState.SENDING, Event.ACCEPTED, updated_at=now,
+                  sent_at=now, official_code=official_code, portal_status=portal_status,
+                  last_error_code=None, last_error_message=None)
+
+    def mark_retry(
+        self, dossier_id: int, now: datetime, retry_at: datetime, code: str, message: str,
+        *, count_attempt: bool = True,
+    ) -> None:
+        """Back to PENDING until ``retry_at``, keeping the reason for the dashboard."""
+        with self._db.write() as session:
+            attempts = DossierRow.attempts + (1 if count_attempt else 0)
+            _move(session, dossier_id, DossierState.SENDING, Event.TRANSIENT_FAILURE,
+                  updated_at=now, next_attempt_at=retry_at, attempts=attempts,
+                  last_error_code=code, last_error_message=message)
+
+    def mark_failed(self, dossier_id: int, now: datetime, code: str, message: str) -> None:
+        with self._db.write() as session:
+            _move(session, dossier_id, DossierState.SENDING, Event.PERMANENT_FAILURE,
+                  updated_at=now, attempts=DossierRow.attempts + 1,
+                  last_error_code=code, last_error_message=message)
+
+    def official_retry(self, code: str, now: datetime) -> None:
+        """An official sends a FAILED dossier again: attempts start over."""
+        with self._db.write() as session:
+            row = _find_row(session, code)
+            if row is None:
+                raise StoreError("not_found", f"Không có hồ sơ {code} trên kiosk này.")
+            _move(session, row.id, DossierState(row.state), Event.OFFICIAL_RETRY, updated_at=now,
+                  attempts=0, next_attempt_at=now, last_error_code=None, last_error_message=None)
+
+    # ------------------------------------------------------------ portal status
+
+    def apply_portal_status(
+        self, code: str, status: int, events: Sequence[StatusEvent], now: datetime
+    ) -> bool:
+        """Record the portal's status and timeline for ``code``; False if unknown here."""
+        with self._db.write() as session:
+            row = _find_row(session, code)
+            if row is None:
+                return False
+            row.portal_status = status
+            row.portal_updated_at = now
+            known = {(e.status, e.at) for e in session.scalars(
+                select(StatusEventRow).where(StatusEventRow.dossier_id == row.id))}
+            for event in events:
+                if (event.status, event.at) not in known:
+                    session.add(StatusEventRow(dossier_id=row.id, status=event.status,
+                                               at=event.at, note=event.note, unit=event.unit))
+                    known.add((event.status, event.at))
+            return True
+
+    # ------------------------------------------------------------ reading
+
+    def find(self, code: str) -> DossierDetail | None:
+        """A dossier by its kiosk code or the portal's official code."""
+        with self._db.read() as session:
+            row = _find_row(session, code)
+            if row is None:
+                return None
+            files = session.scalars(select(AttachmentRow).where(
+                AttachmentRow.dossier_id == row.id).order_by(AttachmentRow.position)).all()
+            events = session.scalars(select(StatusEventRow).where(
+                StatusEventRow.dossier_id == row.id).order_by(StatusEventRow.at)).all()
+            return detail_of(row, files, events)
+
+    def recent(self, limit: int = 500) -> list[QueuedDossier]:
+        with self._db.read() as session:
+            rows = session.scalars(
+                select(DossierRow).order_by(DossierRow.id.desc()).limit(limit)
+            ).all()
+            return [queued_of(r) for r in rows]
+
+    def counts(self) -> dict[DossierState, int]:
+        with self._db.read() as session:
+            found = dict(session.execute(
+                select(DossierRow.state, func.count()).group_by(DossierRow.state)).all())
+        return {s: int(found.get(s.value, 0)) for s in DossierState}
+
+    def attachments(self, dossier_id: int) -> list[Attachment]:
+        with self._db.read() as session:
+            return [attachment_of(r) for r in session.scalars(select(AttachmentRow).where(
+                AttachmentRow.dossier_id == dossier_id).order_by(AttachmentRow.position))]
+
+
+def _move(
+    session: Session, dossier_id: int, expected: DossierState, event: Event, **changes: Any
+) -> None:
+    target = transition(expected, event)
+    result = session.execute(
+        update(DossierRow)
+        .where(DossierRow.id == dossier_id, DossierRow.state == expected.value)
+        .values(state=target.value, **changes)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise LostRace("lost_race", f"Hồ sơ #{dossier_id} không còn ở trạng thái {expected}.")
+
+
+def _find_row(session: Session, code: str) -> DossierRow | None:
+    wanted = normalise_lookup_code(code)
+    return session.scalars(select(DossierRow).where(
+        or_(DossierRow.code == wanted, DossierRow.official_code == wanted))).first()
+
+
+def _new_row(code: str, sealing: Sealing, payload: bytes) -> DossierRow:
+    return DossierRow(
+        code=code, official_code=None, idempotency_key=str(uuid.uuid4()),
+        procedure_code=sealing.procedure_code, payload=payload,
+        payload_sha256=hashlib.sha256(payload).hexdigest(), state=DossierState.PENDING.value,
+        attempts=0, next_attempt_at=sealing.received_at, received_at=sealing.received_at,
+        due_at=sealing.due_at, updated_at=sealing.received_at,
+    )
+
+
+def _attachment_row(
+    dossier_id: int, position: int, item: AttachmentInput, sha256: str, size: int
+) -> AttachmentRow:
+    return AttachmentRow(
+        dossier_id=dossier_id, position=position, component_code=item.component_code,
+        file_name=item.file_name, content_type=item.content_type, sha256=sha256, size=size,
+        pages=item.pages, portal_file_id=None,
+    )
+
+
+def _document_entry(item: AttachmentInput, sha256: str) -> dict[str, object]:
+    """The TaiLieuNop entry; IdTepTin is bound at send time from the idempotent upload."""
+    return {"MaThanhPhanHoSo": item.component_code, "TenThanhPhan": item.component_name,
+            "IdTepTin": None, "HashTepTin": sha256, "TenTepDinhKem": item.file_name,
+            "SoTrang": item.pages}

@@ -1,0 +1,209 @@
+"""The dossier queue: sealing is atomic, every state change is guarded, nothing is lost."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.domain.codes import DossierCode, SequenceBlock
+from kiosk.domain.errors import DomainError
+from kiosk.domain.states import DossierState, IllegalTransition
+from kiosk.store.db import Database
+from kiosk.store.files import FileStore
+from kiosk.store.migrate import upgrade
+from kiosk.store.queue import DossierQueue, LostRace, Sealing
+from kiosk.store.records import AttachmentInput, StatusEvent
+
+NOW = datetime(2026, 11, 24, 2, 30, tzinfo=UTC)  # 09:30 in Vietnam
+PDF = b"%PDF-1.4\n% test document\n%%EOF\n"
+
+
+@pytest.fixture
+def queue(tmp_path: Path) -> DossierQueue:
+    db = Database(tmp_path / "k.sqlite3")
+    upgrade(db)
+    yield DossierQueue(db, FileStore(tmp_path / "files"))
+    db.dispose()
+
+
+def sealing(at: datetime = NOW) -> Sealing:
+    return Sealing(agency="000.00.00.H23", block=SequenceBlock(1000, 1999), received_at=at,
+                   due_at=at + timedelta(days=3), procedure_code="1.001193")
+
+
+def attachment(data: bytes = PDF) -> AttachmentInput:
+    return AttachmentInput("TK", "Tờ khai", "to-khai.pdf", "application/pdf", data, 1)
+
+
+def build(code: DossierCode, documents: Sequence[Mapping[str, object]]) -> dict[str, Any]:
+    return {"MaHoSo": str(code), "ChuHoSo": {"HoTen": "Nguyễn Thị Ánh"},
+            "TaiLieuNop": list(documents)}
+
+
+def seal_one(queue: DossierQueue, at: datetime = NOW) -> str:
+    return queue.seal(sealing(at), [attachment()], build).code
+
+
+def test_sealing_queues_a_pending_dossier_with_its_code_and_files(queue: DossierQueue) -> None:
+    code = seal_one(queue)
+    detail = queue.find(code)
+    assert detail is not None
+    assert code == "000.00.00.H23-261124-1000"
+    assert detail.dossier.state is DossierState.PENDING
+    assert detail.payload["MaHoSo"] == code
+    assert detail.payload["ChuHoSo"]["HoTen"] == "Nguyễn Thị Ánh"
+    sha = hashlib.sha256(PDF).hexdigest()
+    assert detail.payload["TaiLieuNop"][0]["HashTepTin"] == sha
+    assert queue.files.read(sha) == PDF
+    assert detail.attachments[0].sha256 == sha
+
+
+def test_the_frozen_payload_hashes_to_its_stored_hash(queue: DossierQueue) -> None:
+    code = seal_one(queue)
+    job = queue.claim_next(NOW)
+    assert job is not None and job.code == code
+    assert hashlib.sha256(job.payload).hexdigest() == queue.find(code).dossier.payload_sha256
+    assert json.loads(job.payload)["MaHoSo"] == code
+
+
+def test_a_failure_while_sealing_leaves_no_row_and_burns_no_code(queue: DossierQueue) -> None:
+    def broken(code: DossierCode, documents: Sequence[Mapping[str, object]]) -> dict[str, Any]:
+        raise RuntimeError("power cut half-way")
+
+    with pytest.raises(RuntimeError):
+        queue.seal(sealing(), [attachment()], broken)
+    assert queue.recent() == []
+    assert seal_one(queue).endswith("-1000")
+
+
+def test_claim_moves_the_oldest_due_dossier_to_sending(queue: DossierQueue) -> None:
+    first = seal_one(queue)
+    seal_one(queue, NOW + timedelta(minutes=1))
+    job = queue.claim_next(NOW + timedelta(minutes=5))
+    assert job is not None and job.code == first
+    assert queue.find(first).dossier.state is DossierState.SENDING
+
+
+def test_nothing_is_claimed_before_its_time(queue: DossierQueue) -> None:
+    seal_one(queue)
+    assert queue.claim_next(NOW - timedelta(seconds=1)) is None
+
+
+def test_a_retry_goes_back_to_pending_with_the_reason_and_the_next_time(
+    queue: DossierQueue,
+) -> None:
+    code = seal_one(queue)
+    job = queue.claim_next(NOW)
+    later = NOW + timedelta(seconds=40)
+    queue.mark_retry(job.dossier_id, NOW, later, "http_503", "Cổng đang bảo trì")
+    dossier = queue.find(code).dossier
+    assert (dossier.state, dossier.attempts, dossier.next_attempt_at) == (
+        DossierState.PENDING, 1, later)
+    assert dossier.last_error_message == "Cổng đang bảo trì"
+    assert queue.claim_next(NOW + timedelta(seconds=39)) is None
+    assert queue.claim_next(later) is not None
+
+
+def test_one_failing_dossier_does_not_block_the_next(queue: DossierQueue) -> None:
+    bad, good = seal_one(queue), seal_one(queue)
+    job = queue.claim_next(NOW)
+    queue.mark_retry(job.dossier_id, NOW, NOW + timedelta(minutes=10), "timeout", "Hết giờ")
+    assert queue.claim_next(NOW).code == good
+    assert job.code == bad
+
+
+def test_sent_records_the_official_code_and_lookups_work_by_either(queue: DossierQueue) -> None:
+    code = seal_one(queue)
+    job = queue.claim_next(NOW)
+    queue.mark_sent(job.dossier_id, NOW, "000.00.00.H23-261124-9001", 1)
+    by_official = queue.find("000.00.00.h23-261124-9001 ")
+    assert by_official is not None and by_official.dossier.code == code
+    assert by_official.dossier.state is DossierState.SENT
+    assert by_official.dossier.sent_at == NOW
+
+
+def test_a_permanent_failure_keeps_the_dossier_and_its_reason(queue: DossierQueue) -> None:
+    code = seal_one(queue)
+    job = queue.claim_next(NOW)
+    queue.mark_failed(job.dossier_id, NOW, "invalid", "Thiếu địa chỉ nhận kết quả")
+    dossier = queue.find(code).dossier
+    assert dossier.state is DossierState.FAILED
+    assert dossier.last_error_code == "invalid"
+    assert queue.claim_next(NOW + timedelta(days=30)) is None
+
+
+def test_only_an_official_retry_revives_a_failed_dossier_and_it_resets_attempts(
+    queue: DossierQueue,
+) -> None:
+    code = seal_one(queue)
+    job = queue.claim_next(NOW)
+    queue.mark_failed(job.dossier_id, NOW, "invalid", "x")
+    queue.official_retry(code, NOW + timedelta(hours=1))
+    dossier = queue.find(code).dossier
+    assert (dossier.state, dossier.attempts, dossier.last_error_code) == (
+        DossierState.PENDING, 0, None)
+    with pytest.raises(IllegalTransition):
+        queue.official_retry(code, NOW)
+
+
+def test_guarded_updates_refuse_a_dossier_that_moved_on(queue: DossierQueue) -> None:
+    seal_one(queue)
+    job = queue.claim_next(NOW)
+    queue.mark_sent(job.dossier_id, NOW, "X-1", 1)
+    with pytest.raises(LostRace):
+        queue.mark_sent(job.dossier_id, NOW, "X-2", 1)
+    with pytest.raises(LostRace):
+        queue.mark_retry(job.dossier_id, NOW, NOW, "late", "late")
+    assert queue.find("X-1").dossier.official_code == "X-1"
+
+
+def test_restart_returns_interrupted_sends_to_pending(queue: DossierQueue) -> None:
+    code = seal_one(queue)
+    queue.claim_next(NOW)
+    assert queue.recover_interrupted(NOW) == 1
+    assert queue.find(code).dossier.state is DossierState.PENDING
+    assert queue.recover_interrupted(NOW) == 0
+
+
+def test_portal_timeline_is_recorded_once_however_often_it_is_seen(queue: DossierQueue) -> None:
+    code = seal_one(queue)
+    job = queue.claim_next(NOW)
+    queue.mark_sent(job.dossier_id, NOW, code, 1)
+    events = [StatusEvent(1, NOW, "Mới đăng ký"), StatusEvent(2, NOW + timedelta(hours=1),
+                                                              "Được tiếp nhận", "Một cửa")]
+    assert queue.apply_portal_status(code, 2, events, NOW)
+    assert queue.apply_portal_status(code, 2, events, NOW)
+    detail = queue.find(code)
+    assert detail.dossier.portal_status == 2
+    assert [e.status for e in detail.timeline] == [1, 2]
+    assert not queue.apply_portal_status("UNKNOWN-1", 4, events, NOW)
+
+
+def test_counts_by_state(queue: DossierQueue) -> None:
+    for _ in range(3):
+        seal_one(queue)
+    queue.claim_next(NOW)
+    counts = queue.counts()
+    assert counts[DossierState.PENDING] == 2 and counts[DossierState.SENDING] == 1
+    assert counts[DossierState.SENT] == 0
+
+
+def test_unknown_code_for_an_official_retry_is_a_clear_error(queue: DossierQueue) -> None:
+    with pytest.raises(DomainError) as caught:
+        queue.official_retry("000.00.00.H23-261124-4242", NOW)
+    assert "Không có hồ sơ" in caught.value.message
+
+
+def test_a_damaged_attachment_is_refused_rather_than_sent(queue: DossierQueue) -> None:
+    seal_one(queue)
+    sha = hashlib.sha256(PDF).hexdigest()
+    queue.files.path_for(sha).write_bytes(b"garbage")
+    with pytest.raises(DomainError) as caught:
+        queue.files.read(sha)
+    assert caught.value.code == "file_damaged"
