@@ -65,14 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_run(sub: Any) -> None:
     p = sub.add_parser("run", help="mở kiosk (mặc định khi không có lệnh)")
-    p.add_argument("--demo", action="store_true", help="chế độ trình diễn: cổng giả lập, camera giả")
+    p.add_argument("--demo", action="store_true",
+                   help="chế độ trình diễn: cổng giả lập, camera giả")
     p.add_argument("--windowed", action="store_true", help="mở trong cửa sổ thay vì toàn màn hình")
     p.set_defaults(handler=_cmd_run)
 
 
 def _add_catalog(sub: Any) -> None:
     p = sub.add_parser("catalog", help="liệt kê, tìm kiếm thủ tục hành chính")
-    p.add_argument("--search", default="", help="từ khoá (không cần dấu, không phân biệt hoa thường)")
+    p.add_argument("--search", default="",
+                   help="từ khoá (không cần dấu, không phân biệt hoa thường)")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.set_defaults(handler=_cmd_catalog)
 

@@ -16,6 +16,7 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+from kiosk.domain.codes import validate_agency_code
 from kiosk.domain.errors import DomainError, error_from_table
 
 _MESSAGES = {
@@ -137,7 +138,8 @@ def parse_config(raw: Mapping[str, Any]) -> Config:
         raise _error("unknown_section", section=sorted(unknown)[0])
     config = Config(**sections)  # type: ignore[arg-type]
     _check_consistency(config)
-    return config
+    agency = validate_agency_code(config.site.agency_code)  # stored trimmed, upper-case
+    return replace(config, site=replace(config.site, agency_code=agency))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -249,6 +251,10 @@ def _fees(values: Mapping[str, Any]) -> Mapping[str, int]:
 
 
 def _check_consistency(config: Config) -> None:
+    try:
+        validate_agency_code(config.site.agency_code)
+    except DomainError as exc:
+        raise _error("bad_value", section="site", key="agency_code", reason=exc.message) from exc
     k = config.kiosk
     if not 0 <= k.sequence_start <= k.sequence_end <= 9999:
         raise _error(

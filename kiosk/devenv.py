@@ -24,11 +24,11 @@ VENV = ROOT / ".venv"
 MARKER = VENV / ".kiosk-installed"
 
 # What Qt's xcb/offscreen platforms, OpenCV and pyzbar load at run time.
-RUNTIME_PACKAGES = tuple((
-    "libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 "
-    "libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 "
-    "libxcb-render-util0 libxcb-shape0 libpulse0 libzbar0"
-).split())
+RUNTIME_PACKAGES = (
+    "libgl1", "libegl1", "libxkbcommon0", "libxkbcommon-x11-0", "libfontconfig1",
+    "libdbus-1-3", "libglib2.0-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0",
+    "libxcb-keysyms1", "libxcb-render-util0", "libxcb-shape0", "libpulse0", "libzbar0",
+)
 # Extra tools the tests drive for real.
 TEST_PACKAGES: tuple[str, ...] = ()
 
@@ -156,7 +156,7 @@ def _create_venv() -> None:
 
 def _find_python() -> str:
     """A Python ≥ 3.11: this one, or a newer one installed beside it."""
-    if sys.version_info >= (3, 11):
+    if sys.version_info >= (3, 11):  # noqa: UP036 - runs under an older python3 too
         return sys.executable
     for name in ("python3.13", "python3.12", "python3.11"):
         found = shutil.which(name)

@@ -13,7 +13,8 @@ from pathlib import Path
 from kiosk.config import Config, load_config
 from kiosk.domain.catalogue import Catalogue, load_catalogue
 from kiosk.domain.codes import SequenceBlock
-from kiosk.domain.workdays import WorkCalendar, load_holidays
+from kiosk.domain.holidays import load_holidays
+from kiosk.domain.workdays import WorkCalendar
 from kiosk.paths import default_data_dir, resource
 from kiosk.store.codes import CodeIssuer
 from kiosk.store.db import Database

@@ -75,11 +75,13 @@ def test_config_is_frozen() -> None:
         ("[site]\noffice_close = 'năm giờ'", "bad_time", "site.office_close"),
         ("[kiosk]\nsequence_start = 'một'", "wrong_type", "kiosk.sequence_start"),
         ("[kiosk]\nsequence_start = true", "wrong_type", "kiosk.sequence_start"),
-        ("[kiosk]\nsequence_start = 3000\nsequence_end = 2000", "bad_value", "kiosk.sequence_start"),
+        ("[kiosk]\nsequence_start = 3000\nsequence_end = 2000", "bad_value",
+         "kiosk.sequence_start"),
         ("[kiosk]\nsequence_end = 10000", "bad_value", "kiosk.sequence_start"),
         ("[session]\nidle_warning_seconds = 1", "bad_value", "session.idle_warning_seconds"),
         ("[printer]\nmode = 'telepathy'", "bad_value", "printer.mode"),
         ("[fees]\nx = -5", "wrong_type", "fees.x"),
+        ("[site]\nagency_code = 'H23'", "bad_value", "site.agency_code"),
         ("[fees]\nx = 'free'", "wrong_type", "fees.x"),
         ("[site]\nname = [1, 2]", "wrong_type", "site.name"),
     ],
@@ -112,3 +114,8 @@ def test_parse_config_accepts_an_empty_mapping() -> None:
 def test_the_documented_example_file_states_exactly_the_defaults() -> None:
     example = Path(__file__).resolve().parent.parent / "examples" / "kiosk.toml"
     assert load_config(example) == Config()
+
+
+def test_the_agency_code_is_stored_trimmed_and_upper_case(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "[site]\nagency_code = ' 000.00.00.h49 '\n"))
+    assert config.site.agency_code == "000.00.00.H49"

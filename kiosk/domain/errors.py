@@ -37,7 +37,7 @@ class DataError(DomainError):
 
 @dataclass(frozen=True)
 class Advisory:
-    """A finding worth showing that must not block (e.g. an ID that disagrees with the birth year)."""
+    """A finding worth showing that must not block (an ID disagreeing with the birth year)."""
 
     code: str
     message: str

@@ -17,7 +17,10 @@ AGENCY = "000.00.00.H23"
 DAY = date(2026, 11, 24)
 
 
-def open_issuer(path: Path, block: SequenceBlock = SequenceBlock(1000, 1999)) -> CodeIssuer:
+BLOCK = SequenceBlock(1000, 1999)
+
+
+def open_issuer(path: Path, block: SequenceBlock = BLOCK) -> CodeIssuer:
     db = Database(path)
     upgrade(db)
     return CodeIssuer(db, AGENCY, block)

@@ -61,7 +61,9 @@ def test_body_text_uses_the_bundled_noto_font_at_20pt_or_more(
             assert info.pointSize() >= 20, label.text()
 
 
-def test_larger_text_setting_grows_the_text(qtbot: QtBot, kiosk: tuple[MainWindow, Navigator]) -> None:
+def test_larger_text_setting_grows_the_text(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator]
+) -> None:
     window, navigator = kiosk
     before = QFontInfo(button(window, "Nộp hồ sơ").font()).pointSize()
     qtbot.mouseClick(button(window, "Chữ to hơn"), Qt.MouseButton.LeftButton)
