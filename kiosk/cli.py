@@ -26,7 +26,6 @@ Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
 _PENDING = {
     "portal-sim": "bộ giả lập cổng dịch vụ công",
     "sync": "đồng bộ hàng đợi hồ sơ với cổng dịch vụ công",
-    "queue": "xem hàng đợi hồ sơ",
     "submit": "nộp hồ sơ từ tệp JSON",
     "receipt": "in phiếu tiếp nhận",
     "decode": "đọc mã QR / mã vạch từ ảnh",
@@ -59,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run(sub)
     _add_catalog(sub)
     _add_doctor(sub)
+    _add_queue(sub)
     _add_pending(sub)
     return parser
 
@@ -85,11 +85,16 @@ def _add_doctor(sub: Any) -> None:
     p.set_defaults(handler=_cmd_doctor)
 
 
+def _add_queue(sub: Any) -> None:
+    p = sub.add_parser("queue", help="xem hàng đợi hồ sơ: trạng thái, số lần gửi, lý do")
+    p.add_argument("--json", action="store_true", help="in dạng JSON")
+    p.set_defaults(handler=_cmd_queue)
+
+
 def _add_pending(sub: Any) -> None:
     shapes: Mapping[str, Callable[[argparse.ArgumentParser], None]] = {
         "portal-sim": lambda p: (p.add_argument("--host"), p.add_argument("--port", type=int)),
         "sync": lambda p: p.add_argument("--once", action="store_true"),
-        "queue": lambda p: p.add_argument("--json", action="store_true"),
         "submit": lambda p: p.add_argument("file"),
         "receipt": lambda p: (p.add_argument("code"), p.add_argument("--out"),
                               p.add_argument("--print", action="store_true")),
@@ -156,6 +161,45 @@ def _cmd_doctor(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             mark = "OK " if c.ok else ("CẢNH BÁO" if not c.essential else "LỖI")
             print(f"[{mark}] {c.name}: {c.detail}")
     return EXIT_OK if all(c.ok or not c.essential for c in checks) else EXIT_FAILED
+
+
+def _cmd_queue(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from kiosk.domain.dates import to_vietnam_time
+    from kiosk.domain.states import STATE_LABELS
+    from kiosk.services import build_queue, open_database, resolve_runtime
+
+    runtime = resolve_runtime(args.data_dir, args.config, env)
+    db = open_database(runtime)
+    try:
+        items = build_queue(runtime, db).recent()
+    finally:
+        db.dispose()
+    if args.json:
+        _print_json([_queue_item(q) for q in items])
+        return EXIT_OK
+    if not items:
+        print("Hàng đợi trống: chưa có hồ sơ nào trên kiosk này.")
+    for q in items:
+        retry = to_vietnam_time(q.next_attempt_at).strftime("%d/%m %H:%M")
+        reason = f" — {q.last_error_message}" if q.last_error_message else ""
+        print(f"{q.code}  {STATE_LABELS[q.state]} (lần gửi: {q.attempts}, "
+              f"lần tới: {retry}){reason}")
+    return EXIT_OK
+
+
+def _queue_item(q: Any) -> dict[str, object]:
+    from kiosk.domain.dates import to_vietnam_time
+    from kiosk.domain.states import STATE_LABELS
+
+    return {
+        "code": q.code, "official_code": q.official_code, "procedure": q.procedure_code,
+        "state": q.state.value, "state_label": STATE_LABELS[q.state], "attempts": q.attempts,
+        "next_attempt_at": to_vietnam_time(q.next_attempt_at).isoformat(),
+        "last_error_code": q.last_error_code, "last_error": q.last_error_message,
+        "portal_status": q.portal_status,
+        "received_at": to_vietnam_time(q.received_at).isoformat(),
+        "due_at": to_vietnam_time(q.due_at).isoformat(),
+    }
 
 
 def _print_json(data: object) -> None:

@@ -29,8 +29,11 @@ RUNTIME_PACKAGES = (
     "libdbus-1-3", "libglib2.0-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0",
     "libxcb-keysyms1", "libxcb-render-util0", "libxcb-shape0", "libpulse0", "libzbar0",
 )
-# Extra tools the tests drive for real.
-TEST_PACKAGES: tuple[str, ...] = ()
+# Real local components the tests drive: SANE's test scanner, a CUPS queue that
+# prints to PDF, pdftoppm to look at what was printed.
+TEST_PACKAGES: tuple[str, ...] = (
+    "sane-utils", "cups", "cups-client", "printer-driver-cups-pdf", "poppler-utils",
+)
 
 Runner = Callable[..., "subprocess.CompletedProcess[bytes]"]
 

@@ -18,9 +18,12 @@ from kiosk.domain.workdays import WorkCalendar
 from kiosk.paths import default_data_dir, resource
 from kiosk.store.codes import CodeIssuer
 from kiosk.store.db import Database
+from kiosk.store.files import FileStore
 from kiosk.store.migrate import upgrade
+from kiosk.store.queue import DossierQueue
 
 DATABASE_FILE = "kiosk.sqlite3"
+ATTACHMENTS_DIR = "attachments"
 
 
 @dataclass(frozen=True)
@@ -66,3 +69,7 @@ def build_calendar(config: Config) -> WorkCalendar:
 def build_code_issuer(config: Config, db: Database) -> CodeIssuer:
     block = SequenceBlock(config.kiosk.sequence_start, config.kiosk.sequence_end)
     return CodeIssuer(db, config.site.agency_code, block)
+
+
+def build_queue(runtime: Runtime, db: Database) -> DossierQueue:
+    return DossierQueue(db, FileStore(runtime.data_dir / ATTACHMENTS_DIR))

@@ -34,7 +34,7 @@ def test_the_parser_knows_exactly_the_documented_subcommands() -> None:
     assert sorted(choices) == sorted(SUBCOMMANDS)
 
 
-@pytest.mark.parametrize(("args"), [["portal-sim"], ["sync", "--once"], ["queue", "--json"],
+@pytest.mark.parametrize(("args"), [["portal-sim"], ["sync", "--once"],
                                     ["submit", "x.json"], ["scan"], ["decode", "a.png"]])
 def test_unfinished_subcommands_say_so_and_exit_2(
     args: list[str], capsys: pytest.CaptureFixture[str]
@@ -90,3 +90,9 @@ def test_doctor_reports_each_check_as_json(tmp_path: Path) -> None:
     assert checks["fonts"]["ok"] is True
     assert checks["catalogue"]["ok"] is True
     assert (tmp_path / "data" / "kiosk.sqlite3").exists()
+
+
+def test_an_empty_queue_lists_as_an_empty_json_array(tmp_path: Path) -> None:
+    result = run_cli("--data-dir", str(tmp_path), "queue", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []

@@ -6,7 +6,7 @@ Screens emit intents; only ``Navigator`` moves between them (STYLE.md §4).
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 
 from kiosk.ui import theme
 from kiosk.ui.screens.home import HomeScreen

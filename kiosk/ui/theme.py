@@ -75,11 +75,14 @@ def stylesheet(m: Metrics) -> str:
     QLabel#title {{ font-size: {m.title}pt; font-weight: bold; color: {PRIMARY}; }}
     QLabel#subtitle {{ font-size: {m.pt(22)}pt; color: {MUTED}; }}
     QPushButton {{
-        min-height: {m.touch}px; padding: 12px 28px; border-radius: 14px;
+        min-height: {m.touch}px; padding: 4px 28px; border-radius: 14px;
         font-size: {m.body}pt; font-weight: bold;
         background: #E8EEF7; color: {PRIMARY}; border: 3px solid {PRIMARY};
     }}
     QPushButton:pressed {{ background: {PRIMARY}; color: {PAPER}; }}
-    QPushButton#primary {{ background: {PRIMARY}; color: {PAPER}; font-size: {m.pt(28)}pt; }}
+    QPushButton#primary {{
+        background: {PRIMARY}; color: {PAPER}; font-size: {m.pt(28)}pt;
+        min-height: {round(m.touch * 1.4)}px;
+    }}
     QPushButton#help {{ background: #FFF4E0; color: #7A3E00; border-color: #7A3E00; }}
     """

@@ -83,3 +83,14 @@ def test_help_shows_where_to_go_and_leads_back_home(
     assert "quầy Một cửa" in navigator.notice.body.text()
     qtbot.mouseClick(button(window, "Về trang chủ"), Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is navigator.home
+
+
+@pytest.mark.parametrize("toggles", [0, 1])
+def test_home_fits_the_smallest_supported_screen_at_either_text_size(
+    kiosk: tuple[MainWindow, Navigator], toggles: int
+) -> None:
+    window, navigator = kiosk
+    for _ in range(toggles):
+        navigator.toggle_text_size()
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 768
