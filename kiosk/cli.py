@@ -24,9 +24,6 @@ Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
 
 # Subcommands whose capability lands with a later issue: they say so honestly.
 _PENDING = {
-    "portal-sim": "bộ giả lập cổng dịch vụ công",
-    "sync": "đồng bộ hàng đợi hồ sơ với cổng dịch vụ công",
-    "submit": "nộp hồ sơ từ tệp JSON",
     "receipt": "in phiếu tiếp nhận",
     "decode": "đọc mã QR / mã vạch từ ảnh",
     "detect": "tìm trang giấy trong ảnh",
@@ -59,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_catalog(sub)
     _add_doctor(sub)
     _add_queue(sub)
+    _add_sync(sub)
+    _add_submit(sub)
+    _add_portal_sim(sub)
     _add_pending(sub)
     return parser
 
@@ -91,11 +91,29 @@ def _add_queue(sub: Any) -> None:
     p.set_defaults(handler=_cmd_queue)
 
 
+def _add_sync(sub: Any) -> None:
+    p = sub.add_parser("sync", help="gửi hồ sơ trong hàng đợi lên cổng, cập nhật trạng thái")
+    p.add_argument("--once", action="store_true", help="gửi một lượt rồi thoát")
+    p.set_defaults(handler=_cmd_sync)
+
+
+def _add_submit(sub: Any) -> None:
+    p = sub.add_parser("submit", help="nộp hồ sơ từ tệp JSON (xem thư mục examples/)")
+    p.add_argument("file", help="tệp JSON mô tả hồ sơ")
+    p.set_defaults(handler=_cmd_submit)
+
+
+def _add_portal_sim(sub: Any) -> None:
+    p = sub.add_parser("portal-sim", help="chạy cổng dịch vụ công giả lập (máy chủ HTTP thật)")
+    p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="cổng (mặc định 8765; 0: tự chọn)")
+    p.add_argument("--step-seconds", type=float, default=30.0,
+                   help="số giây giữa hai bước trạng thái hồ sơ (0: không tự chuyển)")
+    p.set_defaults(handler=_cmd_portal_sim)
+
+
 def _add_pending(sub: Any) -> None:
-    shapes: Mapping[str, Callable[[argparse.ArgumentParser], None]] = {
-        "portal-sim": lambda p: (p.add_argument("--host"), p.add_argument("--port", type=int)),
-        "sync": lambda p: p.add_argument("--once", action="store_true"),
-        "submit": lambda p: p.add_argument("file"),
+    shapes: Mapping[str, Callable[[argparse.ArgumentParser], object]] = {
         "receipt": lambda p: (p.add_argument("code"), p.add_argument("--out"),
                               p.add_argument("--print", action="store_true")),
         "decode": lambda p: (p.add_argument("images", nargs="+"),
@@ -128,11 +146,12 @@ def _cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     return run_kiosk(runtime, demo=args.demo, windowed=args.windowed)
 
 
-def _cmd_catalog(args: argparse.Namespace, _env: Mapping[str, str]) -> int:
-    from kiosk.domain.catalogue import procedure_to_dict
-    from kiosk.domain.fees import format_vnd
-    from kiosk.services import shipped_catalogue
+def _cmd_catalog(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from kiosk.domain.catalogue_json import procedure_to_dict
+    from kiosk.domain.fees import describe_fee
+    from kiosk.services import resolve_runtime, shipped_catalogue
 
+    overrides = resolve_runtime(args.data_dir, args.config, env).config.fees
     catalogue = shipped_catalogue()
     found = catalogue.search(args.search)
     if args.json:
@@ -142,10 +161,10 @@ def _cmd_catalog(args: argparse.Namespace, _env: Mapping[str, str]) -> int:
         print(f"Không tìm thấy thủ tục nào với từ khoá “{args.search}”.")
         return EXIT_OK
     for p in found:
-        fee = sum(f.amount or 0 for f in p.fees)
         days = p.time_limit.working_days
         limit = "trong ngày" if days == 0 else f"{days} ngày làm việc"
-        print(f"{p.code:10} {p.name} — {p.field} — {p.level_name} — {limit} — {format_vnd(fee)}")
+        fees = "; ".join(describe_fee(f, overrides) for f in p.fees) or "Miễn phí"
+        print(f"{p.code:10} {p.name} — {p.field} — {p.level_name} — {limit} — {fees}")
     return EXIT_OK
 
 
@@ -185,6 +204,33 @@ def _cmd_queue(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         print(f"{q.code}  {STATE_LABELS[q.state]} (lần gửi: {q.attempts}, "
               f"lần tới: {retry}){reason}")
     return EXIT_OK
+
+
+def _cmd_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from kiosk.services import resolve_runtime
+    from kiosk.sync.command import sync_command
+
+    return sync_command(resolve_runtime(args.data_dir, args.config, env), once=args.once,
+                        out=sys.stdout)
+
+
+def _cmd_submit(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from kiosk.draft_file import submit_command
+    from kiosk.services import resolve_runtime
+
+    runtime = resolve_runtime(args.data_dir, args.config, env)
+    return submit_command(runtime, Path(args.file), datetime.now(UTC), sys.stdout, sys.stderr)
+
+
+def _cmd_portal_sim(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from kiosk.services import resolve_runtime
+    from kiosk.sync.simulator import run_simulator_cli
+
+    runtime = resolve_runtime(args.data_dir, args.config, env)
+    return run_simulator_cli(args.host, args.port, runtime.data_dir, args.step_seconds)
 
 
 def _queue_item(q: Any) -> dict[str, object]:

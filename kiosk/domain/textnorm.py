@@ -14,12 +14,14 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
+from dataclasses import dataclass
 
 # Đ/đ carry no combining mark, so decomposition leaves them alone.  "Ð"
 # (Icelandic eth) stands in for "Đ" in old VNI/TCVN3 fonts and scanners.
 _LETTER_MAP = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
 
 _NOT_KEY = re.compile(r"[^a-z0-9]+")
+
 
 # Bytes 0x80–0xFF as Windows-1252 or Latin-1 show them: mangled text comes in
 # both flavours, and the two agree except on 0x80–0x9F, where cp1252 has
@@ -78,3 +80,47 @@ def fold(text: str) -> str:
 def fold_words(text: str) -> list[str]:
     """The words of ``text``, each folded like ``fold``; ``"".join`` of them is ``fold(text)``."""
     return _NOT_KEY.sub(" ", _plain(text)).split()
+
+
+# How well a text matches a whole query, best first.
+EXACT, PREFIX, WHOLE_WORDS, INSIDE = range(4)
+
+
+@dataclass(frozen=True)
+class SearchText:
+    """A text folded once for repeated matching: compact key, words, word offsets."""
+
+    compact: str
+    words: frozenset[str]
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> SearchText:
+        words = fold_words(text)
+        starts, offset = [], 0
+        for word in words:
+            starts.append(offset)
+            offset += len(word)
+        return cls("".join(words), frozenset(words), tuple(starts))
+
+    def contains(self, needle: str) -> bool:
+        """``needle`` occurs in the compact key starting at a word boundary.
+
+        Run-together input ("khaisinh") still matches, but a short word does
+        not match inside an unrelated one ("hon" in "chon", from "chọn").
+        """
+        return any(self.compact.startswith(needle, start) for start in self.starts)
+
+    def quality(self, query: SearchText) -> int | None:
+        """EXACT, PREFIX, WHOLE_WORDS (every query word is a word here), INSIDE, or None."""
+        if not self.compact or not query.compact:
+            return None
+        if self.compact == query.compact:
+            return EXACT
+        if self.compact.startswith(query.compact):
+            return PREFIX
+        if query.words <= self.words:
+            return WHOLE_WORDS
+        if self.contains(query.compact):
+            return INSIDE
+        return None
