@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 MARKER = VENV / ".kiosk-installed"
+DEMO_CONFIG = ROOT / "examples" / "demo.toml"
 
 # What Qt's xcb/offscreen platforms, OpenCV and pyzbar load at run time.
 RUNTIME_PACKAGES = (
@@ -56,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kiosk setup: {exc}", file=sys.stderr)
         return 1
     if action == "run":
-        return _exec([str(VENV / "bin" / "kiosk"), "run", "--demo", "--windowed", *rest])
+        # Demo amounts for council-set fees, unless the operator chose a config.
+        config = [] if "KIOSK_CONFIG" in os.environ else ["--config", str(DEMO_CONFIG)]
+        return _exec([str(VENV / "bin" / "kiosk"), *config, "run", "--demo", "--windowed", *rest])
     if action == "test":
         return run_tests(python, rest)
     return 0

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 
 from kiosk.domain.errors import DomainError
 from kiosk.paths import resource
-from kiosk.services import Runtime, open_database, shipped_catalogue
+from kiosk.services import Runtime, active_catalogue, open_database, shipped_catalogue
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,16 @@ def _check_catalogue(_runtime: Runtime) -> Check:
     return Check("catalogue", count > 0, f"{count} thủ tục")
 
 
+def _check_fees(runtime: Runtime) -> Check:
+    """Every fee the provincial council sets must have the site's amount, or sealing fails."""
+    missing = sorted({f"{p.code} ({fee.config_key})" for p in active_catalogue(runtime)
+                      for fee in p.fees
+                      if fee.kind == "council" and fee.config_key not in runtime.config.fees})
+    detail = "đủ mức phí do HĐND tỉnh quy định" if not missing else (
+        "chưa cấu hình mức phí [fees] cho: " + ", ".join(missing))
+    return Check("council fees", not missing, detail)
+
+
 def _check_fonts(_runtime: Runtime) -> Check:
     names = ["NotoSans-Regular.ttf", "NotoSans-Bold.ttf"]
     missing = [n for n in names if not resource("fonts", n).is_file()]
@@ -111,6 +121,7 @@ _PROBES: list[Callable[[Runtime], Check]] = [
     _check_data_dir,
     _check_database,
     _check_catalogue,
+    _check_fees,
     _check_fonts,
     _check_qt,
     _check_modules,

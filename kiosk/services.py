@@ -10,8 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.catalogue_updates import CatalogueUpdates
 from kiosk.config import Config, load_config
-from kiosk.domain.catalogue import Catalogue, load_catalogue
+from kiosk.domain.catalogue import Catalogue
+from kiosk.domain.catalogue_json import load_catalogue
 from kiosk.domain.codes import SequenceBlock
 from kiosk.domain.holidays import load_holidays
 from kiosk.domain.workdays import WorkCalendar
@@ -54,6 +56,11 @@ def open_database(runtime: Runtime) -> Database:
 
 def shipped_catalogue() -> Catalogue:
     return load_catalogue(resource("catalogue", "procedures.json"))
+
+
+def active_catalogue(runtime: Runtime) -> Catalogue:
+    """The shipped catalogue with the portal's newer entries laid over it."""
+    return CatalogueUpdates(runtime.data_dir).apply(shipped_catalogue())
 
 
 def build_calendar(config: Config) -> WorkCalendar:

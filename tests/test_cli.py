@@ -106,3 +106,13 @@ def test_catalog_shows_council_fees_as_set_by_the_province_or_the_configured_amo
     config.write_text("[fees]\nxac_nhan_tinh_trang_hon_nhan = 15000\n", encoding="utf-8")
     priced = run_cli("--config", str(config), "catalog", "--search", "1.004873")
     assert priced.stdout.splitlines()[0].endswith("15.000 đ")
+
+
+def test_doctor_names_every_council_fee_the_site_has_not_configured(tmp_path: Path) -> None:
+    bare = json.loads(run_cli("--data-dir", str(tmp_path), "doctor", "--json").stdout)
+    fees = {c["name"]: c for c in bare}["council fees"]
+    assert fees["ok"] is False
+    assert "1.004873 (xac_nhan_tinh_trang_hon_nhan)" in fees["detail"]
+    demo = Path(__file__).resolve().parent.parent / "examples" / "demo.toml"
+    configured = run_cli("--config", str(demo), "--data-dir", str(tmp_path), "doctor", "--json")
+    assert {c["name"]: c for c in json.loads(configured.stdout)}["council fees"]["ok"] is True

@@ -55,7 +55,9 @@ class Database:
 
 
 def _make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
+    # Pooled connections are handed to one thread at a time (the UI's or the sync
+    # worker's), never shared while in use: the sqlite3 module's own check is redundant.
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine

@@ -37,7 +37,7 @@ class FileStore:
         sha256 = hashlib.sha256(data).hexdigest()
         target = self.path_for(sha256)
         if not (target.exists() and target.stat().st_size == len(data)):
-            _write_atomically(target, data)
+            write_atomically(target, data)
         return StoredFile(sha256, len(data), target)
 
     def read(self, sha256: str) -> bytes:
@@ -51,7 +51,8 @@ class FileStore:
         return data
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
+    """Replace ``target`` with ``data`` so that a power cut leaves the old or the new file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:

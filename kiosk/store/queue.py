@@ -19,11 +19,12 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.domain.codes import DossierCode, SequenceBlock, normalise_lookup_code
+from kiosk.domain.dates import to_vietnam_time
 from kiosk.domain.states import DossierState, Event, transition
 from kiosk.store.codes import take_code
 from kiosk.store.db import Database, StoreError
 from kiosk.store.files import FileStore
-from kiosk.store.models import AttachmentRow, DossierRow, StatusEventRow
+from kiosk.store.models import AttachmentRow, DossierRow, StatusEventRow, SyncCursor
 from kiosk.store.records import (
     Attachment,
     AttachmentInput,
@@ -74,7 +75,8 @@ class DossierQueue:
         stored = [self.files.put(a.data) for a in attachments]
         documents = [_document_entry(a, s.sha256) for a, s in zip(attachments, stored, strict=True)]
         with self._db.write() as session:
-            code = take_code(session, sealing.agency, sealing.received_at.date(), sealing.block)
+            day = to_vietnam_time(sealing.received_at).date()  # the code carries the local date
+            code = take_code(session, sealing.agency, day, sealing.block)
             payload = canonical_json(build(code, documents))
             row = _new_row(str(code), sealing, payload)
             session.add(row)
@@ -112,7 +114,7 @@ class DossierQueue:
                 select(AttachmentRow).where(AttachmentRow.dossier_id == row.id)
                 .order_by(AttachmentRow.position)
             ).all()
-            return SendJob(row.id, row.code, row.idempotency_key, row.payload,
+            return SendJob(row.id, row.code, row.idempotency_key, row.payload, row.attempts,
                            tuple(attachment_of(f) for f in files))
 
     def record_upload(self, attachment_id: int, portal_file_id: str) -> None:
@@ -176,6 +178,17 @@ class DossierQueue:
                                                at=event.at, note=event.note, unit=event.unit))
                     known.add((event.status, event.at))
             return True
+
+    # ------------------------------------------------------------ cursors
+
+    def cursor(self, name: str) -> str | None:
+        with self._db.read() as session:
+            row = session.get(SyncCursor, name)
+            return row.value if row else None
+
+    def set_cursor(self, name: str, value: str) -> None:
+        with self._db.write() as session:
+            session.merge(SyncCursor(name=name, value=value))
 
     # ------------------------------------------------------------ reading
 

@@ -82,6 +82,7 @@ class SendJob:
     code: str
     idempotency_key: str
     payload: bytes
+    attempts: int  # failed attempts so far (drives the backoff)
     attachments: tuple[Attachment, ...]
 
 

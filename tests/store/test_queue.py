@@ -64,6 +64,11 @@ def test_sealing_queues_a_pending_dossier_with_its_code_and_files(queue: Dossier
     assert detail.attachments[0].sha256 == sha
 
 
+def test_the_code_carries_the_vietnam_date_not_the_utc_date(queue: DossierQueue) -> None:
+    late_evening_utc = datetime(2026, 11, 24, 18, 30, tzinfo=UTC)  # 01:30 on the 25th in Vietnam
+    assert seal_one(queue, late_evening_utc) == "000.00.00.H23-261125-1000"
+
+
 def test_the_frozen_payload_hashes_to_its_stored_hash(queue: DossierQueue) -> None:
     code = seal_one(queue)
     job = queue.claim_next(NOW)

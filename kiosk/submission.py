@@ -1,0 +1,52 @@
+"""Sealing a checked draft into the queue: the one path every dossier takes.
+
+Received time, appointment date, fees, code and payload are all fixed here, in
+one transaction (``DossierQueue.seal``); after it the dossier never changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from kiosk.config import Config
+from kiosk.domain.codes import DossierCode, SequenceBlock
+from kiosk.domain.draft import Draft, portal_payload
+from kiosk.domain.fees import compute_fees
+from kiosk.domain.workdays import WorkCalendar
+from kiosk.store.queue import DossierQueue, Sealing
+from kiosk.store.records import AttachmentInput, QueuedDossier
+
+
+class Submitter:
+    def __init__(
+        self, queue: DossierQueue, calendar: WorkCalendar, config: Config,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._queue = queue
+        self._calendar = calendar
+        self._config = config
+        self._clock = clock
+
+    def seal(self, draft: Draft) -> QueuedDossier:
+        procedure = draft.procedure
+        received = self._clock()
+        due = self._calendar.due_date(received, procedure.time_limit)
+        fees = compute_fees(procedure, pages=draft.pages_to_certify, copies=draft.copies,
+                            overrides=self._config.fees)
+        block = SequenceBlock(self._config.kiosk.sequence_start, self._config.kiosk.sequence_end)
+        sealing = Sealing(self._config.site.agency_code, block, received, due, procedure.code)
+
+        def build(code: DossierCode, documents: Sequence[Mapping[str, object]]) -> dict[str, Any]:
+            return portal_payload(draft, code=str(code), kiosk_id=self._config.kiosk.id,
+                                  received_at=received, due_at=due, fees=fees,
+                                  documents=documents)
+
+        return self._queue.seal(sealing, attachments_of(draft), build)
+
+
+def attachments_of(draft: Draft) -> list[AttachmentInput]:
+    names = {c.code: c.name for c in draft.procedure.documents}
+    return [AttachmentInput(d.component_code, names[d.component_code], d.file_name,
+                            d.content_type, d.data, d.pages) for d in draft.documents]
