@@ -1,0 +1,223 @@
+"""Reading CCCD QR codes and receipt codes (QR, Code128) from camera frames.
+
+Two decoding libraries sit behind ``CodeBackend``: zxing-cpp (the default: no
+system library, and it reads more webcam frames) and pyzbar over libzbar0
+(selectable).  ``CodeReader`` wraps either with preprocessing that wins hard
+frames: first the plain frame (cheap, and enough for most), then the regions
+that look like codes (dense, high-contrast texture), enlarged and with their
+contrast evened out, in a few binarised variants.  Attempts stop at the first
+success and are capped so a frame stays within the live budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import cv2
+import numpy as np
+import zxingcpp
+
+from kiosk.domain.errors import error_from_table
+from kiosk.domain.textnorm import repair_mojibake
+from kiosk.scanner.arrays import Frame, u8
+from kiosk.scanner.errors import CaptureError
+
+MESSAGES: dict[str, str] = {
+    "backend_unknown": "Không có bộ đọc mã tên {name}. Chọn zxing hoặc zbar.",
+    "zbar_missing": "Máy chưa cài thư viện đọc mã zbar (gói libzbar0). Xin dùng bộ đọc zxing.",
+}
+
+QR = "QRCode"
+CODE128 = "Code128"
+BACKENDS = ("zxing", "zbar")
+_MAX_REGIONS = 3
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """One code read from an image: its text (correct UTF-8 Vietnamese) and kind."""
+
+    text: str
+    format: str
+    raw: bytes
+    corners: tuple[tuple[int, int], ...] = ()
+
+
+class CodeBackend(Protocol):
+    """A decoding library: finds and decodes QR and Code128 symbols in a gray image."""
+
+    name: str
+
+    def decode(self, gray: Frame) -> list[Decoded]: ...
+
+
+class ZxingBackend:
+    """zxing-cpp: decodes UTF-8 QR payloads correctly by itself."""
+
+    name = "zxing"
+
+    def __init__(self) -> None:
+        self._formats = zxingcpp.barcode_formats_from_str("QRCode,Code128")
+
+    def decode(self, gray: Frame) -> list[Decoded]:
+        found = zxingcpp.read_barcodes(gray, formats=self._formats)
+        return [_from_zxing(code) for code in found if code.valid and code.text]
+
+
+class ZbarBackend:
+    """pyzbar over libzbar0; its text is re-read from the raw bytes (see ``zbar_text``)."""
+
+    name = "zbar"
+
+    def __init__(self) -> None:
+        try:
+            from pyzbar import pyzbar
+        except (ImportError, OSError):  # OSError: the Python package is there, libzbar0 is not
+            raise error_from_table(CaptureError, MESSAGES, "zbar_missing") from None
+        self._pyzbar = pyzbar
+        self._symbols = [pyzbar.ZBarSymbol.QRCODE, pyzbar.ZBarSymbol.CODE128]
+
+    def decode(self, gray: Frame) -> list[Decoded]:
+        found = self._pyzbar.decode(gray, symbols=self._symbols)
+        results = []
+        for code in found:
+            kind = QR if code.type == "QRCODE" else CODE128
+            corners = tuple((int(p.x), int(p.y)) for p in code.polygon)
+            results.append(Decoded(zbar_text(code.data), kind, bytes(code.data), corners))
+        return results
+
+
+def make_backend(name: str = "zxing") -> CodeBackend:
+    """The backend called ``name`` ("zxing" or "zbar"; "zbar" needs libzbar0)."""
+    if name == "zxing":
+        return ZxingBackend()
+    if name in ("zbar", "pyzbar"):
+        return ZbarBackend()
+    raise error_from_table(CaptureError, MESSAGES, "backend_unknown", name=name)
+
+
+def zbar_text(data: bytes) -> str:
+    """The text zbar meant, whichever way it mangled a UTF-8 payload.
+
+    zbar guesses the encoding of a QR code without an ECI marker and, depending
+    on its version, hands back the UTF-8 bytes as they were, or re-encodes them
+    to UTF-8 after reading them as Latin-1 or Shift-JIS.  Each undoing is tried
+    and only kept if it gives strictly valid UTF-8, which mangled text never does
+    by accident.
+    """
+    text = data.decode("utf-8", errors="replace")
+    if "\ufffd" not in text and text.isascii():
+        return text
+    for codec in ("latin-1", "cp1252", "shift_jis"):
+        try:
+            undone = text.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if undone != text:
+            return undone
+    return repair_mojibake(text)
+
+
+class CodeReader:
+    """Decode codes from live frames with a backend plus a capped preprocessing cascade."""
+
+    def __init__(self, backend: CodeBackend | str = "zxing", *, max_attempts: int = 8) -> None:
+        self.backend = make_backend(backend) if isinstance(backend, str) else backend
+        self.max_attempts = max_attempts
+
+    def decode(self, frame: Frame) -> list[Decoded]:
+        """All codes found in the frame, or an empty list; never raises on a bad frame."""
+        gray = frame if frame.ndim == 2 else u8(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
+        for attempt, (image, scale, offset) in enumerate(self._variants(gray)):
+            if attempt >= self.max_attempts:
+                break
+            found = self.backend.decode(image)
+            if found:
+                return [_to_frame(code, scale, offset) for code in found]
+        return []
+
+    def _variants(self, gray: Frame) -> Iterator[tuple[Frame, float, tuple[int, int]]]:
+        yield gray, 1.0, (0, 0)
+        clahe = cv2.createCLAHE(clipLimit=2.5, tileGridSize=(8, 8))
+        for x, y, w, h in code_regions(gray)[:_MAX_REGIONS]:
+            crop = gray[y:y + h, x:x + w]
+            scale = float(np.clip(480 / max(w, h), 1.0, 3.0))
+            big = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+            even = u8(clahe.apply(big))
+            yield even, scale, (x, y)
+            yield _sharpen(even), scale, (x, y)
+            binary = cv2.adaptiveThreshold(even, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
+                                           cv2.THRESH_BINARY, 31, 5)
+            yield u8(binary), scale, (x, y)
+
+
+def code_regions(gray: Frame) -> list[tuple[int, int, int, int]]:
+    """Boxes (x, y, w, h) around dense high-contrast texture, best first, with a margin.
+
+    A QR code or barcode is the densest patch of strong gradients in a frame;
+    text lines are thinner and a desk's grain is weaker.  Work is done at a
+    quarter size to stay cheap.
+    """
+    scale = 0.25
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    grad = cv2.morphologyEx(small, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+    _, strong = cv2.threshold(grad, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    blob = cv2.morphologyEx(strong, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    blob = cv2.morphologyEx(blob, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    boxes = []
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        if w < 5 or h < 5:
+            continue
+        density = float(strong[y:y + h, x:x + w].mean()) / 255
+        squareness = min(w, h) / max(w, h)
+        boxes.append((density * (0.5 + squareness) * np.sqrt(w * h), (x, y, w, h)))
+    boxes.sort(key=lambda item: item[0], reverse=True)
+    return [_grow(box, scale, gray.shape) for _, box in boxes]
+
+
+def decode_image(frame: Frame, backend: str = "zxing") -> list[Decoded]:
+    """One-shot convenience for the CLI and tests."""
+    return CodeReader(backend).decode(frame)
+
+
+def texts(found: Sequence[Decoded]) -> list[str]:
+    return [code.text for code in found]
+
+
+def _grow(
+    box: tuple[int, int, int, int], scale: float, shape: tuple[int, ...]
+) -> tuple[int, int, int, int]:
+    x, y, w, h = (int(v / scale) for v in box)
+    margin = int(0.25 * max(w, h)) + 8  # the quiet zone is needed to find the code
+    x0, y0 = max(0, x - margin), max(0, y - margin)
+    x1, y1 = min(shape[1], x + w + margin), min(shape[0], y + h + margin)
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def _sharpen(gray: Frame) -> Frame:
+    blurred = cv2.GaussianBlur(gray, (0, 0), 2.0)
+    return np.asarray(cv2.addWeighted(gray, 1.8, blurred, -0.8, 0), dtype=np.uint8)
+
+
+def _from_zxing(code: zxingcpp.Barcode) -> Decoded:
+    position = code.position
+    corners = tuple(
+        (int(p.x), int(p.y))
+        for p in (position.top_left, position.top_right, position.bottom_right,
+                  position.bottom_left)
+    )
+    kind = QR if code.format == zxingcpp.BarcodeFormat.QRCode else CODE128
+    return Decoded(code.text, kind, bytes(code.bytes), corners)
+
+
+def _to_frame(code: Decoded, scale: float, offset: tuple[int, int]) -> Decoded:
+    """Map corners found in an enlarged crop back to frame pixels."""
+    if scale == 1.0 and offset == (0, 0):
+        return code
+    corners = tuple((int(x / scale) + offset[0], int(y / scale) + offset[1])
+                    for x, y in code.corners)
+    return Decoded(code.text, code.format, code.raw, corners)

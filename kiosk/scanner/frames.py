@@ -1,0 +1,248 @@
+"""Where camera frames come from: a webcam, a video file, a folder of images, the demo feed.
+
+Every source satisfies ``FrameSource``: ``read()`` gives the next BGR frame or
+``None`` when there is none right now (a webcam unplugged, a file at its end),
+``close()`` lets go of the device.  ``read`` never raises for a device problem:
+a kiosk whose camera cable is pulled keeps running and shows "no camera" while
+the webcam source tries to reopen the device with a growing pause.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from kiosk.domain.errors import error_from_table
+from kiosk.scanner.errors import CaptureError
+
+Frame = npt.NDArray[np.uint8]
+Clock = Callable[[], float]
+CaptureFactory = Callable[[Any], Any]
+
+MESSAGES: dict[str, str] = {
+    "camera_missing": "Không mở được camera. Xin gọi cán bộ hỗ trợ kiểm tra dây cắm camera.",
+    "video_missing": "Không mở được tệp video {path}.",
+    "folder_empty": "Thư mục {path} không có ảnh nào.",
+}
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
+# After an unplug: first retry at once, then 0.5 s, 1 s, 2 s … up to 5 s.
+_BACKOFF_START = 0.5
+_BACKOFF_CAP = 5.0
+
+
+class FrameSource(Protocol):
+    """A live or recorded stream of BGR frames."""
+
+    @property
+    def name(self) -> str: ...
+
+    def read(self) -> Frame | None:
+        """The next frame, or ``None`` if none is available now."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class _Closing:
+    """Context-manager and iteration helpers shared by the sources."""
+
+    def read(self) -> Frame | None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def frames(self, limit: int | None = None) -> Iterator[Frame]:
+        """Frames until the source runs dry (or ``limit`` frames)."""
+        count = 0
+        while limit is None or count < limit:
+            frame = self.read()
+            if frame is None:
+                return
+            count += 1
+            yield frame
+
+
+class WebcamSource(_Closing):
+    """A ``cv2.VideoCapture`` device, reopened with backoff when it stops giving frames.
+
+    ``capture_factory`` and ``clock`` are parameters so the reopen logic can be
+    tested with a fake device; the kiosk passes nothing and gets OpenCV and
+    ``time.monotonic``.
+    """
+
+    def __init__(
+        self, index: int = 0, *, width: int = 1280, height: int = 720,
+        capture_factory: CaptureFactory = cv2.VideoCapture, clock: Clock = time.monotonic,
+    ) -> None:
+        self.index = index
+        self.size = (width, height)
+        self._factory = capture_factory
+        self._clock = clock
+        self._capture: Any = None
+        self._failures = 0
+        self._next_try = 0.0
+        self._closed = False
+        self._open()
+
+    @property
+    def name(self) -> str:
+        return f"webcam {self.index}"
+
+    @property
+    def is_open(self) -> bool:
+        return self._capture is not None
+
+    def read(self) -> Frame | None:
+        if self._closed or (self._capture is None and not self._reopen_due()):
+            return None
+        if self._capture is None and not self._open():
+            return None
+        ok, frame = self._capture.read()
+        if ok and frame is not None:
+            self._failures = 0
+            return np.asarray(frame, dtype=np.uint8)
+        self._drop()
+        return None
+
+    def close(self) -> None:
+        """Let go of the device for good (an unplug only releases it until the next retry)."""
+        self._release()
+        self._closed = True
+
+    def _release(self) -> None:
+        if self._capture is not None:
+            self._capture.release()
+        self._capture = None
+
+    def _open(self) -> bool:
+        capture = self._factory(self.index)
+        if not capture.isOpened():
+            capture.release()
+            self._drop()
+            return False
+        capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.size[0])
+        capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.size[1])
+        self._capture = capture
+        return True
+
+    def _drop(self) -> None:
+        self._release()
+        delay = min(_BACKOFF_CAP, _BACKOFF_START * 2 ** max(self._failures - 1, 0))
+        self._next_try = self._clock() + (0.0 if self._failures == 0 else delay)
+        self._failures += 1
+
+    def _reopen_due(self) -> bool:
+        return self._clock() >= self._next_try
+
+
+class VideoFileSource(_Closing):
+    """Frames of a video file, optionally looping (demo mode), resized to ``size``."""
+
+    def __init__(self, path: Path, *, loop: bool = False, size: tuple[int, int] | None = None):
+        self.path = path
+        self.loop = loop
+        self.size = size
+        self._capture = cv2.VideoCapture(str(path))
+        if not self._capture.isOpened():
+            raise error_from_table(CaptureError, MESSAGES, "video_missing", path=path)
+
+    @property
+    def name(self) -> str:
+        return f"video {self.path.name}"
+
+    def read(self) -> Frame | None:
+        ok, frame = self._capture.read()
+        if not ok and self.loop:
+            self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            ok, frame = self._capture.read()
+        if not ok or frame is None:
+            return None
+        return _fit(np.asarray(frame, dtype=np.uint8), self.size)
+
+    def close(self) -> None:
+        self._capture.release()
+
+
+class ImageFolderSource(_Closing):
+    """The images of a folder in name order, as frames; unreadable files are skipped."""
+
+    def __init__(self, folder: Path, *, loop: bool = False, size: tuple[int, int] | None = None):
+        self.folder = folder
+        self.loop = loop
+        self.size = size
+        self._files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        if not self._files:
+            raise error_from_table(CaptureError, MESSAGES, "folder_empty", path=folder)
+        self._position = 0
+
+    @property
+    def name(self) -> str:
+        return f"folder {self.folder.name}"
+
+    def read(self) -> Frame | None:
+        while self._position < len(self._files):
+            path = self._files[self._position]
+            self._position += 1
+            if self.loop and self._position == len(self._files):
+                self._position = 0
+            image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+            if image is not None:
+                return _fit(np.asarray(image, dtype=np.uint8), self.size)
+        return None
+
+    def close(self) -> None:
+        self._position = len(self._files)
+        self.loop = False
+
+
+def open_camera(
+    spec: str = "auto", *, width: int = 1280, height: int = 720,
+    capture_factory: CaptureFactory = cv2.VideoCapture,
+) -> FrameSource:
+    """Open a frame source from a setting: "auto", "demo", a device index, a file or folder.
+
+    "auto" takes webcam 0 when it opens and gives a frame, otherwise the demo
+    feed, so ``kiosk run --demo`` on a laptop without a camera still works.
+    """
+    from kiosk.scanner.demo import DemoCamera  # the demo pulls in the synthetic renderer
+
+    if spec == "demo":
+        return DemoCamera(size=(width, height))
+    if spec == "auto":
+        cam = WebcamSource(0, width=width, height=height, capture_factory=capture_factory)
+        if cam.is_open and cam.read() is not None:
+            return cam
+        cam.close()
+        return DemoCamera(size=(width, height))
+    if spec.isdigit():
+        cam = WebcamSource(int(spec), width=width, height=height, capture_factory=capture_factory)
+        if not cam.is_open:
+            raise error_from_table(CaptureError, MESSAGES, "camera_missing")
+        return cam
+    path = Path(spec)
+    if path.is_dir():
+        return ImageFolderSource(path, loop=True, size=(width, height))
+    return VideoFileSource(path, loop=True, size=(width, height))
+
+
+def _fit(frame: Frame, size: tuple[int, int] | None) -> Frame:
+    if size is None or (frame.shape[1], frame.shape[0]) == size:
+        return frame
+    return np.asarray(cv2.resize(frame, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
