@@ -18,18 +18,8 @@ from kiosk.domain.errors import DomainError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
-EXIT_UNAVAILABLE = 2
 
 Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
-
-# Subcommands whose capability lands with a later issue: they say so honestly.
-_PENDING = {
-    "receipt": "in phiếu tiếp nhận",
-    "decode": "đọc mã QR / mã vạch từ ảnh",
-    "detect": "tìm trang giấy trong ảnh",
-    "scan": "quét bằng máy quét",
-}
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
@@ -59,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sync(sub)
     _add_submit(sub)
     _add_portal_sim(sub)
-    _add_pending(sub)
+    _add_capture(sub)
+    _add_receipt(sub)
     return parser
 
 
@@ -112,30 +103,30 @@ def _add_portal_sim(sub: Any) -> None:
     p.set_defaults(handler=_cmd_portal_sim)
 
 
-def _add_pending(sub: Any) -> None:
-    shapes: Mapping[str, Callable[[argparse.ArgumentParser], object]] = {
-        "receipt": lambda p: (p.add_argument("code"), p.add_argument("--out"),
-                              p.add_argument("--print", action="store_true")),
-        "decode": lambda p: (p.add_argument("images", nargs="+"),
-                             p.add_argument("--json", action="store_true"),
-                             p.add_argument("--backend", choices=["zxing", "zbar"])),
-        "detect": lambda p: (p.add_argument("images", nargs="+"),
-                             p.add_argument("--json", action="store_true"),
-                             p.add_argument("--warp")),
-        "scan": lambda p: (p.add_argument("--device"), p.add_argument("--out")),
-    }
-    for name, what in _PENDING.items():
-        p = sub.add_parser(name, help=f"{what} (chưa có)")
-        shapes[name](p)
-        p.set_defaults(handler=_not_available(name, what))
+def _add_capture(sub: Any) -> None:
+    p = sub.add_parser("decode", help="đọc mã QR / mã vạch (thẻ căn cước, phiếu hẹn) từ ảnh")
+    p.add_argument("images", nargs="+", help="tệp ảnh")
+    p.add_argument("--json", action="store_true", help="in dạng JSON")
+    p.add_argument("--backend", choices=["zxing", "zbar"], default="zxing",
+                   help="bộ đọc mã (mặc định zxing)")
+    p.set_defaults(handler=_cmd_decode)
+    p = sub.add_parser("detect", help="tìm trang giấy trong ảnh (bốn góc, chất lượng)")
+    p.add_argument("images", nargs="+", help="tệp ảnh")
+    p.add_argument("--json", action="store_true", help="in dạng JSON")
+    p.add_argument("--warp", metavar="OUT_DIR", help="lưu trang đã làm phẳng vào thư mục này")
+    p.set_defaults(handler=_cmd_detect)
+    p = sub.add_parser("scan", help="quét giấy tờ bằng máy quét phẳng (SANE)")
+    p.add_argument("--device", help="tên thiết bị SANE (mặc định: máy đầu tiên)")
+    p.add_argument("--out", required=True, help="tệp ảnh kết quả (.png)")
+    p.set_defaults(handler=_cmd_scan)
 
 
-def _not_available(name: str, what: str) -> Handler:
-    def handler(_args: argparse.Namespace, _env: Mapping[str, str]) -> int:
-        print(f"Lệnh '{name}' ({what}) chưa có trong phiên bản này.", file=sys.stderr)
-        return EXIT_UNAVAILABLE
-
-    return handler
+def _add_receipt(sub: Any) -> None:
+    p = sub.add_parser("receipt", help="phiếu tiếp nhận và hẹn trả kết quả của một hồ sơ")
+    p.add_argument("code", help="mã hồ sơ (mã của kiosk hoặc mã cổng cấp)")
+    p.add_argument("--out", help="lưu phiếu ra tệp PDF")
+    p.add_argument("--print", dest="do_print", action="store_true", help="in phiếu ra máy in")
+    p.set_defaults(handler=_cmd_receipt)
 
 
 def _cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
@@ -149,10 +140,11 @@ def _cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 def _cmd_catalog(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from kiosk.domain.catalogue_json import procedure_to_dict
     from kiosk.domain.fees import describe_fee
-    from kiosk.services import resolve_runtime, shipped_catalogue
+    from kiosk.services import active_catalogue, resolve_runtime
 
-    overrides = resolve_runtime(args.data_dir, args.config, env).config.fees
-    catalogue = shipped_catalogue()
+    runtime = resolve_runtime(args.data_dir, args.config, env)
+    overrides = runtime.config.fees
+    catalogue = active_catalogue(runtime)
     found = catalogue.search(args.search)
     if args.json:
         _print_json([procedure_to_dict(p) for p in found])
@@ -231,6 +223,53 @@ def _cmd_portal_sim(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
     runtime = resolve_runtime(args.data_dir, args.config, env)
     return run_simulator_cli(args.host, args.port, runtime.data_dir, args.step_seconds)
+
+
+def _cmd_decode(args: argparse.Namespace, _env: Mapping[str, str]) -> int:
+    from pathlib import Path
+
+    from kiosk.scanner.commands import decode_command
+
+    return decode_command([Path(i) for i in args.images], args.json, args.backend, sys.stdout)
+
+
+def _cmd_detect(args: argparse.Namespace, _env: Mapping[str, str]) -> int:
+    from pathlib import Path
+
+    from kiosk.scanner.commands import detect_command
+
+    warp = Path(args.warp) if args.warp else None
+    return detect_command([Path(i) for i in args.images], args.json, warp, sys.stdout)
+
+
+def _cmd_scan(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from pathlib import Path
+
+    from kiosk.scanner.commands import scan_command
+
+    return scan_command(args.device, Path(args.out), env, sys.stdout)
+
+
+def _cmd_receipt(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from pathlib import Path
+
+    from kiosk.receipts.commands import receipt_command
+    from kiosk.services import build_queue, open_database, resolve_runtime
+
+    runtime = resolve_runtime(args.data_dir, args.config, env)
+    printer = None
+    if args.do_print:
+        from kiosk.ui.printing import command_line_printer
+
+        printer = command_line_printer(runtime.config.printer)
+    db = open_database(runtime)
+    try:
+        detail = build_queue(runtime, db).find(args.code)
+    finally:
+        db.dispose()
+    out = Path(args.out) if args.out else None
+    return receipt_command(detail, args.code, runtime.config, out, args.do_print, sys.stdout,
+                           printer=printer)
 
 
 def _queue_item(q: Any) -> dict[str, object]:

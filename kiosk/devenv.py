@@ -29,11 +29,12 @@ RUNTIME_PACKAGES = (
     "libgl1", "libegl1", "libxkbcommon0", "libxkbcommon-x11-0", "libfontconfig1",
     "libdbus-1-3", "libglib2.0-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0",
     "libxcb-keysyms1", "libxcb-render-util0", "libxcb-shape0", "libpulse0", "libzbar0",
+    "poppler-utils",  # pdftoppm: receipt PDFs to printer and thermal rasters
 )
 # Real local components the tests drive: SANE's test scanner, a CUPS queue that
 # prints to PDF, pdftoppm to look at what was printed.
 TEST_PACKAGES: tuple[str, ...] = (
-    "sane-utils", "cups", "cups-client", "printer-driver-cups-pdf", "poppler-utils",
+    "sane-utils", "cups", "cups-client", "printer-driver-cups-pdf",
 )
 
 Runner = Callable[..., "subprocess.CompletedProcess[bytes]"]
