@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import requests
@@ -107,8 +107,12 @@ def bench_big(count: int, work: Path) -> None:
 
 def bench_small(count: int, work: Path) -> None:
     kiosk = open_kiosk(work / "small")
-    kiosk.clock.now = datetime.now(UTC)
-    kiosk.seal_births(count)
+    # A kiosk's block holds 1,000 codes a day: spread the dossiers over past days.
+    per_day = 900
+    kiosk.clock.now = datetime.now(UTC) - timedelta(days=count // per_day + 1)
+    for start in range(0, count, per_day):
+        kiosk.seal_births(min(per_day, count - start))
+        kiosk.clock.advance(days=1)
     with PortalSimulator(work / "portal-small.sqlite3", step_seconds=0) as portal:
         seconds, samples = drain(kiosk, portal.url, every=max(1, count // 10))
     kiosk.close()
@@ -125,8 +129,10 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as folder:
         print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-        bench_big(args.big, Path(folder))
-        bench_small(args.small, Path(folder))
+        if args.big:
+            bench_big(args.big, Path(folder))
+        if args.small:
+            bench_small(args.small, Path(folder))
     return 0
 
 

@@ -12,8 +12,18 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
-from kiosk.background import BackgroundSync
-from kiosk.services import Runtime, open_database
+from kiosk.background import BackgroundSync, utc_now
+from kiosk.services import (
+    Runtime,
+    active_catalogue,
+    build_calendar,
+    build_queue,
+    open_database,
+)
+from kiosk.store.db import Database
+from kiosk.submission import Submitter
+from kiosk.ui.context import UiServices
+from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui import theme
 from kiosk.ui.main_window import MainWindow, Navigator
 
@@ -25,22 +35,30 @@ def run_kiosk(runtime: Runtime, *, demo: bool, windowed: bool) -> int:
         sync.start()
         app = QApplication.instance() or QApplication(sys.argv[:1])
         assert isinstance(app, QApplication)
-        window, _navigator = build_window(app, runtime, windowed=windowed)
+        services = build_ui_services(runtime, db)
+        window, navigator = build_window(app, services, windowed=windowed)
         window.show_for_kiosk(windowed)
-        return app.exec()
+        code = app.exec()
+        navigator.shutdown()
+        return code
     finally:
         sync.stop()
         db.dispose()
 
 
+def build_ui_services(runtime: Runtime, db: Database) -> UiServices:
+    queue = build_queue(runtime, db)
+    submitter = Submitter(queue, build_calendar(runtime.config), runtime.config, utc_now)
+    return UiServices(runtime.config, active_catalogue(runtime), queue, submitter, utc_now)
+
+
 def build_window(
-    app: QApplication, runtime: Runtime, *, windowed: bool
+    app: QApplication, services: UiServices, *, windowed: bool
 ) -> tuple[MainWindow, Navigator]:
     """Everything the resident sees, ready to show (tests and screenshots use this too)."""
     theme.load_fonts()
     theme.apply(app, theme.TextSize.NORMAL)
     window = MainWindow(windowed=windowed)
-    site = runtime.config.site
-    navigator = Navigator(app, window, site.name, site.office)
+    navigator = Navigator(app, window, services, BackgroundRunner(window))
     navigator.go_home()
     return window, navigator

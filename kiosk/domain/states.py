@@ -63,3 +63,18 @@ def transition(state: DossierState, event: Event) -> DossierState:
             "illegal_transition",
             f"Không thể chuyển hồ sơ từ trạng thái {state.value} theo sự kiện {event.value}.",
         ) from None
+
+
+# TrangThaiHoSo, as the national portal uses it (DOMAIN.md §3).
+PORTAL_STATUS_LABELS: Mapping[int, str] = {
+    1: "Mới đăng ký",
+    2: "Được tiếp nhận",
+    3: "Không được tiếp nhận",
+    4: "Đang xử lý",
+    5: "Yêu cầu bổ sung giấy tờ",
+    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
+    7: "Công dân yêu cầu rút hồ sơ",
+    8: "Dừng xử lý",
+    9: "Đã xử lý xong",
+    10: "Đã trả kết quả",
+}

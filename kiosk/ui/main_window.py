@@ -8,9 +8,15 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 
+from kiosk.domain.errors import DomainError
+from kiosk.domain.vietqr import parse_vietqr
+from kiosk.store.records import DossierDetail
 from kiosk.ui import theme
+from kiosk.ui.context import UiServices
+from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.notice import NoticeScreen
+from kiosk.ui.screens.track import TrackScreen
 
 WINDOW_TITLE = "Kiosk dịch vụ công"
 
@@ -36,27 +42,38 @@ class Navigator(QObject):
     """Owns the screen stack and decides what each intent leads to."""
 
     def __init__(
-        self, app: QApplication, window: MainWindow, site_name: str, office_name: str
+        self, app: QApplication, window: MainWindow, services: UiServices,
+        runner: BackgroundRunner,
     ) -> None:
         super().__init__(window)
         self._app = app
         self._window = window
-        self._site = (site_name, office_name)
+        self._services = services
+        self._runner = runner
         self._size = theme.TextSize.NORMAL
         self.notice = NoticeScreen()
         self.notice.home_requested.connect(self.go_home)
         window.stack.addWidget(self.notice)
+        self.track = TrackScreen()
+        self.track.home_requested.connect(self.go_home)
+        self.track.lookup_requested.connect(self._lookup)
+        window.stack.addWidget(self.track)
         self.home = self._build_home()
 
     def _build_home(self) -> HomeScreen:
-        home = HomeScreen(*self._site, large_text=self._size is theme.TextSize.LARGE)
+        site = self._services.config.site
+        home = HomeScreen(site.name, site.office, large_text=self._size is theme.TextSize.LARGE)
         home.submit_requested.connect(lambda: self._show_notice("pending"))
-        home.track_requested.connect(lambda: self._show_notice("pending"))
+        home.track_requested.connect(self.show_track)
         home.guide_requested.connect(lambda: self._show_notice("pending"))
         home.help_requested.connect(lambda: self._show_notice("help"))
         home.text_size_toggled.connect(self.toggle_text_size)
         self._window.stack.addWidget(home)
         return home
+
+    def shutdown(self) -> None:
+        """Let background jobs (a seal, a print) finish before the database closes."""
+        self._runner.wait()
 
     def go_home(self) -> None:
         self._window.stack.setCurrentWidget(self.home)
@@ -71,6 +88,36 @@ class Navigator(QObject):
         old.deleteLater()
         self.go_home()
 
+    def show_track(self) -> None:
+        self.track.reset()
+        self._window.stack.setCurrentWidget(self.track)
+
+    def _lookup(self, code: str) -> None:
+        if is_payment_code(code):
+            self.track.show_payment_code()
+            return
+        queue = self._services.queue
+        self._runner.submit(
+            lambda: queue.find(code),
+            lambda detail: self._show_lookup(code, detail),
+            lambda _error: self.track.show_failure(),
+        )
+
+    def _show_lookup(self, code: str, detail: DossierDetail | None) -> None:
+        if detail is None:
+            self.track.show_not_found(code)
+        else:
+            self.track.show_detail(detail)
+
     def _show_notice(self, kind: str) -> None:
         self.notice.show_message(kind)
         self._window.stack.setCurrentWidget(self.notice)
+
+
+def is_payment_code(text: str) -> bool:
+    """The slip's second QR is a VietQR payment code, not the dossier's."""
+    try:
+        parse_vietqr(text.strip())
+    except DomainError:
+        return False
+    return True

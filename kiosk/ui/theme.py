@@ -85,4 +85,17 @@ def stylesheet(m: Metrics) -> str:
         min-height: {round(m.touch * 1.4)}px;
     }}
     QPushButton#help {{ background: #FFF4E0; color: #7A3E00; border-color: #7A3E00; }}
+    QLineEdit {{
+        font-size: {m.pt(24)}pt; padding: 6px 12px; border: 3px solid {MUTED};
+        border-radius: 10px; min-height: {m.touch}px;
+    }}
+    QLineEdit:focus {{ border-color: {PRIMARY}; }}
+    QLabel#message {{ font-size: {m.pt(22)}pt; color: {DANGER}; }}
+    QLabel#resultTitle {{ font-size: {m.pt(26)}pt; font-weight: bold; color: {PRIMARY}; }}
+    QLabel#body, QLabel#timeline {{ font-size: {m.body}pt; }}
+    QLabel#status {{ font-size: {m.pt(24)}pt; font-weight: bold; }}
+    QLabel#muted {{ font-size: {m.body}pt; color: {MUTED}; }}
+    QFrame#result {{ border: none; }}
+    QScrollBar:vertical {{ width: 36px; background: #EEEEEE; }}
+    QScrollBar::handle:vertical {{ background: {MUTED}; min-height: 60px; border-radius: 8px; }}
     """

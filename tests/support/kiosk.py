@@ -70,7 +70,8 @@ def birth_draft(catalogue: Catalogue, now: datetime, label: str = "1") -> Draft:
     procedure = catalogue.get("1.001193")
     applicant = Applicant("Nguyễn Thị Ánh", date(1995, 3, 8), "Nữ", "030195012345",
                           "Thôn Cộng Lạc, xã Cộng Lạc, Thành phố Hải Phòng", "0912345678")
-    form, problems = validate_form(procedure.fields, BIRTH_FORM, now.date())
+    born = (now.date() - timedelta(days=4)).strftime("%d/%m/%Y")
+    form, problems = validate_form(procedure.fields, BIRTH_FORM | {"ngay_sinh": born}, now.date())
     assert problems.ok, problems.errors
     documents = tuple(
         DraftDocument(code, f"{code.lower()}-{label}.pdf", "pdf", "application/pdf",

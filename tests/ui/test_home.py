@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import build_window
-from kiosk.config import Config
-from kiosk.services import Runtime
 from kiosk.ui.main_window import MainWindow, Navigator
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def kiosk(qtbot: QtBot, qapp: QApplication, tmp_path: Path) -> tuple[MainWindow, Navigator]:
-    window, navigator = build_window(qapp, Runtime(Config(), tmp_path), windowed=True)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    return window, navigator
 
 
 def button(window: MainWindow, text: str) -> QPushButton:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 TEXTS = {
@@ -70,7 +70,7 @@ def _label(text: str, name: str) -> QLabel:
     return label
 
 
-def _button(text: str, name: str, intent: Signal) -> QPushButton:
+def _button(text: str, name: str, intent: SignalInstance) -> QPushButton:
     button = QPushButton(text)
     button.setObjectName(name)
     button.clicked.connect(intent.emit)

@@ -1,0 +1,180 @@
+"""Track a dossier: scan the receipt's QR or barcode (or type the code), see its timeline.
+
+A USB scanner types the code and Enter into the focused field; the kiosk's own
+record is shown at once, offline included, with the portal's statuses as the
+sync worker last saw them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.dates import to_vietnam_time
+from kiosk.domain.states import PORTAL_STATUS_LABELS, DossierState
+from kiosk.store.records import DossierDetail
+
+TEXTS = {
+    "title": "Tra cứu hồ sơ",
+    "prompt": "Đưa mã QR hoặc mã vạch trên phiếu hẹn vào máy quét, hoặc nhập mã hồ sơ rồi "
+    "chạm «Tra cứu».",
+    "placeholder": "Mã hồ sơ, ví dụ 000.00.00.H23-261124-1000",
+    "lookup": "Tra cứu",
+    "home": "Về trang chủ",
+    "empty": "Xin nhập hoặc quét mã hồ sơ.",
+    "searching": "Đang tìm hồ sơ…",
+    "not_found": "Không tìm thấy hồ sơ «{code}» trên kiosk này. Xin kiểm tra lại mã, hoặc hỏi "
+    "cán bộ ở quầy Một cửa.",
+    "payment_code": "Đây là mã thanh toán lệ phí. Xin quét mã hồ sơ ở phía trên của phiếu.",
+    "failed": "Chưa tra cứu được lúc này. Xin thử lại, hoặc hỏi cán bộ ở quầy Một cửa.",
+    "code": "Mã hồ sơ: {code}",
+    "official": "Mã trên cổng dịch vụ công: {code}",
+    "due": "Hẹn trả kết quả: {due}",
+    "received": "Kiosk đã nhận hồ sơ",
+    "waiting": "Đang chờ gửi lên cổng dịch vụ công (kiosk sẽ tự gửi khi có mạng)",
+    "sent": "Đã gửi lên cổng dịch vụ công",
+    "refused": "Cổng dịch vụ công chưa nhận hồ sơ; cán bộ Một cửa đang xử lý",
+    "updated": "Cập nhật lần cuối: {at}",
+    "status": "Tình trạng: {status}",
+    "history": "Các bước đã qua (mới nhất ở trên):",
+}
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    at: datetime | None
+    text: str
+
+
+def timeline_rows(detail: DossierDetail) -> list[TimelineRow]:
+    """The dossier's story in the resident's words: the kiosk's steps, then the portal's."""
+    d = detail.dossier
+    rows = [TimelineRow(d.received_at, TEXTS["received"])]
+    if d.state is DossierState.FAILED:
+        rows.append(TimelineRow(d.updated_at, TEXTS["refused"]))
+    elif d.sent_at is None:
+        rows.append(TimelineRow(None, TEXTS["waiting"]))
+    else:
+        rows.append(TimelineRow(d.sent_at, TEXTS["sent"]))
+    for event in detail.timeline:
+        label = PORTAL_STATUS_LABELS.get(event.status, f"Trạng thái {event.status}")
+        note = f" — {event.note}" if event.note and event.note != label else ""
+        rows.append(TimelineRow(event.at, label + note))
+    return rows
+
+
+def when(moment: datetime) -> str:
+    return to_vietnam_time(moment).strftime("%H:%M ngày %d/%m/%Y")
+
+
+class TrackScreen(QWidget):
+    lookup_requested = Signal(str)
+    home_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("track")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 24, 48, 24)
+        layout.setSpacing(16)
+        layout.addWidget(_label(TEXTS["title"], "title"))
+        layout.addWidget(_label(TEXTS["prompt"], "subtitle"))
+        layout.addLayout(self._entry_row())
+        self.message = _label("", "message")
+        layout.addWidget(self.message)
+        self.result = QFrame()
+        self.result.setObjectName("result")
+        self.result_layout = QVBoxLayout(self.result)
+        self.result_layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        scroll = QScrollArea()  # a long timeline scrolls; the screen never grows
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.result)
+        layout.addWidget(scroll, 1)
+        home = QPushButton(TEXTS["home"])
+        home.clicked.connect(self.home_requested.emit)
+        layout.addWidget(home)
+
+    def _entry_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.code = QLineEdit()
+        self.code.setPlaceholderText(TEXTS["placeholder"])
+        self.code.setMinimumHeight(72)
+        self.code.returnPressed.connect(self._lookup)
+        row.addWidget(self.code, 1)
+        button = QPushButton(TEXTS["lookup"])
+        button.setObjectName("primary")
+        button.clicked.connect(self._lookup)
+        row.addWidget(button)
+        return row
+
+    def reset(self) -> None:
+        """Forget the previous lookup: the next resident sees nothing of it."""
+        self.code.clear()
+        self.message.clear()
+        self._clear_result()
+        self.code.setFocus()
+
+    def _lookup(self) -> None:
+        code = self.code.text().strip()
+        self._clear_result()
+        if not code:
+            self.message.setText(TEXTS["empty"])
+            return
+        self.message.setText(TEXTS["searching"])
+        self.lookup_requested.emit(code)
+
+    def show_payment_code(self) -> None:
+        self.message.setText(TEXTS["payment_code"])
+
+    def show_not_found(self, code: str) -> None:
+        self.message.setText(TEXTS["not_found"].format(code=code[:64]))
+
+    def show_failure(self) -> None:
+        self.message.setText(TEXTS["failed"])
+
+    def show_detail(self, detail: DossierDetail) -> None:
+        d = detail.dossier
+        self.message.clear()
+        self._clear_result()
+        rows = timeline_rows(detail)
+        self._add(_label(str(detail.payload.get("TenTTHC", "")), "resultTitle"))
+        self._add(_label(TEXTS["status"].format(status=rows[-1].text), "status"))
+        self._add(_label(TEXTS["due"].format(due=when(d.due_at)), "body"))
+        self._add(_label(TEXTS["code"].format(code=d.code), "body"))
+        if d.official_code and d.official_code != d.code:
+            self._add(_label(TEXTS["official"].format(code=d.official_code), "body"))
+        self._add(_label(TEXTS["history"], "muted"))
+        for row in reversed(rows):
+            stamp = f"{when(row.at)}: " if row.at else "• "
+            self._add(_label(stamp + row.text, "timeline"))
+        self._add(_label(TEXTS["updated"].format(at=when(d.portal_updated_at or d.updated_at)),
+                         "muted"))
+
+    def _add(self, widget: QWidget) -> None:
+        self.result_layout.addWidget(widget)
+
+    def _clear_result(self) -> None:
+        while (item := self.result_layout.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
+
+
+def _label(text: str, name: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label

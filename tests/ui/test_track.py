@@ -1,0 +1,143 @@
+"""The Track screen: a scanned or typed code brings up the dossier's timeline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
+from pytestqt.qtbot import QtBot
+
+from kiosk.domain.vietqr import build_vietqr
+from kiosk.store.records import StatusEvent
+from kiosk.ui.main_window import MainWindow, Navigator
+from tests.support.kiosk import Kiosk
+
+pytestmark = pytest.mark.gui
+
+
+def open_track(qtbot: QtBot, window: MainWindow, navigator: Navigator) -> None:
+    tap(qtbot, window, "Tra cứu hồ sơ")
+    assert window.stack.currentWidget() is navigator.track
+
+
+def tap(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    found = [b for b in window.findChildren(QPushButton) if b.text() == text and b.isVisible()]
+    assert len(found) == 1, text
+    qtbot.mouseClick(found[0], Qt.MouseButton.LeftButton)
+
+
+def scan(qtbot: QtBot, navigator: Navigator, text: str) -> None:
+    """A USB code scanner: a burst of key events, then Enter."""
+    field = navigator.track.code
+    for char in text:
+        qtbot.keyClick(field, char)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def shown_text(navigator: Navigator) -> str:
+    labels = navigator.track.result.findChildren(QLabel)
+    return "\n".join(label.text() for label in labels)
+
+
+def sent_with_history(backend: Kiosk) -> str:
+    (dossier,) = backend.seal_births(1)
+    job = backend.queue.claim_next(backend.clock())
+    assert job is not None
+    now = backend.clock()
+    backend.queue.mark_sent(job.dossier_id, now, "000.00.00.H23-261124-9001", 1)
+    backend.queue.apply_portal_status(dossier.code, 2, [
+        StatusEvent(1, now, "Mới đăng ký"),
+        StatusEvent(2, now + timedelta(hours=2), "Được tiếp nhận", "Bộ phận Một cửa")], now)
+    return dossier.code
+
+
+def test_a_scanned_receipt_code_shows_the_timeline(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator], backend: Kiosk
+) -> None:
+    window, navigator = kiosk
+    code = sent_with_history(backend)
+    open_track(qtbot, window, navigator)
+    scan(qtbot, navigator, code)
+    qtbot.waitUntil(lambda: code in shown_text(navigator), timeout=10_000)
+    text = shown_text(navigator)
+    assert "Đăng ký khai sinh" in text
+    assert "Kiosk đã nhận hồ sơ" in text
+    assert "Đã gửi lên cổng dịch vụ công" in text
+    assert "Tình trạng: Được tiếp nhận" in text
+    assert "Hẹn trả kết quả: 17:00 ngày 27/11/2026" in text
+    history = text[text.index("mới nhất ở trên"):]
+    assert history.index("Được tiếp nhận") < history.index("Kiosk đã nhận hồ sơ")
+
+
+def test_the_portals_new_code_finds_the_dossier_too(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator], backend: Kiosk
+) -> None:
+    window, navigator = kiosk
+    code = sent_with_history(backend)
+    open_track(qtbot, window, navigator)
+    scan(qtbot, navigator, "000.00.00.H23-261124-9001")
+    qtbot.waitUntil(lambda: code in shown_text(navigator), timeout=10_000)
+    assert "Mã trên cổng dịch vụ công: 000.00.00.H23-261124-9001" in shown_text(navigator)
+
+
+def test_a_dossier_not_yet_sent_says_it_is_waiting(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator], backend: Kiosk
+) -> None:
+    window, navigator = kiosk
+    (dossier,) = backend.seal_births(1)
+    open_track(qtbot, window, navigator)
+    scan(qtbot, navigator, dossier.code)
+    qtbot.waitUntil(lambda: dossier.code in shown_text(navigator), timeout=10_000)
+    assert "Đang chờ gửi lên cổng dịch vụ công" in shown_text(navigator)
+
+
+def test_an_unknown_code_is_explained(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator]
+) -> None:
+    window, navigator = kiosk
+    open_track(qtbot, window, navigator)
+    scan(qtbot, navigator, "000.00.00.H23-261124-4242")
+    qtbot.waitUntil(lambda: "Không tìm thấy" in navigator.track.message.text(), timeout=10_000)
+    assert shown_text(navigator) == ""
+
+
+def test_the_payment_qr_of_the_slip_is_not_taken_for_a_dossier_code(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator]
+) -> None:
+    window, navigator = kiosk
+    open_track(qtbot, window, navigator)
+    scan(qtbot, navigator, build_vietqr(bank_bin="970403", account="0011012345678",
+                                        amount=8000, bill_number="H23-261124-1000"))
+    assert "mã thanh toán" in navigator.track.message.text()
+
+
+def test_leaving_and_coming_back_shows_nothing_of_the_previous_lookup(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator], backend: Kiosk
+) -> None:
+    window, navigator = kiosk
+    code = sent_with_history(backend)
+    open_track(qtbot, window, navigator)
+    scan(qtbot, navigator, code)
+    qtbot.waitUntil(lambda: code in shown_text(navigator), timeout=10_000)
+    tap(qtbot, window, "Về trang chủ")
+    open_track(qtbot, window, navigator)
+    qtbot.waitUntil(lambda: shown_text(navigator) == "", timeout=5_000)
+    assert navigator.track.code.text() == ""
+    assert navigator.track.message.text() == ""
+
+
+def test_a_long_timeline_scrolls_instead_of_growing_the_screen(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator], backend: Kiosk
+) -> None:
+    window, navigator = kiosk
+    code = sent_with_history(backend)
+    now = backend.clock()
+    events = [StatusEvent(s, now + timedelta(hours=s), f"Bước {s}") for s in range(3, 11)]
+    backend.queue.apply_portal_status(code, 10, events, now)
+    open_track(qtbot, window, navigator)
+    scan(qtbot, navigator, code)
+    qtbot.waitUntil(lambda: "Đã trả kết quả" in shown_text(navigator), timeout=10_000)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 768
