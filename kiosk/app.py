@@ -22,10 +22,10 @@ from kiosk.services import (
 )
 from kiosk.store.db import Database
 from kiosk.submission import Submitter
-from kiosk.ui.context import UiServices
-from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui import theme
+from kiosk.ui.context import UiServices
 from kiosk.ui.main_window import MainWindow, Navigator
+from kiosk.ui.runner import BackgroundRunner
 
 
 def run_kiosk(runtime: Runtime, *, demo: bool, windowed: bool) -> int:

@@ -93,7 +93,8 @@ def queued_of(row: DossierRow) -> QueuedDossier:
         procedure_code=row.procedure_code, state=DossierState(row.state), attempts=row.attempts,
         next_attempt_at=row.next_attempt_at, last_error_code=row.last_error_code,
         last_error_message=row.last_error_message, portal_status=row.portal_status,
-        portal_updated_at=row.portal_updated_at, received_at=row.received_at, due_at=row.due_at, sent_at=row.sent_at,
+        portal_updated_at=row.portal_updated_at, received_at=row.received_at,
+        due_at=row.due_at, sent_at=row.sent_at,
         updated_at=row.updated_at, payload_sha256=row.payload_sha256,
     )
 
