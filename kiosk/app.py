@@ -13,6 +13,8 @@ import sys
 from PySide6.QtWidgets import QApplication
 
 from kiosk.background import BackgroundSync, utc_now
+from kiosk.receipts.service import ReceiptPrinter
+from kiosk.scanner.frames import FrameSource, open_camera
 from kiosk.services import (
     Runtime,
     active_catalogue,
@@ -25,6 +27,7 @@ from kiosk.submission import Submitter
 from kiosk.ui import theme
 from kiosk.ui.context import UiServices
 from kiosk.ui.main_window import MainWindow, Navigator
+from kiosk.ui.printing import make_printer
 from kiosk.ui.runner import BackgroundRunner
 
 
@@ -47,9 +50,17 @@ def run_kiosk(runtime: Runtime, *, demo: bool, windowed: bool) -> int:
 
 
 def build_ui_services(runtime: Runtime, db: Database) -> UiServices:
+    config = runtime.config
     queue = build_queue(runtime, db)
-    submitter = Submitter(queue, build_calendar(runtime.config), runtime.config, utc_now)
-    return UiServices(runtime.config, active_catalogue(runtime), queue, submitter, utc_now)
+    submitter = Submitter(queue, build_calendar(config), config, utc_now)
+    printer = ReceiptPrinter(config, make_printer(config.printer))
+    camera = config.camera
+
+    def camera_source() -> FrameSource:
+        return open_camera(camera.device, width=camera.width, height=camera.height)
+
+    return UiServices(config, active_catalogue(runtime), queue, submitter, utc_now,
+                      print_receipt=printer.print, open_camera=camera_source)
 
 
 def build_window(

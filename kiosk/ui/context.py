@@ -1,7 +1,8 @@
 """What the screens and their controller are given: built once by the composition root.
 
-Plain services, no Qt: the queue, the submitter, the catalogue, the config and
-the clock.  Screens receive what they need from here in their constructors.
+Plain services, no Qt: the queue, the submitter, the catalogue, the config, the
+clock, the receipt printer and the camera.  Screens receive what they need from
+here in their constructors.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from datetime import datetime
 
 from kiosk.config import Config
 from kiosk.domain.catalogue import Catalogue
+from kiosk.scanner.frames import FrameSource
 from kiosk.store.queue import DossierQueue
+from kiosk.store.records import DossierDetail
 from kiosk.submission import Submitter
 
 
@@ -23,3 +26,5 @@ class UiServices:
     queue: DossierQueue
     submitter: Submitter
     clock: Callable[[], datetime]
+    print_receipt: Callable[[DossierDetail], None]
+    open_camera: Callable[[], FrameSource] | None = None  # None: no camera on this kiosk

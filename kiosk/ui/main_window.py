@@ -12,6 +12,7 @@ from kiosk.domain.errors import DomainError
 from kiosk.domain.vietqr import parse_vietqr
 from kiosk.store.records import DossierDetail
 from kiosk.ui import theme
+from kiosk.ui.camera import CameraCodeReader
 from kiosk.ui.context import UiServices
 from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.screens.home import HomeScreen
@@ -57,7 +58,9 @@ class Navigator(QObject):
         self.track = TrackScreen()
         self.track.home_requested.connect(self.go_home)
         self.track.lookup_requested.connect(self._lookup)
+        self.track.reprint_requested.connect(self._reprint)
         window.stack.addWidget(self.track)
+        self.camera = self._build_camera()
         self.home = self._build_home()
 
     def _build_home(self) -> HomeScreen:
@@ -72,10 +75,14 @@ class Navigator(QObject):
         return home
 
     def shutdown(self) -> None:
-        """Let background jobs (a seal, a print) finish before the database closes."""
+        """Stop the camera and let background jobs finish before the database closes."""
+        if self.camera is not None:
+            self.camera.stop()
         self._runner.wait()
 
     def go_home(self) -> None:
+        if self.camera is not None:
+            self.camera.stop()
         self._window.stack.setCurrentWidget(self.home)
 
     def toggle_text_size(self) -> None:
@@ -88,9 +95,30 @@ class Navigator(QObject):
         old.deleteLater()
         self.go_home()
 
+    def _build_camera(self) -> CameraCodeReader | None:
+        if self._services.open_camera is None:
+            return None
+        camera = CameraCodeReader(self._services.open_camera, self)
+        camera.preview.connect(self.track.show_camera_frame)
+        camera.decoded.connect(self.track.lookup_scanned)
+        return camera
+
     def show_track(self) -> None:
         self.track.reset()
         self._window.stack.setCurrentWidget(self.track)
+        if self.camera is not None:
+            self.camera.start()
+
+    def _reprint(self, code: str) -> None:
+        queue, print_receipt = self._services.queue, self._services.print_receipt
+
+        def job() -> None:
+            detail = queue.find(code)
+            if detail is not None:
+                print_receipt(detail)
+
+        self._runner.submit(job, lambda _none: self.track.show_printed(),
+                            lambda error: self.track.show_print_failure(_reason(error)))
 
     def _lookup(self, code: str) -> None:
         if is_payment_code(code):
@@ -121,3 +149,8 @@ def is_payment_code(text: str) -> bool:
     except DomainError:
         return False
     return True
+
+
+def _reason(error: BaseException) -> str:
+    """A print failure in the resident's words; anything unexpected stays generic."""
+    return error.message if isinstance(error, DomainError) else "lỗi máy in"

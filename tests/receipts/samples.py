@@ -57,7 +57,7 @@ def detail(official_code: str | None = None, **changes: Any) -> DossierDetail:
     dossier = QueuedDossier(
         id=1, code=CODE, official_code=official_code, procedure_code="2.000815",
         state=DossierState.PENDING, attempts=0, next_attempt_at=received,
-        last_error_code=None, last_error_message=None, portal_status=None,
+        last_error_code=None, last_error_message=None, portal_status=None, portal_updated_at=None,
         received_at=received, due_at=datetime(2026, 11, 27, 17, 0, tzinfo=VIETNAM_TZ),
         sent_at=None, updated_at=received, payload_sha256="0" * 64,
     )

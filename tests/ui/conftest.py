@@ -1,18 +1,55 @@
-"""A real kiosk behind the window: temp data dir, migrated database, shipped catalogue."""
+"""A real kiosk behind the window: temp data dir, migrated database, shipped catalogue.
+
+Outside devices are at the boundary: the printer records the PDFs it is given
+(the real CUPS path is tested in tests/receipts), and the camera plays a video
+file of a receipt's QR code, as a webcam would show it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import build_window
+from kiosk.receipts.errors import PrintError
+from kiosk.receipts.service import ReceiptPrinter
+from kiosk.scanner.frames import FrameSource, VideoFileSource
+from kiosk.scanner.synthetic import code_image
 from kiosk.ui.context import UiServices
 from kiosk.ui.main_window import MainWindow, Navigator
 from tests.support.kiosk import Kiosk, open_kiosk
+
+
+class RecordingPrinter:
+    """Stands where the printer is: keeps what it was asked to print, or fails like one."""
+
+    def __init__(self) -> None:
+        self.printed: list[bytes] = []
+        self.fail_with: PrintError | None = None
+
+    def __call__(self, pdf: bytes) -> None:
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.printed.append(pdf)
+
+
+def qr_video(path: Path, text: str, frames: int = 12) -> Path:
+    """A short 640×480 video of ``text`` as a QR code on a grey desk."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10, (640, 480))
+    code = cv2.cvtColor(code_image(text, module_px=5), cv2.COLOR_GRAY2BGR)
+    for _ in range(frames):
+        frame = np.full((480, 640, 3), 90, np.uint8)
+        h, w = code.shape[:2]
+        frame[40:40 + h, 80:80 + w] = code
+        writer.write(frame)
+    writer.release()
+    return path
 
 
 @pytest.fixture
@@ -23,11 +60,28 @@ def backend(tmp_path: Path) -> Iterator[Kiosk]:
 
 
 @pytest.fixture
+def printer() -> RecordingPrinter:
+    return RecordingPrinter()
+
+
+@pytest.fixture
+def camera_video(tmp_path: Path) -> list[Path]:
+    """Put a video path in the list to give the kiosk a camera that plays it."""
+    return []
+
+
+@pytest.fixture
 def kiosk(
-    qtbot: QtBot, qapp: QApplication, backend: Kiosk
+    qtbot: QtBot, qapp: QApplication, backend: Kiosk, printer: RecordingPrinter,
+    camera_video: list[Path],
 ) -> Iterator[tuple[MainWindow, Navigator]]:
+    def open_camera() -> FrameSource:
+        return VideoFileSource(camera_video[0], loop=True)
+
+    receipts = ReceiptPrinter(backend.runtime.config, printer)
     services = UiServices(backend.runtime.config, backend.catalogue, backend.queue,
-                          backend.submitter, backend.clock)
+                          backend.submitter, backend.clock, print_receipt=receipts.print,
+                          open_camera=open_camera if camera_video else None)
     window, navigator = build_window(qapp, services, windowed=True)
     qtbot.addWidget(window)
     window.resize(1366, 768)

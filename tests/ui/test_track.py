@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -10,9 +11,11 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.domain.vietqr import build_vietqr
+from kiosk.receipts.errors import PrintError
 from kiosk.store.records import StatusEvent
 from kiosk.ui.main_window import MainWindow, Navigator
 from tests.support.kiosk import Kiosk
+from tests.ui.conftest import RecordingPrinter, qr_video
 
 pytestmark = pytest.mark.gui
 
@@ -141,3 +144,55 @@ def test_a_long_timeline_scrolls_instead_of_growing_the_screen(
     qtbot.waitUntil(lambda: "Đã trả kết quả" in shown_text(navigator), timeout=10_000)
     hint = window.minimumSizeHint()
     assert hint.width() <= 1366 and hint.height() <= 768
+
+
+@pytest.fixture
+def slip_on_camera(backend: Kiosk, camera_video: list[Path], tmp_path: Path) -> str:
+    """A sent dossier whose slip the camera shows (set up before the window is built)."""
+    code = sent_with_history(backend)
+    camera_video.append(qr_video(tmp_path / "slip.avi", code))
+    return code
+
+
+def test_a_slip_held_in_front_of_the_camera_opens_its_dossier(
+    qtbot: QtBot, slip_on_camera: str, kiosk: tuple[MainWindow, Navigator]
+) -> None:
+    window, navigator = kiosk
+    code = slip_on_camera
+    open_track(qtbot, window, navigator)
+    qtbot.waitUntil(lambda: code in shown_text(navigator), timeout=20_000)
+    assert navigator.track.code.text() == code
+    assert navigator.track.camera.pixmap() is not None
+    tap(qtbot, window, "Về trang chủ")
+    assert navigator.camera is not None and not navigator.camera.running
+
+
+def test_reprint_sends_the_slip_of_the_shown_dossier_to_the_printer(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator], backend: Kiosk,
+    printer: RecordingPrinter,
+) -> None:
+    window, navigator = kiosk
+    code = sent_with_history(backend)
+    open_track(qtbot, window, navigator)
+    scan(qtbot, navigator, code)
+    qtbot.waitUntil(lambda: code in shown_text(navigator), timeout=10_000)
+    tap(qtbot, window, "In lại phiếu hẹn")
+    qtbot.waitUntil(lambda: "Đã in xong" in navigator.track.message.text(), timeout=20_000)
+    assert len(printer.printed) == 1
+    assert printer.printed[0].startswith(b"%PDF")
+
+
+def test_a_printer_failure_keeps_the_code_on_screen_and_says_what_to_do(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator], backend: Kiosk,
+    printer: RecordingPrinter,
+) -> None:
+    window, navigator = kiosk
+    code = sent_with_history(backend)
+    printer.fail_with = PrintError("no_printer", "Không tìm thấy máy in.")
+    open_track(qtbot, window, navigator)
+    scan(qtbot, navigator, code)
+    qtbot.waitUntil(lambda: code in shown_text(navigator), timeout=10_000)
+    tap(qtbot, window, "In lại phiếu hẹn")
+    qtbot.waitUntil(lambda: "Chưa in được" in navigator.track.message.text(), timeout=20_000)
+    assert "Không tìm thấy máy in." in navigator.track.message.text()
+    assert code in shown_text(navigator)

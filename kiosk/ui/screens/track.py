@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -49,6 +50,12 @@ TEXTS = {
     "updated": "Cập nhật lần cuối: {at}",
     "status": "Tình trạng: {status}",
     "history": "Các bước đã qua (mới nhất ở trên):",
+    "camera": "Hoặc đưa mã QR trên phiếu hẹn vào trước camera",
+    "reprint": "In lại phiếu hẹn",
+    "printing": "Đang in phiếu hẹn…",
+    "printed": "Đã in xong phiếu hẹn. Xin nhận phiếu ở khe máy in.",
+    "print_failed": "Chưa in được phiếu hẹn: {reason} Mã hồ sơ vẫn ở trên màn hình; "
+    "xin hỏi cán bộ ở quầy Một cửa.",
 }
 
 
@@ -81,15 +88,24 @@ def when(moment: datetime) -> str:
 
 class TrackScreen(QWidget):
     lookup_requested = Signal(str)
+    reprint_requested = Signal(str)
     home_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("track")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 24, 48, 24)
+        self._shown_code: str | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(48, 24, 48, 24)
+        outer.setSpacing(16)
+        outer.addWidget(_label(TEXTS["title"], "title"))
+        columns = QHBoxLayout()
+        columns.setSpacing(32)
+        layout = QVBoxLayout()
         layout.setSpacing(16)
-        layout.addWidget(_label(TEXTS["title"], "title"))
+        columns.addLayout(layout, 3)
+        columns.addLayout(self._side_column(), 1)
+        outer.addLayout(columns, 1)
         layout.addWidget(_label(TEXTS["prompt"], "subtitle"))
         layout.addLayout(self._entry_row())
         self.message = _label("", "message")
@@ -105,7 +121,23 @@ class TrackScreen(QWidget):
         layout.addWidget(scroll, 1)
         home = QPushButton(TEXTS["home"])
         home.clicked.connect(self.home_requested.emit)
-        layout.addWidget(home)
+        outer.addWidget(home)
+
+    def _side_column(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.setSpacing(12)
+        self.camera = QLabel()
+        self.camera.setObjectName("camera")
+        self.camera.setFixedSize(320, 240)
+        self.camera.setScaledContents(True)
+        column.addWidget(self.camera)
+        column.addWidget(_label(TEXTS["camera"], "muted"))
+        column.addStretch(1)
+        self.reprint = QPushButton(TEXTS["reprint"])
+        self.reprint.clicked.connect(self._reprint)
+        self.reprint.hide()
+        column.addWidget(self.reprint)
+        return column
 
     def _entry_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -124,8 +156,28 @@ class TrackScreen(QWidget):
         """Forget the previous lookup: the next resident sees nothing of it."""
         self.code.clear()
         self.message.clear()
+        self.camera.clear()
         self._clear_result()
         self.code.setFocus()
+
+    def show_camera_frame(self, image: QImage) -> None:
+        self.camera.setPixmap(QPixmap.fromImage(image))
+
+    def lookup_scanned(self, text: str) -> None:
+        """A code read by the camera: shown in the field, then looked up like a typed one."""
+        self.code.setText(text.strip())
+        self._lookup()
+
+    def _reprint(self) -> None:
+        if self._shown_code:
+            self.message.setText(TEXTS["printing"])
+            self.reprint_requested.emit(self._shown_code)
+
+    def show_printed(self) -> None:
+        self.message.setText(TEXTS["printed"])
+
+    def show_print_failure(self, reason: str) -> None:
+        self.message.setText(TEXTS["print_failed"].format(reason=reason))
 
     def _lookup(self) -> None:
         code = self.code.text().strip()
@@ -149,6 +201,8 @@ class TrackScreen(QWidget):
         d = detail.dossier
         self.message.clear()
         self._clear_result()
+        self._shown_code = d.code
+        self.reprint.show()
         rows = timeline_rows(detail)
         self._add(_label(str(detail.payload.get("TenTTHC", "")), "resultTitle"))
         self._add(_label(TEXTS["status"].format(status=rows[-1].text), "status"))
@@ -167,6 +221,8 @@ class TrackScreen(QWidget):
         self.result_layout.addWidget(widget)
 
     def _clear_result(self) -> None:
+        self._shown_code = None
+        self.reprint.hide()
         while (item := self.result_layout.takeAt(0)) is not None:
             if (widget := item.widget()) is not None:
                 widget.deleteLater()
