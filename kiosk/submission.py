@@ -12,7 +12,7 @@ from typing import Any
 
 from kiosk.config import Config
 from kiosk.domain.codes import DossierCode, SequenceBlock
-from kiosk.domain.draft import Draft, portal_payload
+from kiosk.domain.draft import SIGNATURE_COMPONENT, Draft, portal_payload
 from kiosk.domain.fees import compute_fees
 from kiosk.domain.workdays import WorkCalendar
 from kiosk.store.queue import DossierQueue, Sealing
@@ -48,5 +48,10 @@ class Submitter:
 
 def attachments_of(draft: Draft) -> list[AttachmentInput]:
     names = {c.code: c.name for c in draft.procedure.documents}
-    return [AttachmentInput(d.component_code, names[d.component_code], d.file_name,
-                            d.content_type, d.data, d.pages) for d in draft.documents]
+    files = [AttachmentInput(d.component_code, names[d.component_code], d.file_name,
+                             d.content_type, d.data, d.pages) for d in draft.documents]
+    if draft.signature_png is not None:
+        code, name = SIGNATURE_COMPONENT
+        files.append(AttachmentInput(code, name, "chu-ky.png", "image/png",
+                                     draft.signature_png, 1))
+    return files

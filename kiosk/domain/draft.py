@@ -23,6 +23,8 @@ from kiosk.domain.identity import CccdCard
 
 NAME_PATTERN = r"[^\W\d_]+(?:[ '’-][^\W\d_]+)*"
 KENH_TRUC_TUYEN = 2  # KenhThucHien: the kiosk files through the online channel
+# The resident's finger signature travels as one more document of the dossier.
+SIGNATURE_COMPONENT = ("CHUKY", "Chữ ký của người nộp hồ sơ")
 
 MESSAGES = {
     "missing_document": "Còn thiếu giấy tờ bắt buộc: «{name}».",
@@ -97,6 +99,7 @@ class Draft:
     payment: Payment
     declared_at: datetime
     assisted_by: str | None = None  # NguoiHoTro: the official who helped
+    signature_png: bytes | None = None  # drawn with a finger on the declaration screen
 
     @property
     def pages_to_certify(self) -> int:

@@ -1,0 +1,172 @@
+"""The submission flow: eight steps in one frame, one controller that owns their order.
+
+Step screens only show the draft and write back what the resident entered;
+``Wizard`` decides where "Tiếp tục", "Quay lại" and "Sửa" lead, seals the
+dossier off the GUI thread at the end, and wipes everything in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.domain.errors import Problems
+from kiosk.store.records import QueuedDossier
+from kiosk.ui.context import UiServices
+from kiosk.ui.draft_state import DraftState
+from kiosk.ui.runner import BackgroundRunner
+
+TEXTS = {
+    "step": "Bước {number}/{total}: {title}",
+    "back": "‹ Quay lại",
+    "next": "Tiếp tục ›",
+    "help": "Gọi cán bộ hỗ trợ",
+    "to_review": "Xong, về trang xem lại",
+    "sealing": "Đang lưu hồ sơ…",
+}
+
+
+class StepScreen(QWidget):
+    """One step of the flow. Subclasses set ``title`` and override the three methods."""
+
+    title = ""
+    # A screen may move on by itself (a procedure card tapped, a CCCD scanned …).
+    advance_requested = Signal()
+
+    def load(self, state: DraftState) -> None:
+        """Show what ``state`` holds (called each time the step is shown)."""
+
+    def commit(self, state: DraftState, today: date) -> Problems:
+        """Write what was entered into ``state``; show and return any problem."""
+        return Problems()
+
+    def clear(self) -> None:
+        """Forget every value on the screen (the session wipe)."""
+
+
+class StepFrame(QWidget):
+    """Header (step, help), the step screen, footer (back, next)."""
+
+    back_requested = Signal()
+    next_requested = Signal()
+    help_requested = Signal()
+
+    def __init__(self, screen: StepScreen, number: int, total: int) -> None:
+        super().__init__()
+        self.content = screen
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 16, 40, 16)
+        header = QHBoxLayout()
+        self.step = QLabel(TEXTS["step"].format(number=number, total=total, title=screen.title))
+        self.step.setObjectName("step")
+        self.step.setWordWrap(True)
+        header.addWidget(self.step, 1)
+        header.addWidget(_button(TEXTS["help"], "help", self.help_requested.emit))
+        layout.addLayout(header)
+        layout.addWidget(screen, 1)
+        footer = QHBoxLayout()
+        footer.addWidget(_button(TEXTS["back"], "secondary", self.back_requested.emit))
+        footer.addStretch(1)
+        self.next_button = _button(TEXTS["next"], "primary", self.next_requested.emit)
+        footer.addWidget(self.next_button)
+        layout.addLayout(footer)
+
+    def set_returning_to_review(self, returning: bool) -> None:
+        self.next_button.setText(TEXTS["to_review"] if returning else TEXTS["next"])
+
+
+class Wizard(QObject):
+    """Owns the order of the steps, the draft, sealing and the wipe."""
+
+    sealed = Signal(object)  # QueuedDossier
+    seal_failed = Signal(object)  # the exception, for the error screen
+    cancelled = Signal()
+    help_requested = Signal()
+
+    def __init__(
+        self, services: UiServices, runner: BackgroundRunner, screens: Sequence[StepScreen],
+        show: Callable[[QWidget], None], review_index: int,
+    ) -> None:
+        super().__init__()
+        self.state = DraftState()
+        self._services = services
+        self._runner = runner
+        self._show = show
+        self._review = review_index
+        self._returning = False
+        self.index = 0
+        self.frames = [StepFrame(s, i + 1, len(screens)) for i, s in enumerate(screens)]
+        for frame in self.frames:
+            frame.next_requested.connect(self.next)
+            frame.back_requested.connect(self.back)
+            frame.help_requested.connect(self.help_requested.emit)
+            frame.content.advance_requested.connect(self.next)
+
+    @property
+    def current(self) -> StepScreen:
+        return self.frames[self.index].content
+
+    def start(self) -> None:
+        self.wipe()
+        self.go(0)
+
+    def go(self, index: int) -> None:
+        self.index = index
+        for number, each in enumerate(self.frames):
+            each.set_returning_to_review(self._returning and number != self._review)
+        frame = self.frames[index]
+        frame.content.load(self.state)
+        self._show(frame)
+
+    def next(self) -> None:
+        if not self.current.commit(self.state, self._services.clock().date()).ok:
+            return
+        if self.index == len(self.frames) - 1:
+            self.seal()
+        elif self._returning and self.index != self._review:
+            self._returning = False
+            self.go(self._review)
+        else:
+            self.go(self.index + 1)
+
+    def back(self) -> None:
+        if self.index == 0:
+            self.cancelled.emit()
+        else:
+            self._returning = False
+            self.go(self.index - 1)
+
+    def edit(self, index: int) -> None:
+        """From the review page: change one step, then come straight back."""
+        self._returning = True
+        self.go(index)
+
+    def seal(self) -> None:
+        """Seal off the GUI thread; the last step's ``commit`` has already checked the draft."""
+        draft, _problems = self.state.build(self._services.clock())
+        if draft is None:  # the declaration step showed every problem already
+            return
+        submitter = self._services.submitter
+        self._runner.submit(lambda: submitter.seal(draft), self._sealed, self.seal_failed.emit)
+
+    def _sealed(self, dossier: QueuedDossier) -> None:
+        self.wipe()
+        self.sealed.emit(dossier)
+
+    def wipe(self) -> None:
+        """The one place that forgets a resident: the draft and every step's widgets."""
+        self.state.wipe()
+        self._returning = False
+        for frame in self.frames:
+            frame.content.clear()
+
+
+def _button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.clicked.connect(slot)
+    return button
