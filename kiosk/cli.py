@@ -175,7 +175,6 @@ def _cmd_doctor(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def _cmd_queue(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from kiosk.domain.dates import to_vietnam_time
     from kiosk.domain.states import STATE_LABELS
     from kiosk.services import build_queue, open_database, resolve_runtime
 
@@ -191,11 +190,23 @@ def _cmd_queue(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if not items:
         print("Hàng đợi trống: chưa có hồ sơ nào trên kiosk này.")
     for q in items:
-        retry = to_vietnam_time(q.next_attempt_at).strftime("%d/%m %H:%M")
-        reason = f" — {q.last_error_message}" if q.last_error_message else ""
-        print(f"{q.code}  {STATE_LABELS[q.state]} (lần gửi: {q.attempts}, "
-              f"lần tới: {retry}){reason}")
+        print(f"{q.code}  {STATE_LABELS[q.state]}{_queue_detail(q)}")
     return EXIT_OK
+
+
+def _queue_detail(q: Any) -> str:
+    """What an official needs next to the state: the portal's status, or why and when."""
+    from kiosk.domain.dates import to_vietnam_time
+    from kiosk.domain.states import PORTAL_STATUS_LABELS, DossierState
+
+    if q.state is DossierState.SENT:
+        status = PORTAL_STATUS_LABELS.get(q.portal_status or 0, "chưa có trạng thái")
+        return f" — cổng: {status}"
+    reason = f" — {q.last_error_message}" if q.last_error_message else ""
+    if q.state is DossierState.PENDING and q.attempts:
+        retry = to_vietnam_time(q.next_attempt_at).strftime("%d/%m %H:%M")
+        return f" (đã thử {q.attempts} lần, thử lại lúc {retry}){reason}"
+    return reason
 
 
 def _cmd_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:

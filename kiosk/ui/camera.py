@@ -1,14 +1,13 @@
 """Codes from the camera, read on a thread of its own: preview frames and texts by signal.
 
-Opening a camera and decoding frames never happen on the GUI thread.  The same
-text seen again within a few seconds is reported once, so a slip held still in
-front of the camera does not trigger a lookup per frame.
+Opening a camera and decoding frames never happen on the GUI thread.  Each text
+is reported once while the camera runs, so a card or slip left in view does
+not trigger a lookup per frame (or overwrite what the resident typed).
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 
 import cv2
@@ -22,7 +21,6 @@ from kiosk.scanner.frames import FrameSource
 
 PREVIEW_WIDTH = 480
 DECODE_EVERY = 2  # frames; decoding every frame is not needed to feel instant
-REPEAT_AFTER_SECONDS = 4.0
 
 TEXTS = {"no_camera": "Không mở được camera. Xin dùng máy quét mã hoặc nhập mã bằng bàn phím."}
 
@@ -80,7 +78,7 @@ class CameraCodeReader(QObject):
             source.close()
 
     def _loop(self, source: FrameSource) -> None:
-        seen: dict[str, float] = {}
+        seen: set[str] = set()
         count = 0
         while not self._stop.is_set():
             frame = source.read()
@@ -92,9 +90,8 @@ class CameraCodeReader(QObject):
             if count % DECODE_EVERY == 0:
                 self._report(frame, seen)
 
-    def _report(self, frame: Frame, seen: dict[str, float]) -> None:
-        now = time.monotonic()
+    def _report(self, frame: Frame, seen: set[str]) -> None:
         for code in self._reader.decode(frame):
-            if now - seen.get(code.text, -REPEAT_AFTER_SECONDS) >= REPEAT_AFTER_SECONDS:
-                seen[code.text] = now
+            if code.text not in seen:
+                seen.add(code.text)
                 self.decoded.emit(code.text)

@@ -100,8 +100,16 @@ class Navigator(QObject):
             return None
         camera = CameraCodeReader(self._services.open_camera, self)
         camera.preview.connect(self.track.show_camera_frame)
-        camera.decoded.connect(self.track.lookup_scanned)
+        camera.decoded.connect(self._scanned)
         return camera
+
+    def _scanned(self, text: str) -> None:
+        """A code the camera read: a dossier code is looked up; anything else is explained."""
+        kind = code_kind(text)
+        if kind == "dossier":
+            self.track.lookup_scanned(text)
+        else:
+            self.track.show_other_code(kind)
 
     def show_track(self) -> None:
         self.track.reset()
@@ -121,15 +129,22 @@ class Navigator(QObject):
                             lambda error: self.track.show_print_failure(_reason(error)))
 
     def _lookup(self, code: str) -> None:
-        if is_payment_code(code):
-            self.track.show_payment_code()
+        kind = code_kind(code)
+        if kind != "dossier":
+            self.track.show_other_code(kind)
             return
         queue = self._services.queue
         self._runner.submit(
             lambda: queue.find(code),
             lambda detail: self._show_lookup(code, detail),
-            lambda _error: self.track.show_failure(),
+            lambda error: self._lookup_failed(code, error),
         )
+
+    def _lookup_failed(self, code: str, error: BaseException) -> None:
+        if isinstance(error, DomainError):  # not a code at all: as good as not found
+            self.track.show_not_found(code)
+        else:
+            self.track.show_failure()
 
     def _show_lookup(self, code: str, detail: DossierDetail | None) -> None:
         if detail is None:
@@ -142,13 +157,15 @@ class Navigator(QObject):
         self._window.stack.setCurrentWidget(self.notice)
 
 
-def is_payment_code(text: str) -> bool:
-    """The slip's second QR is a VietQR payment code, not the dossier's."""
+def code_kind(text: str) -> str:
+    """"payment" (the slip's VietQR), "card" (a citizen ID's QR) or "dossier"."""
     try:
         parse_vietqr(text.strip())
     except DomainError:
-        return False
-    return True
+        pass
+    else:
+        return "payment"
+    return "card" if text.count("|") >= 5 else "dossier"
 
 
 def _reason(error: BaseException) -> str:

@@ -116,6 +116,25 @@ def test_the_payment_qr_of_the_slip_is_not_taken_for_a_dossier_code(
     assert "mã thanh toán" in navigator.track.message.text()
 
 
+def test_a_citizen_id_qr_is_explained_and_not_looked_up(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator]
+) -> None:
+    window, navigator = kiosk
+    open_track(qtbot, window, navigator)
+    scan(qtbot, navigator, "030195012345||Nguyen Thi Anh|08031995|Nu|Thon Cong Lac|15082021")
+    assert "thẻ căn cước" in navigator.track.message.text()
+    assert shown_text(navigator) == ""
+
+
+def test_text_that_cannot_be_a_code_is_not_found_rather_a_failure(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator]
+) -> None:
+    window, navigator = kiosk
+    open_track(qtbot, window, navigator)
+    scan(qtbot, navigator, "x" * 300)
+    qtbot.waitUntil(lambda: "Không tìm thấy" in navigator.track.message.text(), timeout=10_000)
+
+
 def test_leaving_and_coming_back_shows_nothing_of_the_previous_lookup(
     qtbot: QtBot, kiosk: tuple[MainWindow, Navigator], backend: Kiosk
 ) -> None:

@@ -39,6 +39,7 @@ TEXTS = {
     "not_found": "Không tìm thấy hồ sơ «{code}» trên kiosk này. Xin kiểm tra lại mã, hoặc hỏi "
     "cán bộ ở quầy Một cửa.",
     "payment_code": "Đây là mã thanh toán lệ phí. Xin quét mã hồ sơ ở phía trên của phiếu.",
+    "card_code": "Đây là mã QR của thẻ căn cước. Để tra cứu, xin quét mã trên phiếu hẹn.",
     "failed": "Chưa tra cứu được lúc này. Xin thử lại, hoặc hỏi cán bộ ở quầy Một cửa.",
     "code": "Mã hồ sơ: {code}",
     "official": "Mã trên cổng dịch vụ công: {code}",
@@ -188,8 +189,9 @@ class TrackScreen(QWidget):
         self.message.setText(TEXTS["searching"])
         self.lookup_requested.emit(code)
 
-    def show_payment_code(self) -> None:
-        self.message.setText(TEXTS["payment_code"])
+    def show_other_code(self, kind: str) -> None:
+        """A QR that is not a dossier code (the slip's payment QR, a citizen ID card)."""
+        self.message.setText(TEXTS[f"{kind}_code"])
 
     def show_not_found(self, code: str) -> None:
         self.message.setText(TEXTS["not_found"].format(code=code[:64]))
