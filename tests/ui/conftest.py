@@ -2,7 +2,7 @@
 
 Outside devices are at the boundary: the printer records the PDFs it is given
 (the real CUPS path is tested in tests/receipts), and the camera plays a video
-file of a receipt's QR code, as a webcam would show it.
+file of a printed receipt, as a webcam would show it.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app import build_window
 from kiosk.receipts.errors import PrintError
+from kiosk.receipts.raster import rasterize_pdf
 from kiosk.receipts.service import ReceiptPrinter
 from kiosk.scanner.frames import FrameSource, VideoFileSource
-from kiosk.scanner.synthetic import code_image
 from kiosk.ui.context import UiServices
 from kiosk.ui.main_window import MainWindow, Navigator
 from tests.support.kiosk import Kiosk, open_kiosk
@@ -39,14 +39,15 @@ class RecordingPrinter:
         self.printed.append(pdf)
 
 
-def qr_video(path: Path, text: str, frames: int = 12) -> Path:
-    """A short 640×480 video of ``text`` as a QR code on a grey desk."""
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10, (640, 480))
-    code = cv2.cvtColor(code_image(text, module_px=5), cv2.COLOR_GRAY2BGR)
+def slip_video(path: Path, slip_pdf: bytes, frames: int = 12) -> Path:
+    """A 1280×720 video of the top of a printed slip lying on a desk, as a webcam sees it."""
+    page = rasterize_pdf(slip_pdf, width_px=520)[0]
+    grey = np.frombuffer(page.pixels, np.uint8).reshape(page.height, page.width)
+    top = cv2.cvtColor(grey[:680], cv2.COLOR_GRAY2BGR)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10, (1280, 720))
     for _ in range(frames):
-        frame = np.full((480, 640, 3), 90, np.uint8)
-        h, w = code.shape[:2]
-        frame[40:40 + h, 80:80 + w] = code
+        frame = np.full((720, 1280, 3), (60, 90, 120), np.uint8)
+        frame[20:20 + top.shape[0], 380:380 + top.shape[1]] = top
         writer.write(frame)
     writer.release()
     return path

@@ -12,10 +12,11 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.domain.vietqr import build_vietqr
 from kiosk.receipts.errors import PrintError
+from kiosk.receipts.service import ReceiptPrinter
 from kiosk.store.records import StatusEvent
 from kiosk.ui.main_window import MainWindow, Navigator
 from tests.support.kiosk import Kiosk
-from tests.ui.conftest import RecordingPrinter, qr_video
+from tests.ui.conftest import RecordingPrinter, slip_video
 
 pytestmark = pytest.mark.gui
 
@@ -167,9 +168,12 @@ def test_a_long_timeline_scrolls_instead_of_growing_the_screen(
 
 @pytest.fixture
 def slip_on_camera(backend: Kiosk, camera_video: list[Path], tmp_path: Path) -> str:
-    """A sent dossier whose slip the camera shows (set up before the window is built)."""
+    """A sent dossier whose printed slip the camera shows (set up before the window)."""
     code = sent_with_history(backend)
-    camera_video.append(qr_video(tmp_path / "slip.avi", code))
+    detail = backend.queue.find(code)
+    assert detail is not None
+    pdf = ReceiptPrinter(backend.runtime.config, lambda _pdf: None).pdf(detail)
+    camera_video.append(slip_video(tmp_path / "slip.avi", pdf))
     return code
 
 
