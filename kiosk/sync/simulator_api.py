@@ -26,12 +26,12 @@ from typing import Any
 
 from kiosk.domain.dates import from_wire, to_vietnam_time, to_wire
 from kiosk.domain.errors import ValidationError
+from kiosk.domain.states import PORTAL_STATUS_LABELS
 from kiosk.sync.simulator_errors import detail, portal_error
 from kiosk.sync.simulator_files import UPLOAD_LIMIT, parse_upload
 from kiosk.sync.simulator_http import Request, Response, Route, route
 from kiosk.sync.simulator_store import DossierRow, NewDossier, SimulatorStore, Stored
 from kiosk.sync.simulator_timeline import (
-    STATUS_NAMES,
     current_status,
     last_change,
     manual_event,
@@ -309,7 +309,7 @@ def _status_change(body: bytes) -> tuple[int, str | None, str | None]:
         report.add("$", "not_object")
         raise portal_error("invalid_status", report.details)
     status = parsed.get("TrangThaiHoSo")
-    if type(status) is not int or status not in STATUS_NAMES:  # bool is not a status
+    if type(status) is not int or status not in PORTAL_STATUS_LABELS:  # bool is not a status
         report.add("TrangThaiHoSo", "range", low=1, high=10)
         status = 0
     content, unit = parsed.get("NoiDung"), parsed.get("DonVi")

@@ -14,26 +14,11 @@ requested" would.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import MappingProxyType
 
-# DOMAIN.md §3: TrangThaiHoSo as used by the national portal.
-STATUS_NAMES: Mapping[int, str] = MappingProxyType(
-    {
-        1: "Mới đăng ký",
-        2: "Được tiếp nhận",
-        3: "Không được tiếp nhận",
-        4: "Đang xử lý",
-        5: "Yêu cầu bổ sung giấy tờ",
-        6: "Yêu cầu thực hiện nghĩa vụ tài chính",
-        7: "Công dân yêu cầu rút hồ sơ",
-        8: "Dừng xử lý",
-        9: "Đã xử lý xong",
-        10: "Đã trả kết quả",
-    }
-)
+from kiosk.domain.states import PORTAL_STATUS_LABELS
 
 DESK = "Bộ phận Một cửa UBND xã"
 SPECIALIST = "Công chức Tư pháp - Hộ tịch"
@@ -102,7 +87,7 @@ def _auto_events(schedule: Schedule, now: datetime) -> list[Event]:
 
 def manual_event(at: datetime, status: int, content: str | None, unit: str | None) -> Event:
     """An official's status change; the status name stands in for a missing text."""
-    return Event(at, status, content or STATUS_NAMES[status], unit or DESK, _MANUAL)
+    return Event(at, status, content or PORTAL_STATUS_LABELS[status], unit or DESK, _MANUAL)
 
 
 def current_status(events: Sequence[Event]) -> int:
