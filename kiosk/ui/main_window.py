@@ -15,6 +15,7 @@ from kiosk.ui import theme
 from kiosk.ui.camera import CameraCodeReader
 from kiosk.ui.context import UiServices
 from kiosk.ui.runner import BackgroundRunner
+from kiosk.ui.screens.guide import GuideScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.notice import NoticeScreen
 from kiosk.ui.screens.track import TrackScreen
@@ -60,6 +61,9 @@ class Navigator(QObject):
         self.track.lookup_requested.connect(self._lookup)
         self.track.reprint_requested.connect(self._reprint)
         window.stack.addWidget(self.track)
+        self.guide = GuideScreen(services.config.site.portal_address)
+        self.guide.home_requested.connect(self.go_home)
+        window.stack.addWidget(self.guide)
         self.camera = self._build_camera()
         self.home = self._build_home()
 
@@ -68,7 +72,7 @@ class Navigator(QObject):
         home = HomeScreen(site.name, site.office, large_text=self._size is theme.TextSize.LARGE)
         home.submit_requested.connect(lambda: self._show_notice("pending"))
         home.track_requested.connect(self.show_track)
-        home.guide_requested.connect(lambda: self._show_notice("pending"))
+        home.guide_requested.connect(lambda: self._window.stack.setCurrentWidget(self.guide))
         home.help_requested.connect(lambda: self._show_notice("help"))
         home.text_size_toggled.connect(self.toggle_text_size)
         self._window.stack.addWidget(home)

@@ -1,0 +1,136 @@
+"""Guide: what online public services are, what they bring, how to use them from home.
+
+From the commune's own leaflet (the seed document), with today's names of the
+service levels (Decree 42/2022) and the old level numbers in brackets, and the
+VNeID login that replaced portal passwords in July 2024.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import zxingcpp
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+TEXTS = {
+    "title": "Hướng dẫn dịch vụ công trực tuyến",
+    "levels_title": "Hai hình thức nộp hồ sơ trực tuyến",
+    "partial": "Trực tuyến một phần (trước đây gọi là mức độ 3): Ông/Bà khai và gửi hồ sơ qua "
+    "mạng; nộp phí (nếu có) và nhận kết quả trực tiếp tại bộ phận Một cửa.",
+    "full": "Trực tuyến toàn trình (trước đây gọi là mức độ 4): Ông/Bà gửi hồ sơ và nộp phí qua "
+    "mạng; kết quả được trả qua mạng, qua bưu điện hoặc tại bộ phận Một cửa — có thể không "
+    "cần đến trụ sở UBND.",
+    "benefits_title": "Lợi ích",
+    "home_title": "Nộp hồ sơ tại nhà",
+    "kiosk_title": "Tại kiosk này",
+    "kiosk": "Chạm «Nộp hồ sơ» ở trang chủ: kiosk hướng dẫn từng bước, in phiếu hẹn có mã hồ sơ. "
+    "Mang phiếu đến đây và quét mã để xem hồ sơ đã đến đâu.",
+    "qr": "Quét mã này bằng điện thoại để mở cổng dịch vụ công",
+    "home": "Về trang chủ",
+}
+LISTS = {
+    "benefits": (
+        "Nộp hồ sơ 24/24 giờ, ở bất cứ nơi nào có mạng Internet.",
+        "Tiết kiệm thời gian và chi phí đi lại; giảm giấy tờ.",
+        "Theo dõi tình trạng hồ sơ trên cổng dịch vụ công, qua tin nhắn hoặc thư điện tử.",
+        "Công khai, minh bạch: biết rõ hồ sơ đang ở bước nào.",
+    ),
+    "home_steps": (
+        "Cài ứng dụng VNeID và kích hoạt tài khoản định danh điện tử (từ 1/7/2024 dùng VNeID "
+        "để đăng nhập cổng dịch vụ công).",
+        "Vào cổng dịch vụ công {portal}, chọn «Đăng nhập bằng VNeID».",
+        "Tìm thủ tục cần làm, điền thông tin, đính kèm ảnh chụp hoặc bản quét giấy tờ.",
+        "Kiểm tra lại, đánh dấu «Tôi xin chịu trách nhiệm về nội dung đã khai» rồi nộp.",
+        "Ghi lại mã số hồ sơ để tra cứu và nhận kết quả.",
+    ),
+}
+
+
+class GuideScreen(QWidget):
+    home_requested = Signal()
+
+    def __init__(self, portal_address: str) -> None:
+        super().__init__()
+        self.setObjectName("guide")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 24, 48, 24)
+        layout.addWidget(_label(TEXTS["title"], "title"))
+        columns = QHBoxLayout()
+        columns.setSpacing(32)
+        columns.addWidget(_scrolling(self._body(portal_address)), 3)
+        columns.addLayout(_portal_qr(portal_address), 1)
+        layout.addLayout(columns, 1)
+        home = QPushButton(TEXTS["home"])
+        home.clicked.connect(self.home_requested.emit)
+        layout.addWidget(home)
+
+    def _body(self, portal: str) -> QWidget:
+        body = QFrame()
+        column = QVBoxLayout(body)
+        column.setSpacing(10)
+        column.addWidget(_label(TEXTS["levels_title"], "resultTitle"))
+        column.addWidget(_label(TEXTS["partial"], "body"))
+        column.addWidget(_label(TEXTS["full"], "body"))
+        column.addWidget(_label(TEXTS["benefits_title"], "resultTitle"))
+        for line in LISTS["benefits"]:
+            column.addWidget(_label(f"• {line}", "body"))
+        column.addWidget(_label(TEXTS["home_title"], "resultTitle"))
+        for number, step in enumerate(LISTS["home_steps"], start=1):
+            column.addWidget(_label(f"{number}. {step.format(portal=portal)}", "body"))
+        column.addWidget(_label(TEXTS["kiosk_title"], "resultTitle"))
+        column.addWidget(_label(TEXTS["kiosk"], "body"))
+        column.addStretch(1)
+        return body
+
+
+def portal_url(address: str) -> str:
+    return address if address.startswith(("http://", "https://")) else f"https://{address}"
+
+
+def qr_pixmap(text: str, size: int) -> QPixmap:
+    """A QR code as a pixmap, drawn by zxing-cpp (crisp modules, scaled without blur)."""
+    code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode)
+    pixels = np.ascontiguousarray(np.asarray(code.to_image(scale=1, add_quiet_zones=True),
+                                             dtype=np.uint8))
+    height, width = pixels.shape
+    image = QImage(pixels.data, width, height, width, QImage.Format.Format_Grayscale8).copy()
+    return QPixmap.fromImage(image).scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.FastTransformation)
+
+
+def _portal_qr(address: str) -> QVBoxLayout:
+    column = QVBoxLayout()
+    picture = QLabel()
+    picture.setObjectName("qr")
+    picture.setPixmap(qr_pixmap(portal_url(address), 280))
+    picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    column.addWidget(picture)
+    column.addWidget(_label(TEXTS["qr"], "muted"))
+    column.addWidget(_label(address, "body"))
+    column.addStretch(1)
+    return column
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(widget)
+    return scroll
+
+
+def _label(text: str, name: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
