@@ -9,12 +9,15 @@ reverse.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
 from kiosk.background import BackgroundSync, utc_now
 from kiosk.receipts.service import ReceiptPrinter
 from kiosk.scanner.frames import FrameSource, open_camera
+from kiosk.scanner.sane import SaneScanner
 from kiosk.services import (
     Runtime,
     active_catalogue,
@@ -26,22 +29,28 @@ from kiosk.store.db import Database
 from kiosk.submission import Submitter
 from kiosk.ui import theme
 from kiosk.ui.context import UiServices
-from kiosk.ui.main_window import MainWindow, Navigator
+from kiosk.ui.errors import install_exception_hook
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.navigator import Navigator
 from kiosk.ui.printing import make_printer
 from kiosk.ui.runner import BackgroundRunner
 
 
-def run_kiosk(runtime: Runtime, *, demo: bool, windowed: bool) -> int:
+def run_kiosk(
+    runtime: Runtime, env: Mapping[str, str], *, demo: bool, windowed: bool
+) -> int:
     db = open_database(runtime)
     sync = BackgroundSync(runtime, db, demo=demo)
     try:
         sync.start()
         app = QApplication.instance() or QApplication(sys.argv[:1])
         assert isinstance(app, QApplication)
-        services = build_ui_services(runtime, db)
+        services = build_ui_services(runtime, db, env)
         window, navigator = build_window(app, services, windowed=windowed)
+        uninstall_hook = install_exception_hook(navigator.show_error)
         window.show_for_kiosk(windowed)
         code = app.exec()
+        uninstall_hook()
         navigator.shutdown()
         return code
     finally:
@@ -49,7 +58,7 @@ def run_kiosk(runtime: Runtime, *, demo: bool, windowed: bool) -> int:
         db.dispose()
 
 
-def build_ui_services(runtime: Runtime, db: Database) -> UiServices:
+def build_ui_services(runtime: Runtime, db: Database, env: Mapping[str, str]) -> UiServices:
     config = runtime.config
     queue = build_queue(runtime, db)
     submitter = Submitter(queue, build_calendar(config), config, utc_now)
@@ -59,8 +68,10 @@ def build_ui_services(runtime: Runtime, db: Database) -> UiServices:
     def camera_source() -> FrameSource:
         return open_camera(camera.device, width=camera.width, height=camera.height)
 
+    usb_root = Path(config.kiosk.usb_root) if config.kiosk.usb_root else None
     return UiServices(config, active_catalogue(runtime), queue, submitter, utc_now,
-                      print_receipt=printer.print, open_camera=camera_source)
+                      print_receipt=printer.print, open_camera=camera_source,
+                      open_scanner=lambda: SaneScanner(env), usb_root=usb_root)
 
 
 def build_window(

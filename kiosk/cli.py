@@ -134,7 +134,7 @@ def _cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from kiosk.services import resolve_runtime
 
     runtime = resolve_runtime(args.data_dir, args.config, env)
-    return run_kiosk(runtime, demo=args.demo, windowed=args.windowed)
+    return run_kiosk(runtime, env, demo=args.demo, windowed=args.windowed)
 
 
 def _cmd_catalog(args: argparse.Namespace, env: Mapping[str, str]) -> int:

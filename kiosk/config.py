@@ -53,6 +53,7 @@ class KioskConfig:
     id: str = "KIOSK-01"
     sequence_start: int = 1000
     sequence_end: int = 1999
+    usb_root: str = "/media"  # where USB sticks are mounted; empty: no "Từ USB" button
 
 
 @dataclass(frozen=True)

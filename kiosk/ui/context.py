@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from kiosk.config import Config
 from kiosk.domain.catalogue import Catalogue
 from kiosk.scanner.frames import FrameSource
+from kiosk.scanner.sane import Scanner
 from kiosk.store.queue import DossierQueue
 from kiosk.store.records import DossierDetail
 from kiosk.submission import Submitter
@@ -28,3 +30,5 @@ class UiServices:
     clock: Callable[[], datetime]
     print_receipt: Callable[[DossierDetail], None]
     open_camera: Callable[[], FrameSource] | None = None  # None: no camera on this kiosk
+    open_scanner: Callable[[], Scanner] | None = None  # None: no flatbed scanner
+    usb_root: Path | None = None  # None: no USB files

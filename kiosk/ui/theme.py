@@ -96,6 +96,22 @@ def stylesheet(m: Metrics) -> str:
     QLabel#status {{ font-size: {m.pt(24)}pt; font-weight: bold; }}
     QLabel#muted {{ font-size: {m.body}pt; color: {MUTED}; }}
     QFrame#result {{ border: none; }}
+    QLabel#step {{ font-size: {m.pt(22)}pt; font-weight: bold; color: {PRIMARY}; }}
+    QPushButton#choice:checked {{ background: {PRIMARY}; color: {PAPER}; }}
+    QLabel#dossierCode {{ font-size: {m.pt(44)}pt; font-weight: bold; color: {DANGER}; }}
+    QCheckBox#declare {{
+        font-size: {m.pt(24)}pt; font-weight: bold; min-height: {round(m.touch * 1.2)}px;
+        spacing: 24px;
+    }}
+    QCheckBox#declare::indicator {{
+        width: 56px; height: 56px; border: 4px solid {INK}; border-radius: 8px;
+        background: {PAPER};
+    }}
+    QCheckBox#declare::indicator:checked {{ background: {PRIMARY}; }}
+    QFrame#idlePanel {{ border: 4px solid {PRIMARY}; border-radius: 24px; }}
+    QFrame#documentRow {{ border: 2px solid #C8D3E6; border-radius: 14px; }}
+    QLabel#thumbnail {{ border: 2px solid {MUTED}; background: #F4F4F4; }}
+    QPushButton#fileButton {{ text-align: left; }}
     QScrollBar:vertical {{ width: 36px; background: #EEEEEE; }}
     QScrollBar::handle:vertical {{ background: {MUTED}; min-height: 60px; border-radius: 8px; }}
     """

@@ -33,6 +33,7 @@ class StepScreen(QWidget):
     """One step of the flow. Subclasses set ``title`` and override the three methods."""
 
     title = ""
+    next_text = ""  # the forward button's label when not the usual "Tiếp tục ›"
     # A screen may move on by itself (a procedure card tapped, a CCCD scanned …).
     advance_requested = Signal()
 
@@ -70,12 +71,14 @@ class StepFrame(QWidget):
         footer = QHBoxLayout()
         footer.addWidget(_button(TEXTS["back"], "secondary", self.back_requested.emit))
         footer.addStretch(1)
-        self.next_button = _button(TEXTS["next"], "primary", self.next_requested.emit)
+        self.next_button = _button(screen.next_text or TEXTS["next"], "primary",
+                                   self.next_requested.emit)
         footer.addWidget(self.next_button)
         layout.addLayout(footer)
 
     def set_returning_to_review(self, returning: bool) -> None:
-        self.next_button.setText(TEXTS["to_review"] if returning else TEXTS["next"])
+        forward = self.content.next_text or TEXTS["next"]
+        self.next_button.setText(TEXTS["to_review"] if returning else forward)
 
 
 class Wizard(QObject):

@@ -21,8 +21,10 @@ from kiosk.receipts.errors import PrintError
 from kiosk.receipts.raster import rasterize_pdf
 from kiosk.receipts.service import ReceiptPrinter
 from kiosk.scanner.frames import FrameSource, VideoFileSource
+from kiosk.ui import theme
 from kiosk.ui.context import UiServices
-from kiosk.ui.main_window import MainWindow, Navigator
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.navigator import Navigator
 from tests.support.kiosk import Kiosk, open_kiosk
 
 
@@ -51,6 +53,13 @@ def slip_video(path: Path, slip_pdf: bytes, frames: int = 12) -> Path:
         writer.write(frame)
     writer.release()
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def themed(qapp: QApplication) -> None:
+    """Every screen is tested under the kiosk's own fonts and stylesheet, as residents see it."""
+    theme.load_fonts()
+    theme.apply(qapp, theme.TextSize.NORMAL)
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
-from kiosk.ui.main_window import MainWindow, Navigator
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.navigator import Navigator
 
 pytestmark = pytest.mark.gui
 

@@ -14,7 +14,8 @@ from kiosk.domain.vietqr import build_vietqr
 from kiosk.receipts.errors import PrintError
 from kiosk.receipts.service import ReceiptPrinter
 from kiosk.store.records import StatusEvent
-from kiosk.ui.main_window import MainWindow, Navigator
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.navigator import Navigator
 from tests.support.kiosk import Kiosk
 from tests.ui.conftest import RecordingPrinter, slip_video
 

@@ -7,10 +7,7 @@ VNeID login that replaced portal passwords in July 2024.
 
 from __future__ import annotations
 
-import numpy as np
-import zxingcpp
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -20,6 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from kiosk.ui.widgets.qr import qr_pixmap
 
 TEXTS = {
     "title": "Hướng dẫn dịch vụ công trực tuyến",
@@ -53,6 +52,8 @@ LISTS = {
         "Ghi lại mã số hồ sơ để tra cứu và nhận kết quả.",
     ),
 }
+
+
 
 
 class GuideScreen(QWidget):
@@ -94,17 +95,6 @@ class GuideScreen(QWidget):
 
 def portal_url(address: str) -> str:
     return address if address.startswith(("http://", "https://")) else f"https://{address}"
-
-
-def qr_pixmap(text: str, size: int) -> QPixmap:
-    """A QR code as a pixmap, drawn by zxing-cpp (crisp modules, scaled without blur)."""
-    code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode)
-    pixels = np.ascontiguousarray(np.asarray(code.to_image(scale=1, add_quiet_zones=True),
-                                             dtype=np.uint8))
-    height, width = pixels.shape
-    image = QImage(pixels.data, width, height, width, QImage.Format.Format_Grayscale8).copy()
-    return QPixmap.fromImage(image).scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
-                                          Qt.TransformationMode.FastTransformation)
 
 
 def _portal_qr(address: str) -> QVBoxLayout:

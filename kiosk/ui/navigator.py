@@ -1,0 +1,189 @@
+"""Which screen shows, and what each intent leads to: the one owner of the screen stack.
+
+Screens emit intents (``submit_requested``, ``home_requested`` …) and never
+navigate.  The session ends in one place, ``end_session``: after Done, after an
+idle timeout and after an error, every trace of the resident is wiped.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TypeVar
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.store.records import QueuedDossier
+from kiosk.ui import theme
+from kiosk.ui.context import UiServices
+from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.runner import BackgroundRunner
+from kiosk.ui.screens.applicant import ApplicantScreen
+from kiosk.ui.screens.choose import ChooseProcedureScreen
+from kiosk.ui.screens.declaration import DeclarationScreen
+from kiosk.ui.screens.details import ProcedureDetailsScreen
+from kiosk.ui.screens.documents import DocumentsScreen
+from kiosk.ui.screens.done import DoneScreen
+from kiosk.ui.screens.error import ErrorScreen
+from kiosk.ui.screens.form import FormScreen
+from kiosk.ui.screens.guide import GuideScreen
+from kiosk.ui.screens.home import HomeScreen
+from kiosk.ui.screens.notice import NoticeScreen
+from kiosk.ui.screens.result_fee import ResultFeeScreen
+from kiosk.ui.screens.review import ReviewScreen
+from kiosk.ui.screens.track import TrackScreen
+from kiosk.ui.track_flow import TrackFlow
+from kiosk.ui.widgets.idle_overlay import IdleOverlay
+from kiosk.ui.wizard import StepScreen, Wizard
+
+log = logging.getLogger(__name__)
+
+REVIEW_STEP = 6
+_W = TypeVar("_W", bound=QWidget)
+
+
+class Navigator(QObject):
+    def __init__(
+        self, app: QApplication, window: MainWindow, services: UiServices,
+        runner: BackgroundRunner,
+    ) -> None:
+        super().__init__(window)
+        self._app = app
+        self._window = window
+        self._services = services
+        self._runner = runner
+        self._size = theme.TextSize.NORMAL
+        self.notice = self._add(NoticeScreen())
+        self.notice.home_requested.connect(self.go_home)
+        self.track = self._add(TrackScreen())
+        self.track.home_requested.connect(self.go_home)
+        self.track_flow = TrackFlow(services, runner, self.track)
+        self.guide = self._add(GuideScreen(services.config.site.portal_address))
+        self.guide.home_requested.connect(self.go_home)
+        self.done = self._add(DoneScreen(services, runner))
+        self.done.home_requested.connect(self.end_session)
+        self.error = self._add(ErrorScreen())
+        self.error.home_requested.connect(self.end_session)
+        self.wizard = self._build_wizard()
+        self.idle = self._build_idle()
+        self.home = self._build_home()
+
+    @property
+    def camera(self) -> object | None:
+        return self.track_flow.camera
+
+    def _add(self, screen: _W) -> _W:
+        self._window.stack.addWidget(screen)
+        return screen
+
+    def _steps(self) -> list[StepScreen]:
+        s = self._services
+        self.review = ReviewScreen(s.config)
+        return [
+            ChooseProcedureScreen(s.catalogue, s.config.fees),
+            ProcedureDetailsScreen(s.config.fees),
+            ApplicantScreen(s.clock, s.open_camera),
+            FormScreen(s.clock),
+            DocumentsScreen(s, self._runner, s.open_scanner, s.usb_root),
+            ResultFeeScreen(s.config),
+            self.review,
+            DeclarationScreen(s.clock),
+        ]
+
+    def _build_wizard(self) -> Wizard:
+        wizard = Wizard(self._services, self._runner, self._steps(), self._show,
+                        review_index=REVIEW_STEP)
+        for frame in wizard.frames:
+            self._window.stack.addWidget(frame)
+        self.review.edit_requested.connect(wizard.edit)
+        wizard.sealed.connect(self._sealed)
+        wizard.seal_failed.connect(self.show_error)
+        wizard.cancelled.connect(self.end_session)
+        wizard.help_requested.connect(lambda: self._show_notice("help"))
+        return wizard
+
+    def _build_idle(self) -> IdleWatcher:
+        idle = IdleWatcher.from_config(self._app, self._services.config.session, parent=self)
+        overlay = IdleOverlay(self._window)
+        idle.warning.connect(overlay.show_countdown)
+        idle.resumed.connect(overlay.hide)
+        idle.timed_out.connect(overlay.hide)
+        idle.timed_out.connect(self.end_session)
+        overlay.continue_requested.connect(idle.poke)
+        self.overlay = overlay
+        return idle
+
+    def _build_home(self) -> HomeScreen:
+        site = self._services.config.site
+        home = HomeScreen(site.name, site.office, large_text=self._size is theme.TextSize.LARGE)
+        home.submit_requested.connect(self.start_submission)
+        home.track_requested.connect(self.show_track)
+        home.guide_requested.connect(lambda: self._show(self.guide))
+        home.help_requested.connect(lambda: self._show_notice("help"))
+        home.text_size_toggled.connect(self.toggle_text_size)
+        self._window.stack.addWidget(home)
+        return home
+
+    # ------------------------------------------------------------ where to go
+
+    def _show(self, screen: QWidget) -> None:
+        """Every screen change goes through here: the idle watch runs except on Home."""
+        if screen is not self.track:
+            self.track_flow.stop()
+        self._window.stack.setCurrentWidget(screen)
+        if screen is getattr(self, "home", None):
+            self.idle.pause()
+        else:
+            self.idle.resume()
+
+    def go_home(self) -> None:
+        self._show(self.home)
+
+    def start_submission(self) -> None:
+        self.wizard.start()
+
+    def show_track(self) -> None:
+        self._show(self.track)
+        self.track_flow.start()
+
+    def _sealed(self, dossier: QueuedDossier) -> None:
+        self.done.show_dossier(dossier)
+        self._show(self.done)
+
+    def show_error(self, error: BaseException) -> None:
+        """Never a traceback: log it, wipe the session, ask the resident to see an official."""
+        log.error("error shown to the resident", exc_info=error)
+        self._wipe()
+        self._show(self.error)
+
+    def end_session(self) -> None:
+        """The one way a resident's session ends: everything wiped, then Home."""
+        self._wipe()
+        self.go_home()
+
+    def _wipe(self) -> None:
+        self.wizard.wipe()
+        self.done.clear()
+        self.track.reset()
+        self.track_flow.stop()
+
+    def _show_notice(self, kind: str) -> None:
+        self.notice.show_message(kind)
+        self._show(self.notice)
+
+    def toggle_text_size(self) -> None:
+        large = self._size is theme.TextSize.NORMAL
+        self._size = theme.TextSize.LARGE if large else theme.TextSize.NORMAL
+        theme.apply(self._app, self._size)
+        old = self.home
+        self.home = self._build_home()  # rebuilt so its toggle shows the new choice
+        self._window.stack.removeWidget(old)
+        old.deleteLater()
+        self.go_home()
+
+    def shutdown(self) -> None:
+        """Stop the cameras and let background jobs finish before the database closes."""
+        self.track_flow.stop()
+        self.idle.uninstall()
+        self._runner.wait()

@@ -1,0 +1,284 @@
+"""The applicant step: who is filing, filled from the CCCD's QR code or typed by touch.
+
+A USB QR scanner behaves like a keyboard: it types the card's text and Enter
+into whatever has focus.  A person cannot type that fast, so a burst of
+characters with the card's "|" separators, ending in Enter, is taken as a scan
+wherever it lands on this screen, and what it typed into a field is undone.
+The camera, when the kiosk has one, reads the same code.  Either way the
+fields are filled and the resident is asked to check them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QHideEvent, QImage, QKeyEvent, QPixmap, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.draft import APPLICANT_FIELDS, applicant_values_from_card
+from kiosk.domain.errors import Problems, ValidationError
+from kiosk.domain.forms import validate_form
+from kiosk.domain.identity import CccdCard, parse_cccd_qr
+from kiosk.scanner.frames import FrameSource
+from kiosk.ui.camera import CameraCodeReader
+from kiosk.ui.draft_state import DraftState
+from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets.fields import FieldList, KeyboardDock, label
+from kiosk.ui.wizard import StepScreen
+
+TEXTS = {
+    "title": "Người nộp hồ sơ",
+    "scan_title": "Quét mã QR trên thẻ căn cước",
+    "scan_how": "Đưa mã QR của thẻ vào máy quét. Các ô sẽ tự điền.",
+    "scan_camera": "Hoặc giơ mã QR của thẻ trước camera:",
+    "scan_or_type": "Không có thẻ? Chạm vào từng ô để nhập.",
+    "read": "Đã đọc thẻ của: {name}. Xin kiểm tra lại thông tin.",
+}
+
+# A scanner types a character every few milliseconds; a person, every 100 ms or more.
+BURST_GAP_SECONDS = 0.08
+SCANNER_SECONDS_PER_CHAR = 0.03
+# The card's QR has seven "|"-separated fields.  A long burst without them is
+# still a scanner (another code, held up by mistake): it gets the parser's answer.
+MIN_SEPARATORS = 5
+MIN_SCAN_CHARS = 20
+PREVIEW_SIZE = (320, 240)
+
+
+class KeyBurst:
+    """Characters arriving faster than anyone types: what a keyboard-mode scanner sends."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._chars: list[str] = []
+        self._first = self._last = float("-inf")
+
+    def add(self, char: str) -> bool:
+        """Record one typed character; True when it starts a new burst."""
+        now = self._clock()
+        fresh = now - self._last > BURST_GAP_SECONDS
+        if fresh:
+            self._chars, self._first = [], now
+        self._chars.append(char)
+        self._last = now
+        return fresh
+
+    def finish(self) -> str | None:
+        """At Enter: the burst's text if a scanner typed it, else None; starts over."""
+        text = "".join(self._chars)
+        going = self._clock() - self._last <= BURST_GAP_SECONDS
+        pace = (self._last - self._first) / max(len(text) - 1, 1)
+        self._chars, self._first, self._last = [], float("-inf"), float("-inf")
+        if not going or len(text) < MIN_SCAN_CHARS:
+            return None
+        if text.count("|") >= MIN_SEPARATORS or pace <= SCANNER_SECONDS_PER_CHAR:
+            return text
+        return None
+
+
+class ApplicantScreen(StepScreen):
+    title = TEXTS["title"]
+
+    def __init__(
+        self, clock: Callable[[], datetime],
+        open_camera: Callable[[], FrameSource] | None = None, metrics: Metrics | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("applicant")
+        # Focused when shown, so a scanner's keys arrive here when no field is edited; but
+        # never by a touch, which would take the focus from the field a key is typing into.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._clock = clock
+        self._burst = KeyBurst()
+        self._before_burst: tuple[QLineEdit | QPlainTextEdit, str] | None = None
+        self._last_scan = ""
+        self.dock = KeyboardDock(self, metrics)
+        self.fields = FieldList(APPLICANT_FIELDS, self.dock)
+        self.fields.edited.connect(self._check_one)
+        self.camera = CameraCodeReader(open_camera, self) if open_camera else None
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(32)
+        row.addWidget(self.fields, 3)
+        row.addWidget(self._scan_panel(), 2)
+        if self.camera is not None:
+            self.camera.preview.connect(self._show_frame)
+            self.camera.decoded.connect(self._camera_decoded)
+            self.camera.failed.connect(self._show_scan_error)
+
+    def _scan_panel(self) -> QScrollArea:
+        panel = QWidget()
+        column = QVBoxLayout(panel)
+        column.setContentsMargins(20, 16, 20, 16)
+        column.addWidget(label(TEXTS["scan_title"], "resultTitle"))
+        column.addWidget(label(TEXTS["scan_how"], "body"))
+        self.preview = QLabel()
+        self.preview.setFixedSize(*PREVIEW_SIZE)
+        self.preview.setScaledContents(True)
+        self.preview.setVisible(self.camera is not None)
+        if self.camera is not None:
+            column.addWidget(label(TEXTS["scan_camera"], "muted"))
+        column.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.scan_status = label("", "body")
+        self.scan_error = label("", "message")
+        column.addWidget(self.scan_status)
+        column.addWidget(self.scan_error)
+        column.addStretch(1)
+        column.addWidget(label(TEXTS["scan_or_type"], "muted"))
+        box = QScrollArea()  # never squeezed: at 1366×768 a long message scrolls
+        box.setWidgetResizable(True)
+        box.setFrameShape(QFrame.Shape.Box)
+        box.setLineWidth(3)
+        box.setWidget(panel)
+        return box
+
+    # --- the step ------------------------------------------------------------
+
+    def set_metrics(self, metrics: Metrics) -> None:
+        """Restyle the on-screen keyboard after the text size changed."""
+        self.dock.set_metrics(metrics)
+
+    def load(self, state: DraftState) -> None:
+        self.fields.set_values(state.applicant)
+
+    def commit(self, state: DraftState, today: date) -> Problems:
+        self.dock.close_keyboard()
+        values = self.fields.values()
+        state.applicant = values
+        _cleaned, problems = validate_form(APPLICANT_FIELDS, values, today)
+        self.fields.show_problems(problems)
+        return problems
+
+    def clear(self) -> None:
+        self.dock.close_keyboard()
+        self.fields.clear()
+        self.preview.clear()
+        self.scan_status.clear()
+        self.scan_error.clear()
+        self._last_scan = ""
+        self._before_burst = None
+        self._burst.finish()
+
+    def _check_one(self, name: str) -> None:
+        """After typing in a field: its own message, only when something was typed."""
+        values = self.fields.values()
+        if not values.get(name, "").strip():
+            self.fields.editors[name].show_error("")
+            return
+        _cleaned, problems = validate_form(APPLICANT_FIELDS, values, self._clock().date())
+        self.fields.show_problems(problems, only=name)
+
+    # --- the card ------------------------------------------------------------
+
+    def _camera_decoded(self, text: str) -> None:
+        # The card is often held there a while: reading it again would undo corrections.
+        if text != self._last_scan:
+            self.fill_from_qr(text)
+
+    def fill_from_qr(self, text: str) -> None:
+        """Fill the card's fields from its QR text, or say why it cannot be read."""
+        try:
+            card = parse_cccd_qr(text, today=self._clock().date())
+        except ValidationError as error:
+            self._show_scan_error(error.message)
+            return
+        self._last_scan = text
+        self._show_card(card)
+
+    def _show_card(self, card: CccdCard) -> None:
+        self.dock.close_keyboard()
+        values = applicant_values_from_card(card)
+        self.fields.set_values(values)
+        for name in values:
+            self.fields.editors[name].show_error("")
+        notes = [TEXTS["read"].format(name=card.full_name)]
+        notes += [advisory.message for advisory in card.advisories]
+        self.scan_status.setText("\n".join(notes))
+        self.scan_error.clear()
+
+    def _show_scan_error(self, message: str) -> None:
+        self.scan_status.clear()
+        self.scan_error.setText(message)
+
+    def _show_frame(self, image: QImage) -> None:
+        self.preview.setPixmap(QPixmap.fromImage(image))
+
+    # --- the scanner that types ---------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        focus = QApplication.focusWidget()
+        if focus is None or not (focus is self or self.isAncestorOf(focus)):
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.camera is not None:
+            self.camera.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self.dock.close_keyboard()
+        if self.camera is not None:
+            self.camera.stop()
+        super().hideEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if not self._first_receiver(watched):
+            return False
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return self._end_of_burst()
+        text = event.text()
+        if len(text) == 1 and text.isprintable() and self._burst.add(text):
+            self._before_burst = _snapshot(QApplication.focusWidget())
+        return False
+
+    def _first_receiver(self, watched: QObject) -> bool:
+        """The widget a key goes to first; its parents see it again when it is ignored."""
+        focus = QApplication.focusWidget()
+        if focus is None:
+            return watched is self or watched is self.window()
+        return watched is focus and (focus is self or self.isAncestorOf(focus))
+
+    def _end_of_burst(self) -> bool:
+        text = self._burst.finish()
+        if text is None:
+            return False
+        if self._before_burst is not None:  # undo what the scanner typed into a field
+            editor, before = self._before_burst
+            _restore(editor, before)
+        self._before_burst = None
+        self.fill_from_qr(text)
+        return True
+
+
+def _snapshot(widget: QWidget | None) -> tuple[QLineEdit | QPlainTextEdit, str] | None:
+    if isinstance(widget, QLineEdit):
+        return widget, widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        return widget, widget.toPlainText()
+    return None
+
+
+def _restore(editor: QLineEdit | QPlainTextEdit, text: str) -> None:
+    if isinstance(editor, QLineEdit):
+        editor.setText(text)
+    else:
+        editor.setPlainText(text)

@@ -1,0 +1,217 @@
+"""Done: the dossier code in large red digits, the appointment, the receipt, then home.
+
+The receipt prints by itself off the GUI thread; if the printer fails, the
+code stays on screen (and as a QR to photograph) and the resident is told to
+ask an official.  The screen goes home by itself after a while.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.domain.dates import to_vietnam_time
+from kiosk.domain.fees import format_vnd
+from kiosk.receipts.data import receipt_from_dossier
+from kiosk.store.records import QueuedDossier
+from kiosk.ui.context import UiServices
+from kiosk.ui.runner import BackgroundRunner
+from kiosk.ui.widgets.qr import qr_pixmap
+
+TEXTS = {
+    "title": "Ông/Bà đã nộp hồ sơ thành công",
+    "code": "Mã hồ sơ của Ông/Bà:",
+    "due": "Hẹn trả kết quả: {due}",
+    "qr": "Có thể chụp ảnh mã này bằng điện thoại để tra cứu sau.",
+    "printing": "Đang in phiếu hẹn…",
+    "printed": "Đã in phiếu hẹn. Xin nhận phiếu ở khe máy in và giữ phiếu để nhận kết quả.",
+    "print_failed": "Chưa in được phiếu hẹn. Xin ghi lại mã hồ sơ ở trên và đến quầy Một cửa "
+    "để cán bộ hỗ trợ.",
+    "reprint": "Chưa nhận được phiếu? In lại",
+    "home": "Về trang chủ",
+    "returning": "Màn hình sẽ tự về trang chủ sau {seconds} giây.",
+    "pay": "Nộp lệ phí {amount} ngay: quét mã VietQR bên cạnh bằng ứng dụng ngân hàng.",
+}
+QR_PIXELS = 280
+VIETQR_PIXELS = 220
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    printed: bool
+    vietqr: str | None  # the payment code when the fee is paid online
+    amount: int
+
+
+class DoneScreen(QWidget):
+    home_requested = Signal()
+
+    def __init__(self, services: UiServices, runner: BackgroundRunner,
+                 tick_ms: int = 1000) -> None:
+        super().__init__()
+        self.setObjectName("done")
+        self._services = services
+        self._runner = runner
+        self._code: str | None = None
+        self._left = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(tick_ms)
+        self._timer.timeout.connect(self._tick)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 24, 48, 24)
+        layout.setSpacing(12)
+        layout.addWidget(_label(TEXTS["title"], "title"))
+        columns = QHBoxLayout()
+        columns.setSpacing(40)
+        columns.addLayout(self._main_column(), 1)
+        columns.addLayout(self._qr_column())
+        layout.addLayout(columns, 1)
+        layout.addLayout(self._footer())
+
+    def _main_column(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.setSpacing(12)
+        column.addWidget(_label(TEXTS["code"], "subtitle"))
+        self.code = _label("", "dossierCode")
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        column.addWidget(self.code)
+        self.due = _label("", "status")
+        column.addWidget(self.due)
+        self.status = _label("", "body")
+        column.addWidget(self.status)
+        self.pay = _label("", "body")
+        column.addWidget(self.pay)
+        column.addStretch(1)
+        self.reprint = QPushButton(TEXTS["reprint"])
+        self.reprint.setObjectName("secondary")
+        self.reprint.clicked.connect(self.print_receipt)
+        column.addWidget(self.reprint, 0, Qt.AlignmentFlag.AlignLeft)
+        return column
+
+    def _qr_column(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.setSpacing(8)
+        self.qr = QLabel()
+        self.qr.setObjectName("codeQr")
+        self.qr.setFixedSize(QR_PIXELS, QR_PIXELS)
+        column.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        hint = _label(TEXTS["qr"], "muted")
+        hint.setMaximumWidth(QR_PIXELS + 80)
+        column.addWidget(hint)
+        self.vietqr = QLabel()
+        self.vietqr.setObjectName("vietQr")
+        self.vietqr.setFixedSize(VIETQR_PIXELS, VIETQR_PIXELS)
+        self.vietqr.hide()
+        column.addWidget(self.vietqr, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addStretch(1)
+        return column
+
+    def _footer(self) -> QHBoxLayout:
+        footer = QHBoxLayout()
+        self.returning = _label("", "muted")
+        footer.addWidget(self.returning, 1)
+        home = QPushButton(TEXTS["home"])
+        home.setObjectName("primary")
+        home.clicked.connect(self._go_home)
+        footer.addWidget(home)
+        return footer
+
+    # --- showing a dossier ------------------------------------------------------
+
+    def show_dossier(self, dossier: QueuedDossier) -> None:
+        """Show the new dossier, start printing its receipt and the countdown home."""
+        self.clear()
+        self._code = dossier.code
+        self.code.setText(dossier.code)
+        due = to_vietnam_time(dossier.due_at).strftime("%H:%M ngày %d/%m/%Y")
+        self.due.setText(TEXTS["due"].format(due=due))
+        self.qr.setPixmap(qr_pixmap(dossier.code, QR_PIXELS))
+        self.print_receipt()
+
+    def print_receipt(self) -> None:
+        code = self._code
+        if code is None:
+            return
+        self._restart_countdown()  # reprinting takes a moment: do not leave mid-way
+        self.reprint.setEnabled(False)
+        self.status.setText(TEXTS["printing"])
+        services = self._services
+        self._runner.submit(lambda: _print(services, code),
+                            lambda outcome: self._printed(code, outcome),
+                            lambda error: self._print_failed(code, error))
+
+    def clear(self) -> None:
+        """Forget the dossier shown (the session wipe)."""
+        self._timer.stop()
+        self._code = None
+        for label in (self.code, self.due, self.status, self.pay, self.returning):
+            label.clear()
+        self.qr.clear()
+        self.vietqr.clear()
+        self.vietqr.hide()
+        self.reprint.setEnabled(True)
+
+    def _printed(self, code: str, outcome: PrintOutcome) -> None:
+        if code != self._code:  # a late answer about a previous resident
+            return
+        self.reprint.setEnabled(True)
+        self.status.setText(TEXTS["printed"] if outcome.printed else TEXTS["print_failed"])
+        if outcome.vietqr:
+            self.vietqr.setPixmap(qr_pixmap(outcome.vietqr, VIETQR_PIXELS))
+            self.vietqr.show()
+            self.pay.setText(TEXTS["pay"].format(amount=format_vnd(outcome.amount)))
+
+    def _print_failed(self, code: str, error: BaseException) -> None:
+        log.error("receipt for %s not printed", code, exc_info=error)
+        if code == self._code:
+            self.reprint.setEnabled(True)
+            self.status.setText(TEXTS["print_failed"])
+
+    # --- going home -------------------------------------------------------------
+
+    def _restart_countdown(self) -> None:
+        self._left = self._services.config.session.done_return_seconds
+        self._show_countdown()
+        self._timer.start()
+
+    def _tick(self) -> None:
+        self._left -= 1
+        if self._left <= 0:
+            self._go_home()
+        else:
+            self._show_countdown()
+
+    def _show_countdown(self) -> None:
+        self.returning.setText(TEXTS["returning"].format(seconds=self._left))
+
+    def _go_home(self) -> None:
+        self.clear()
+        self.home_requested.emit()
+
+
+def _print(services: UiServices, code: str) -> PrintOutcome:
+    """Off the GUI thread: find the sealed dossier, print its receipt, read its VietQR."""
+    detail = services.queue.find(code)
+    if detail is None:
+        raise LookupError(code)
+    receipt = receipt_from_dossier(detail, services.config)
+    amount = receipt.online_fee_total
+    try:
+        services.print_receipt(detail)
+    except Exception:  # whatever the printer did, the dossier is sealed: show its code
+        log.exception("receipt for %s not printed", code)
+        return PrintOutcome(False, receipt.vietqr, amount)
+    return PrintOutcome(True, receipt.vietqr, amount)
+
+
+def _label(text: str, name: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label

@@ -1,0 +1,205 @@
+"""One document component on the Documents step: its name, three ways to add it, its pages.
+
+The row only shows what it is given (``show_items``) and emits intents; the
+Documents screen keeps the pages and files and decides what each tap does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+import cv2
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.catalogue import DocumentComponent
+from kiosk.scanner.arrays import Frame, u8
+from kiosk.scanner.usb import ImportedFile
+
+TEXTS = {
+    "required": "Bắt buộc",
+    "optional": "Không bắt buộc",
+    "camera": "Chụp bằng camera",
+    "scanner": "Quét bằng máy quét",
+    "usb": "Từ USB",
+    "empty": "Chưa có trang nào.",
+    "delete": "Xoá",
+    "file": "Tệp {kind}",
+}
+
+THUMB_WIDTH = 120
+THUMB_HEIGHT = 160
+THUMB_PIXELS = 320  # kept per thumbnail: sharp on screen after scaling down
+
+
+@dataclass(frozen=True)
+class Tile:
+    """What one thumbnail shows: a small picture (or none, for a file) and a caption."""
+
+    image: QImage | None
+    caption: str
+    kind: str = ""
+
+
+class DocumentRow(QFrame):
+    camera_requested = Signal(str)  # the component code
+    scan_requested = Signal(str)
+    usb_requested = Signal(str)
+    delete_requested = Signal(str, int)  # component code, tile index
+
+    def __init__(
+        self, component: DocumentComponent, *, camera: bool, scanner: bool, usb: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("documentRow")
+        self.component = component
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(10)
+        layout.addLayout(self._title())
+        if component.note:
+            layout.addWidget(_label(component.note, "muted"))
+        layout.addLayout(self._buttons(camera, scanner, usb))
+        self.empty = _label(TEXTS["empty"], "muted")
+        layout.addWidget(self.empty)
+        self.strip = QWidget()
+        self.strip_layout = QHBoxLayout(self.strip)
+        self.strip_layout.setContentsMargins(0, 0, 0, 0)
+        self.strip_layout.setSpacing(16)
+        self.strip_layout.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.strip_scroll = QScrollArea()
+        self.strip_scroll.setWidgetResizable(True)
+        self.strip_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.strip_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.strip_scroll.setWidget(self.strip)
+        self.strip_scroll.setFixedHeight(THUMB_HEIGHT + 28)  # room for a scroll bar
+        self.strip_scroll.hide()
+        layout.addWidget(self.strip_scroll)
+
+    def _title(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(_label(self.component.name, "resultTitle"), 1)
+        required = self.component.required
+        badge = _label(TEXTS["required"] if required else TEXTS["optional"],
+                       "message" if required else "muted")
+        badge.setWordWrap(False)
+        row.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
+        return row
+
+    def _buttons(self, camera: bool, scanner: bool, usb: bool) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(16)
+        code = self.component.code
+        for text, shown, signal in ((TEXTS["camera"], camera, self.camera_requested),
+                                    (TEXTS["scanner"], scanner, self.scan_requested),
+                                    (TEXTS["usb"], usb, self.usb_requested)):
+            if shown:
+                row.addWidget(_button(text, "secondary", partial(signal.emit, code)))
+        self.status = _label("", "body")
+        row.addWidget(self.status, 1)
+        return row
+
+    def set_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    def show_items(self, tiles: Sequence[Tile]) -> None:
+        while (item := self.strip_layout.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.hide()  # gone at once, not only when the event loop deletes it
+                widget.deleteLater()
+        for index, tile in enumerate(tiles):
+            self.strip_layout.addWidget(self._tile(index, tile))
+        self.empty.setVisible(not tiles)
+        self.strip_scroll.setVisible(bool(tiles))
+
+    def _tile(self, index: int, tile: Tile) -> QFrame:
+        """The picture, and beside it its caption and a "Xoá" button."""
+        frame = QFrame()
+        frame.setObjectName("pageTile")
+        row = QHBoxLayout(frame)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
+        row.addWidget(_picture(tile))
+        column = QVBoxLayout()
+        column.setSpacing(6)
+        column.addStretch(1)
+        caption = _label(tile.caption, "muted")
+        caption.setWordWrap(False)
+        column.addWidget(caption)
+        code = self.component.code
+        column.addWidget(_button(TEXTS["delete"], "secondary",
+                                 lambda: self.delete_requested.emit(code, index)))
+        row.addLayout(column)
+        return frame
+
+    def tile_count(self) -> int:
+        return self.strip_layout.count()
+
+
+def page_thumbnail(page: Frame) -> QImage:
+    scale = THUMB_PIXELS / page.shape[0]
+    small = u8(cv2.resize(page, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+    return _qimage(small)
+
+
+def file_thumbnail(item: ImportedFile) -> QImage | None:
+    """A picture for image files; PDFs and Word files show their kind instead."""
+    if item.kind.value not in ("jpeg", "png"):
+        return None
+    image = QImage.fromData(item.data)
+    if image.isNull():
+        return None
+    return image.scaledToHeight(THUMB_PIXELS, Qt.TransformationMode.SmoothTransformation)
+
+
+def _qimage(image: Frame) -> QImage:
+    if image.ndim == 2:
+        fmt, data = QImage.Format.Format_Grayscale8, image
+    else:
+        fmt, data = QImage.Format.Format_RGB888, u8(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+    data = u8(data.copy(order="C"))
+    height, width = data.shape[:2]
+    return QImage(data.data, width, height, data.strides[0], fmt).copy()
+
+
+def _picture(tile: Tile) -> QLabel:
+    picture = QLabel()
+    picture.setObjectName("thumbnail")
+    picture.setFixedSize(THUMB_WIDTH, THUMB_HEIGHT)
+    picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    if tile.image is not None:
+        picture.setPixmap(QPixmap.fromImage(tile.image).scaled(
+            THUMB_WIDTH, THUMB_HEIGHT, Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
+    else:
+        picture.setText(TEXTS["file"].format(kind=tile.kind.upper()))
+        picture.setWordWrap(True)
+    return picture
+
+
+def _label(text: str, name: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def _button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.clicked.connect(lambda: slot())
+    return button

@@ -1,0 +1,444 @@
+"""Form fields generated from ``FormField`` definitions, and the keyboard dock they open.
+
+The applicant step and the procedure's own form show the same kinds of field,
+so both are generated here once: a label, the input for the field's type, a
+help line and a red message line under it.  Touching a text field opens the
+Vietnamese keyboard, a number field the numeric pad.  The pad lies over the
+bottom of the window while the resident types (at 1366×768 there is no room
+for it beside the step's own buttons) and goes away with "Xong".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.errors import Problems, ValidationError
+from kiosk.domain.forms import FormField
+from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets.keyboard import (
+    NumericPad,
+    TelexFilter,
+    VietnameseKeyboard,
+    replace_before_cursor,
+)
+
+TEXTS = {
+    "optional": " (không bắt buộc)",
+    "editing": "Đang nhập:\n{label}",
+    "date_hint": "Gõ liền 8 chữ số: ngày, tháng, năm. Ví dụ 05091960 là 05/09/1960.",
+    "checked": "✓ {text}",
+}
+
+EMAIL_EXTRAS = ("@", ".", "_", "@gmail.com", ".com", ".vn")
+DIGIT_TYPES = frozenset(("id_number", "phone", "number", "date"))
+MULTILINE_HEIGHT = 160
+PAD_WIDTH = 560
+LONG_CHOICE = 12  # characters
+
+Editable = QLineEdit | QPlainTextEdit
+
+
+def label(text: str, name: str, wrap: bool = True) -> QLabel:
+    """A plain-text label styled by the theme under ``name``."""
+    widget = QLabel(text)
+    widget.setObjectName(name)
+    widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    return widget
+
+
+def mark_checked(button: QPushButton, text: str) -> None:
+    """A tick on the chosen button, so the choice shows whatever the style sheet does."""
+    button.setText(TEXTS["checked"].format(text=text) if button.isChecked() else text)
+
+
+def choice_columns(choices: Sequence[str]) -> int:
+    """Long answers two to a row, short ones up to four, so no row runs off the screen."""
+    longest = max((len(c) for c in choices), default=0)
+    return 2 if longest > LONG_CHOICE else min(len(choices), 4)
+
+
+def group_date_digits(text: str) -> str:
+    """Digits typed on the pad shown as a date: "0509196" → "05/09/196".
+
+    Text typed some other way ("5/9/1960") is left as it is.
+    """
+    parts = text.split("/")
+    digits = "".join(parts)
+    plain = digits.isascii() and (digits.isdigit() or not digits)
+    if not plain or len(digits) > 8 or any(len(p) != 2 for p in parts[:-1]):
+        return text
+    groups = [digits[:2], digits[2:4], digits[4:]]
+    return "/".join(g for g in groups if g)
+
+
+class FieldEditor(QWidget):
+    """One field: label, input, help, message. ``value()`` is what a resident entered."""
+
+    edit_requested = Signal(object)  # this FieldEditor
+
+    def __init__(self, spec: FormField) -> None:
+        super().__init__()
+        self.spec = spec
+        self.editor: Editable | None = None
+        self.choices: dict[str, QPushButton] = {}
+        self._group = QButtonGroup(self)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 8, 0, 8)
+        column.setSpacing(6)
+        optional = "" if spec.required or "nếu có" in spec.label else TEXTS["optional"]
+        self.title = label(spec.label + optional, "body")
+        column.addWidget(self.title)
+        column.addWidget(self._build_input())
+        self.help = label(spec.help, "muted")
+        self.help.setVisible(bool(spec.help))
+        column.addWidget(self.help)
+        self.error = label("", "message")
+        self.error.hide()
+        column.addWidget(self.error)
+
+    @property
+    def pad(self) -> str:
+        """Which keyboard the field needs: "digits", "letters" or "" (a choice)."""
+        if self.spec.type == "choice":
+            return ""
+        return "digits" if self.spec.type in DIGIT_TYPES else "letters"
+
+    def _build_input(self) -> QWidget:
+        if self.spec.type == "choice":
+            return self._build_choices()
+        editor: Editable
+        if self.spec.type == "multiline":
+            editor = QPlainTextEdit()
+            editor.setFixedHeight(MULTILINE_HEIGHT)
+        else:
+            editor = QLineEdit()
+            editor.setMaxLength(max(self.spec.length_limit, 10))
+        if self.spec.type in ("text", "multiline"):
+            editor.installEventFilter(TelexFilter(parent=editor))
+        if self.spec.type == "date":
+            assert isinstance(editor, QLineEdit)
+            editor.textChanged.connect(self._regroup_date)
+        editor.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # no keyboard popping up unasked
+        editor.installEventFilter(self)
+        if isinstance(editor, QPlainTextEdit):  # its viewport gets the touches
+            editor.viewport().installEventFilter(self)
+        self.editor = editor
+        return editor
+
+    def _build_choices(self) -> QWidget:
+        box = QWidget()
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        columns = choice_columns(self.spec.choices)
+        for index, choice in enumerate(self.spec.choices):
+            button = QPushButton(choice)
+            button.setCheckable(True)
+            button.toggled.connect(lambda _on, b=button, c=choice: mark_checked(b, c))
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self._group.addButton(button)
+            self.choices[choice] = button
+            grid.addWidget(button, index // columns, index % columns)
+        grid.setColumnStretch(columns, 1)
+        return box
+
+    def _regroup_date(self, text: str) -> None:
+        grouped = group_date_digits(text)
+        if grouped != text and isinstance(self.editor, QLineEdit):
+            self.editor.setText(grouped)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonPress:  # a touch, not focus moving by itself
+            self.edit_requested.emit(self)
+        return False
+
+    def value(self) -> str:
+        if isinstance(self.editor, QLineEdit):
+            return self.editor.text()
+        if isinstance(self.editor, QPlainTextEdit):
+            return self.editor.toPlainText()
+        return next((c for c, b in self.choices.items() if b.isChecked()), "")
+
+    def set_value(self, text: str) -> None:
+        if isinstance(self.editor, QLineEdit):
+            self.editor.setText(text)
+            self.editor.setCursorPosition(0)  # a long address shows its beginning
+        elif isinstance(self.editor, QPlainTextEdit):
+            self.editor.setPlainText(text)
+        else:
+            self._check(self.choices.get(text))
+
+    def _check(self, button: QPushButton | None) -> None:
+        # An exclusive group never lets the last checked button go; open it to clear.
+        self._group.setExclusive(False)
+        for choice in self.choices.values():
+            choice.setChecked(choice is button)
+        self._group.setExclusive(True)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    def clear(self) -> None:
+        self.set_value("")
+        self.show_error("")
+
+
+class KeyboardDock(QFrame):
+    """The keyboard or numeric pad, laid over the bottom of the window while a field is edited."""
+
+    opened = Signal(int)  # its height
+    closed = Signal()
+
+    def __init__(self, host: QWidget, metrics: Metrics | None = None) -> None:
+        super().__init__(host)
+        self._host = host
+        self.setFrameShape(QFrame.Shape.Box)
+        self.setAutoFillBackground(True)
+        self.keyboard = VietnameseKeyboard(metrics)
+        self.pad = NumericPad(metrics)
+        self.pad.setFixedWidth(PAD_WIDTH)
+        self.caption = label("", "subtitle")
+        self.caption.setContentsMargins(24, 0, 24, 0)
+        # Shown when the field itself is hidden under the keyboard (short or large-text screens).
+        self.mirror = label("", "status", wrap=False)
+        self.mirror.setContentsMargins(16, 4, 16, 4)
+        self._watched: Editable | None = None
+        self._name = ""
+        self.extras = QWidget()
+        self._extras_row = QHBoxLayout(self.extras)
+        self._extras_row.setContentsMargins(8, 4, 8, 8)
+        for panel in (self.keyboard, self.pad):
+            panel.done_requested.connect(self.close_keyboard)
+        self._layout()
+        self.hide()
+
+    def _layout(self) -> None:
+        column = QVBoxLayout(self)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.setSpacing(0)
+        column.addWidget(self.mirror)
+        column.addWidget(self.extras)
+        row = QHBoxLayout()
+        row.addWidget(self.caption, 1)
+        row.addWidget(self.pad)
+        column.addLayout(row)
+        column.addWidget(self.keyboard)
+
+    def set_metrics(self, metrics: Metrics) -> None:
+        """Restyle the keys for a text-size setting."""
+        self.keyboard.set_metrics(metrics)
+        self.pad.set_metrics(metrics)
+
+    @property
+    def is_open(self) -> bool:
+        return self.isVisible()
+
+    def target(self) -> Editable | None:
+        return self.keyboard.target() or self.pad.target()
+
+    def open_for(self, editor: Editable, digits: bool, caption: str = "",
+                 extras: Sequence[str] = (), name: str = "") -> None:
+        """Show the pad (``digits``) or the keyboard for ``editor``, over the window's bottom."""
+        self._watch(editor, name)
+        self.keyboard.hint.show()
+        self.mirror.hide()
+        self.keyboard.set_target(None if digits else editor)
+        self.pad.set_target(editor if digits else None)
+        self.keyboard.setVisible(not digits)
+        self.pad.setVisible(digits)
+        self.caption.setText(caption)
+        self.caption.setVisible(digits)
+        self._set_extras(editor, extras)
+        self._place()
+        self.opened.emit(self.height())
+        self._fit(editor)
+
+    def _fit(self, editor: Editable) -> None:
+        """When the field is still under the keyboard, show its text above the keys instead."""
+        window = self._host.window()
+        bottom = editor.mapTo(window, editor.rect().bottomLeft()).y()
+        if bottom <= self.y():
+            return
+        self.keyboard.hint.hide()
+        self.mirror.show()
+        self._update_mirror()
+        self._place()
+        self.opened.emit(self.height())
+
+    def _watch(self, editor: Editable | None, name: str = "") -> None:
+        if self._watched is not None:
+            self._watched.textChanged.disconnect(self._update_mirror)
+        self._watched, self._name = editor, name
+        if editor is not None:
+            editor.textChanged.connect(self._update_mirror)
+
+    def _update_mirror(self) -> None:
+        editor = self._watched
+        if editor is None:
+            return
+        text = editor.text() if isinstance(editor, QLineEdit) else editor.toPlainText()
+        shown = " / ".join(text.splitlines()) if text else ""
+        self.mirror.setText(f"{self._name}: {shown[-40:]}▏" if self._name else shown[-40:])
+
+    def _set_extras(self, editor: Editable, extras: Sequence[str]) -> None:
+        while (item := self._extras_row.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.hide()  # deleted later, gone from the screen now
+                widget.deleteLater()
+        for text in extras:
+            key = QPushButton(text)
+            key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            key.clicked.connect(lambda _=False, t=text: replace_before_cursor(editor, "", t))
+            self._extras_row.addWidget(key)
+        self._extras_row.addStretch(1)
+        self.extras.setVisible(bool(extras))
+
+    def _place(self) -> None:
+        window = self._host.window()
+        if self.parentWidget() is not window:
+            self.setParent(window)
+            window.installEventFilter(self)
+        _layout_now(self)
+        height = self.heightForWidth(window.width())
+        height = max(height, self.sizeHint().height())
+        self.setGeometry(0, window.height() - height, window.width(), height)
+        self.raise_()
+        self.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self.isVisible():
+            self._place()
+        return False
+
+    def close_keyboard(self) -> None:
+        """Hide the pad; the field being edited loses its cursor."""
+        target = self.target()
+        self._watch(None)
+        self.mirror.clear()
+        self.keyboard.reset()
+        self.pad.set_target(None)
+        if target is not None:
+            target.clearFocus()
+        was_open = self.isVisible()
+        self.hide()
+        if self.parentWidget() is not self._host:  # owned by its screen while closed
+            window = self.parentWidget()
+            if window is not None:
+                window.removeEventFilter(self)
+            self.setParent(self._host)
+        if was_open:
+            self.closed.emit()
+
+
+class FieldList(QScrollArea):
+    """Editors for a list of fields, one under the other, scrolling when long."""
+
+    edited = Signal(str)  # a field's name, when the resident finishes typing in it
+
+    def __init__(self, fields: Sequence[FormField], dock: KeyboardDock) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self._dock = dock
+        self._current: FieldEditor | None = None
+        content = QWidget()
+        self._column = QVBoxLayout(content)
+        self._column.setContentsMargins(0, 0, 16, 0)
+        self.editors: dict[str, FieldEditor] = {}
+        for spec in fields:
+            editor = FieldEditor(spec)
+            editor.edit_requested.connect(self._edit)
+            self.editors[spec.name] = editor
+            self._column.addWidget(editor)
+        self._column.addStretch(1)
+        self.setWidget(content)
+        dock.opened.connect(self._make_room)
+        dock.closed.connect(self._done)
+
+    def edit(self, name: str) -> None:
+        """Open the keyboard on one field (what touching it does)."""
+        self._edit(self.editors[name])
+
+    def _edit(self, field: FieldEditor) -> None:
+        if field.editor is None or self._dock.target() is field.editor:
+            return
+        self._finish_current()
+        self._current = field
+        extras = EMAIL_EXTRAS if field.spec.type == "email" else ()
+        hint = TEXTS["date_hint"] if field.spec.type == "date" else field.spec.help
+        caption = TEXTS["editing"].format(label=field.spec.label) + ("\n" + hint if hint else "")
+        self._dock.open_for(field.editor, field.pad == "digits", caption, extras,
+                            field.spec.label)
+        if not field.editor.hasFocus():
+            field.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _make_room(self, height: int) -> None:
+        if self._current is None:
+            return
+        self._column.setContentsMargins(0, 0, 16, height)
+        _layout_now(self.widget())
+        self.verticalScrollBar().setValue(self._current.y())
+
+    def _done(self) -> None:
+        self._column.setContentsMargins(0, 0, 16, 0)
+        self._finish_current()
+
+    def _finish_current(self) -> None:
+        if self._current is not None:
+            name, self._current = self._current.spec.name, None
+            self.edited.emit(name)
+
+    def values(self) -> dict[str, str]:
+        return {name: editor.value() for name, editor in self.editors.items()}
+
+    def set_values(self, values: Mapping[str, str]) -> None:
+        for name, value in values.items():
+            if name in self.editors:
+                self.editors[name].set_value(value)
+
+    def show_problems(self, problems: Problems, only: str | None = None) -> None:
+        """Each error under its field; ``only``: just that field's line changes."""
+        first = _first_errors(problems.errors)
+        for name, editor in self.editors.items():
+            if only is None or name == only:
+                editor.show_error(first.get(name, ""))
+        shown = [self.editors[n] for n in self.editors if n in first]
+        if only is None and shown:
+            self.ensureWidgetVisible(shown[0])
+
+    def clear(self) -> None:
+        self._current = None
+        for editor in self.editors.values():
+            editor.clear()
+        self.verticalScrollBar().setValue(0)
+
+
+def _first_errors(errors: Sequence[ValidationError]) -> dict[str, str]:
+    first: dict[str, str] = {}
+    for error in errors:
+        if error.field is not None:
+            first.setdefault(error.field, error.message)
+    return first
+
+
+def _layout_now(widget: QWidget | None) -> None:
+    """Lay out at once (Qt defers it) so sizes and positions are current."""
+    layout = widget.layout() if widget is not None else None
+    if layout is not None:
+        layout.activate()

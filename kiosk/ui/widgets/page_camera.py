@@ -1,0 +1,206 @@
+"""The document camera on a thread of its own: preview with the page outline, auto-capture.
+
+Opening the camera, page detection, tracking and the quality verdict all run
+here, never on the GUI thread; the screen gets small preview images, a hint in
+Vietnamese and, when the page has been still and sharp for about a second (or
+when the resident taps "Chụp"), one full-size still with its corners.
+
+After a capture the worker pauses (frames are still read, so the picture is
+fresh when the resident goes on) and auto-capture stays disarmed until the
+page is taken away or moved, so the page just photographed is not taken again.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+from kiosk.domain.errors import DomainError
+from kiosk.scanner.arrays import Frame, Points, u8
+from kiosk.scanner.frames import FrameSource
+from kiosk.scanner.pagedetect import detect_page
+from kiosk.scanner.quality import MESSAGES as QUALITY_MESSAGES
+from kiosk.scanner.quality import assess
+from kiosk.scanner.tracking import STEADY_FRAMES, PageTracker, TrackState
+from kiosk.scanner.warp import whole_frame
+
+PREVIEW_WIDTH = 960
+ASSESS_EVERY = 5  # frames between quality verdicts (the hint need not change faster)
+MIN_FRAME_SECONDS = 1 / 30  # a video file would otherwise play as fast as it decodes
+REARM_SHARE = 0.05  # of the diagonal: the page moved this far counts as a new page
+OUTLINE_OK = (40, 160, 0)  # BGR green
+OUTLINE_WAIT = (0, 140, 255)  # BGR orange
+
+TEXTS = {"no_camera": "Không mở được camera. Xin dùng máy quét, tệp từ USB, "
+                      "hoặc gọi cán bộ hỗ trợ."}
+
+
+@dataclass(frozen=True)
+class Still:
+    """One captured frame and the page outline in it (the whole frame when none was found)."""
+
+    frame: Frame
+    corners: Points
+    found: bool  # False: the corners are the frame's own edges
+
+
+class PageCamera(QObject):
+    preview = Signal(QImage)
+    hint = Signal(str)
+    captured = Signal(object)  # Still
+    failed = Signal(str)
+
+    def __init__(
+        self, open_source: Callable[[], FrameSource], parent: QObject | None = None, *,
+        preview_width: int = PREVIEW_WIDTH, steady_frames: int = STEADY_FRAMES,
+    ) -> None:
+        super().__init__(parent)
+        self._open_source = open_source
+        self._preview_width = preview_width
+        self._steady_frames = steady_frames
+        self._stop = threading.Event()
+        self._paused = threading.Event()
+        self._lock = threading.Lock()
+        self._request: str | None = None  # "page" or "whole", taken by the next frame
+        self._armed = True
+        self._last_corners: Points | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        """Open the camera (on the worker thread) and show it live, auto-capture armed."""
+        self.resume()
+        if self.running:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="page-camera", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._thread = None
+
+    def pause(self) -> None:
+        self._paused.set()
+
+    def resume(self, *, rearm: bool = True) -> None:
+        """Live again after a still; ``rearm=False`` waits for the page to be moved first."""
+        with self._lock:
+            self._request = None
+            self._armed = self._armed or rearm
+        self._paused.clear()
+
+    def capture(self, *, whole: bool = False) -> None:
+        """Take the next frame now (the "Chụp" and "Dùng cả khung hình" buttons)."""
+        with self._lock:
+            self._request = "whole" if whole else "page"
+
+    def _run(self) -> None:
+        try:
+            source = self._open_source()
+        except (DomainError, OSError):
+            self.failed.emit(TEXTS["no_camera"])
+            return
+        try:
+            self._loop(source)
+        finally:
+            source.close()
+
+    def _loop(self, source: FrameSource) -> None:
+        tracker: PageTracker | None = None
+        count = 0
+        last_hint = ""
+        last_time = 0.0
+        while not self._stop.is_set():
+            self._stop.wait(max(0.0, last_time + MIN_FRAME_SECONDS - time.monotonic()))
+            last_time = time.monotonic()
+            frame = source.read()
+            if frame is None:
+                self._stop.wait(0.03)
+                continue
+            if self._paused.is_set():
+                continue
+            if tracker is None:
+                tracker = PageTracker(float(np.hypot(*frame.shape[:2])),
+                                      steady_frames=self._steady_frames)
+            found = detect_page(frame)
+            state = tracker.update(found.corners if found is not None else None)
+            count += 1
+            if self._take_request(frame, state):
+                tracker.reset()
+                continue
+            if count % ASSESS_EVERY == 0 or state.steady:
+                message = assess(frame, state.corners).message
+                if message != last_hint:
+                    last_hint = message
+                    self.hint.emit(message)
+            if self._auto_capture(frame, state, last_hint):
+                tracker.reset()
+                continue
+            self.preview.emit(preview_image(frame, state, self._preview_width))
+
+    def _take_request(self, frame: Frame, state: TrackState) -> bool:
+        with self._lock:
+            request, self._request = self._request, None
+        if request is None:
+            return False
+        if request == "whole" or state.corners is None:
+            self._emit_still(Still(frame.copy(), whole_frame(frame), False))
+        else:
+            self._emit_still(Still(frame.copy(), state.corners.copy(), True))
+        return True
+
+    def _auto_capture(self, frame: Frame, state: TrackState, hint: str) -> bool:
+        with self._lock:
+            if not self._armed:
+                self._armed = self._rearm(frame, state)
+                return False
+        if not state.steady or state.corners is None or hint != QUALITY_MESSAGES["ok"]:
+            return False
+        if not assess(frame, state.corners).ok:
+            return False
+        self._emit_still(Still(frame.copy(), state.corners.copy(), True))
+        return True
+
+    def _rearm(self, frame: Frame, state: TrackState) -> bool:
+        if state.corners is None:
+            return True
+        if self._last_corners is None:
+            return True
+        moved = float(np.max(np.linalg.norm(state.corners - self._last_corners, axis=1)))
+        return moved > REARM_SHARE * float(np.hypot(*frame.shape[:2]))
+
+    def _emit_still(self, still: Still) -> None:
+        with self._lock:
+            self._armed = False
+            self._last_corners = still.corners.copy()
+        self._paused.set()
+        self.captured.emit(still)
+
+
+def preview_image(frame: Frame, state: TrackState, width: int) -> QImage:
+    """A small RGB copy with the outline drawn: green when steady, orange while settling."""
+    scale = width / frame.shape[1]
+    height = max(1, round(frame.shape[0] * scale))
+    small = u8(cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA))
+    if small.ndim == 2:
+        small = u8(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
+    if state.corners is not None:
+        points = (state.corners * scale).astype(np.int32).reshape(-1, 1, 2)
+        colour = OUTLINE_OK if state.steady_frames > 0 else OUTLINE_WAIT
+        cv2.polylines(small, [points], True, colour, max(3, width // 200), cv2.LINE_AA)
+    rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+    image = QImage(rgb.data, width, height, rgb.strides[0], QImage.Format.Format_RGB888)
+    return image.copy()  # detach from the numpy buffer
