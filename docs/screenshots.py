@@ -1,0 +1,97 @@
+"""Render every screen of the kiosk at 1920×1080 and 1366×768 into docs/screenshots/.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots.py
+
+The real window and navigator on a throw-away data dir, filled with the sample
+birth registration the tests use; the printer and camera are left out.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kiosk.app import build_window  # noqa: E402
+from kiosk.domain.draft import APPLICANT_FIELDS  # noqa: E402
+from kiosk.ui.context import UiServices  # noqa: E402
+from kiosk.ui.main_window import MainWindow  # noqa: E402
+from kiosk.ui.navigator import Navigator  # noqa: E402
+from tests.support.kiosk import BIRTH_FORM, Kiosk, birth_draft, open_kiosk  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+SIZES = ((1920, 1080), (1366, 768))
+
+
+def fill_draft(navigator: Navigator, kiosk: Kiosk) -> None:
+    draft = birth_draft(kiosk.catalogue, kiosk.clock())
+    state = navigator.wizard.state
+    state.choose(draft.procedure)
+    a = draft.applicant
+    values = [a.full_name, a.birth_date.strftime("%d/%m/%Y"), a.gender, a.personal_id,
+              a.address, a.phone, ""]
+    state.applicant = {f.name: v for f, v in zip(APPLICANT_FIELDS, values, strict=True) if v}
+    state.form = dict(BIRTH_FORM) | {"ngay_sinh": "20/11/2026"}
+    state.documents = list(draft.documents)
+
+
+def steps(navigator: Navigator, kiosk: Kiosk) -> list[tuple[str, Callable[[], None]]]:
+    def step(index: int) -> Callable[[], None]:
+        def show() -> None:
+            if index > 0:
+                fill_draft(navigator, kiosk)
+            navigator.wizard.go(index)
+        return show
+
+    names = ["choose", "details", "applicant", "form", "documents", "result-fee", "review",
+             "declaration"]
+    shots = [("home", navigator.go_home), ("guide", lambda: navigator._show(navigator.guide)),
+             ("track", navigator.show_track), ("help", lambda: navigator._show_notice("help"))]
+    shots += [(f"step-{i + 1}-{name}", step(i)) for i, name in enumerate(names)]
+    shots.append(("done", lambda: done(navigator, kiosk)))
+    shots.append(("error", lambda: navigator._show(navigator.error)))
+    return shots
+
+
+def done(navigator: Navigator, kiosk: Kiosk) -> None:
+    (dossier,) = kiosk.seal_births(1)
+    navigator._sealed(dossier)
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        kiosk = open_kiosk(Path(folder))
+        services = UiServices(kiosk.runtime.config, kiosk.catalogue, kiosk.queue,
+                              kiosk.submitter, kiosk.clock, print_receipt=lambda _d: None)
+        window, navigator = build_window(app, services, windowed=True)
+        window.show()
+        for name, show in steps(navigator, kiosk):
+            show()
+            render(app, window, name)
+        navigator.shutdown()
+        kiosk.close()
+    return 0
+
+
+def render(app: QApplication, window: MainWindow, name: str) -> None:
+    for width, height in SIZES:
+        window.resize(width, height)
+        for _ in range(3):
+            app.processEvents()
+        window.grab().save(str(OUT / f"{name}-{width}.png"))
+        hint = window.minimumSizeHint()
+        if hint.width() > width or hint.height() > height:
+            print(f"{name}: needs {hint.width()}×{hint.height()}, more than {width}×{height}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
