@@ -2,12 +2,15 @@
 
 The search runs on a half-size copy of the frame (a 1280×720 frame becomes
 640×360) to stay within a live budget, then refines each side at full
-resolution.  Candidates come from several masks, because no single one works
-on every desk: paper is bright and unsaturated ("whiteness"), usually brighter
-than the desk (gray level), and has straight edges (Canny).  Each candidate's
-outline is reduced to the best covering quadrilateral, so a corner under a thumb
-is restored, and candidates are ranked by how much image gradient runs along
-their four sides, which a patterned desk or a glare spot does not fake.
+resolution.  Candidates come from two sources, because neither works on every
+desk: straight lines with the paper on their bright side (``pagelines``: the
+only cue on a checkered cloth as white as the paper, or when glare or a shadow
+ramp cuts the page), and masks of what is bright and unsaturated ("whiteness")
+or brighter than the desk, whose outlines are reduced to the best covering
+quadrilateral, so a corner under a thumb is restored.  Candidates are ranked by
+how consistently the paper is the brighter side along their four sides, which a
+patterned desk or a glare spot does not fake; among nearly equal ones the
+outermost wins, since rows of text make straight edges inside the page.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import numpy.typing as npt
 
 from kiosk.scanner.arrays import Frame, Points, f32, u8
 from kiosk.scanner.geometry import intersect, is_convex, order_corners, quad_area, reduce_to_quad
+from kiosk.scanner.pagelines import line_quads, paper_like
 
 WORK_WIDTH = 640
 MIN_AREA_SHARE = 0.04  # smaller than this is a business card across the hall, not a page
@@ -28,6 +32,8 @@ _REFINE_RADII = (20, 6)  # full-resolution pixels searched across a side: coarse
 _REFINED_CANDIDATES = 3
 _MIN_SCORE = 0.66  # empty desks score up to 0.62 on the corpus; found pages 0.87+ (5th pct)
 _EDGE_STEP = 10.0  # gray levels between just inside and just outside a side
+_NEAR_SCORE = 0.05  # see ``outermost``
+_HOLD_SLACK = 6.0  # frame pixels
 _PROBE = 3.0  # work-size pixels from the side to where inside and outside are read
 
 
@@ -45,17 +51,19 @@ def detect_page(frame: Frame) -> Detection | None:
     small = u8(cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
     gray = u8(cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0))
     min_area = MIN_AREA_SHARE * gray.shape[0] * gray.shape[1]
-    scored = sorted(((edge_support(q, gray), i, q) for i, q in
-                     enumerate(_candidates(small, gray, min_area))), reverse=True, key=_first)
-    full_gray = u8(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
-    best: Detection | None = None
+    quads = line_quads(gray, gray_median(gray), min_area) + _candidates(small, gray, min_area)
+    scored = sorted(((edge_support(q, gray), i, q) for i, q in enumerate(quads)),
+                    reverse=True, key=_first)
     # Refining can turn a rough outline (a page whose corners an opening rounded)
-    # into an exact one, so the few best are refined and scored again.
-    for _, _, quad in scored[:_REFINED_CANDIDATES]:
-        corners = refine_corners(full_gray, quad / scale)
-        score = edge_support(corners * scale, gray)
-        if best is None or score > best.score:
-            best = Detection(corners, score)
+    # into an exact one, so the few best are refined and scored again; it can also
+    # slide a side onto a neighbouring edge, so the unrefined outline stays in the running.
+    found = []
+    for score, _, quad in scored[:_REFINED_CANDIDATES]:
+        corners = refine_corners(frame, quad / scale)
+        refined = edge_support(corners * scale, gray)
+        found.append(Detection(corners, refined) if refined >= score - 0.02 else
+                     Detection(quad / scale, score))
+    best = outermost(found)
     if best is None or best.score < _MIN_SCORE:
         return None
     return best
@@ -65,27 +73,39 @@ def _first(item: tuple[float, int, Points]) -> float:
     return item[0]
 
 
+def outermost(found: list[Detection]) -> Detection | None:
+    """The best-scoring outline, or a bigger one holding it that scores nearly as well.
+
+    Inside a page, a row of text or the edge of a shadow is a straight line with
+    paper on one side, so an outline can close on it; the sheet's own border is
+    the outermost such outline.
+    """
+    if not found:
+        return None
+    best = max(found, key=_score_of)
+    holding = [d for d in found if d.score >= best.score - _NEAR_SCORE and _holds(d, best)]
+    return max(holding, key=lambda d: quad_area(d.corners))
+
+
+def _score_of(found: Detection) -> float:
+    return found.score
+
+
+def _holds(outer: Detection, inner: Detection) -> bool:
+    contour = outer.corners.reshape(-1, 1, 2)
+    return all(cv2.pointPolygonTest(contour, (float(x), float(y)), True) >= -_HOLD_SLACK
+               for x, y in inner.corners)
+
+
 def _masks(small: Frame, gray: Frame) -> list[Frame]:
     hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
     # Bright and unsaturated: a white page under any light, against wood or cloth.
     white = cv2.addWeighted(hsv[..., 2], 1.0, hsv[..., 1], -1.0, 0)
-    masks = [
-        u8(cv2.threshold(white, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]),
-        u8(cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]),
-    ]
-    # Edges: the only cue left when the desk is as light as the paper.
-    median = float(np.median(gray))
-    edges = cv2.Canny(gray, 0.4 * median, 1.0 * median)
-    masks.append(u8(cv2.dilate(edges, np.ones((3, 3), np.uint8))))
-    # A white square of a tablecloth touching the page merges with it; an opening
-    # wider than such squares but narrower than a page removes them.
-    # Closing first fills the text rows, which would otherwise let the opening eat the page.
-    filled = cv2.morphologyEx(masks[0], cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
-    masks.append(u8(cv2.morphologyEx(filled, cv2.MORPH_OPEN, np.ones((41, 41), np.uint8))))
-    kernel = np.ones((5, 5), np.uint8)
+    masks = [cv2.threshold(white, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1],
+             cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]]
     # Opening cuts the thin bridges a shadow line or a text row leaves to the desk.
-    masks[:2] = [u8(cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel)) for m in masks[:2]]
-    return masks
+    kernel = np.ones((5, 5), np.uint8)
+    return [u8(cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel)) for m in masks]
 
 
 def _candidates(small: Frame, gray: Frame, min_area: float) -> list[Points]:
@@ -95,7 +115,7 @@ def _candidates(small: Frame, gray: Frame, min_area: float) -> list[Points]:
         big = sorted(contours, key=cv2.contourArea, reverse=True)[:3]
         for contour in big:
             quad = contour_to_quad(np.asarray(contour, dtype=np.int32))
-            if quad is not None and quad_area(quad) >= min_area:
+            if quad is not None and quad_area(quad) >= min_area and paper_like(quad):
                 quads.append(quad)
     return quads
 
@@ -125,35 +145,33 @@ def edge_support(quad: Points, gray: Frame) -> float:
     under a hand lowers the score without ruling the page out.
     """
     height, width = gray.shape
-    shares = []
-    for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=True):
-        t = np.linspace(0.05, 0.95, _SIDE_SAMPLES, dtype=np.float32)[:, None]
-        pts = a + (b - a) * t
-        direction = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
-        # Outward normal of a clockwise quad (screen coordinates, y down).
-        outward = f32([direction[1], -direction[0]])
-        inner = _sample(gray, pts - _PROBE * outward)
-        outer = _sample(gray, pts + _PROBE * outward)
-        seen = _inside_frame(pts, width, height)
-        diff = inner - outer
-        share = 0.8 * float(np.mean(diff > _EDGE_STEP)) + 0.2 * float(np.mean(diff > -_EDGE_STEP))
-        shares.append(share * float(seen.mean()))
-    ordered = sorted(shares)
-    return (ordered[0] * 0.5 + sum(ordered[1:])) / 3.5
+    ends = np.roll(quad, -1, axis=0)
+    t = np.linspace(0.05, 0.95, _SIDE_SAMPLES, dtype=np.float32)[None, :, None]
+    pts = quad[:, None, :] + (ends - quad)[:, None, :] * t  # (4 sides, samples, 2)
+    direction = (ends - quad) / np.maximum(np.linalg.norm(ends - quad, axis=1), 1e-6)[:, None]
+    # Outward normals of a clockwise quad (screen coordinates, y down).
+    outward = f32(np.stack([direction[:, 1], -direction[:, 0]], axis=1)[:, None, :])
+    diff = _sample(gray, pts - _PROBE * outward) - _sample(gray, pts + _PROBE * outward)
+    seen = ((pts[..., 0] >= 0) & (pts[..., 0] < width) & (pts[..., 1] >= 0)
+            & (pts[..., 1] < height)).mean(axis=1)
+    share = 0.8 * (diff > _EDGE_STEP).mean(axis=1) + 0.2 * (diff > -_EDGE_STEP).mean(axis=1)
+    ordered = np.sort(share * seen)
+    return float(ordered[0] * 0.5 + ordered[1:].sum()) / 3.5
 
 
 def _sample(gray: Frame, pts: Points) -> npt.NDArray[np.float32]:
-    xs = np.clip(pts[:, 0], 0, gray.shape[1] - 1).astype(int)
-    ys = np.clip(pts[:, 1], 0, gray.shape[0] - 1).astype(int)
+    xs = np.clip(pts[..., 0], 0, gray.shape[1] - 1).astype(np.intp)
+    ys = np.clip(pts[..., 1], 0, gray.shape[0] - 1).astype(np.intp)
     return f32(gray[ys, xs])
 
 
-def _inside_frame(pts: Points, width: int, height: int) -> npt.NDArray[np.bool_]:
-    return np.asarray((pts[:, 0] >= 0) & (pts[:, 0] < width) & (pts[:, 1] >= 0)
-                      & (pts[:, 1] < height), dtype=np.bool_)
+def gray_median(gray: Frame) -> float:
+    """The median gray level, from a histogram (much cheaper than sorting the pixels)."""
+    hist = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()
+    return float(np.searchsorted(np.cumsum(hist), gray.size / 2))
 
 
-def refine_corners(gray: Frame, corners: Points) -> Points:
+def refine_corners(image: Frame, corners: Points) -> Points:
     """Move each side onto the strongest nearby edge at full resolution and re-intersect.
 
     A coarse corner found at half size is off by a pixel or two and rounded by
@@ -162,13 +180,13 @@ def refine_corners(gray: Frame, corners: Points) -> Points:
     first, then a narrow one around what it found.
     """
     for radius in _REFINE_RADII:
-        corners = _refine_once(gray, corners, radius)
+        corners = _refine_once(image, corners, radius)
     return corners
 
 
-def _refine_once(gray: Frame, corners: Points, radius: int) -> Points:
+def _refine_once(image: Frame, corners: Points, radius: int) -> Points:
     pairs = zip(corners, np.roll(corners, -1, axis=0), strict=True)
-    lines = [_fit_side(gray, a, b, radius) for a, b in pairs]
+    lines = [_fit_side(image, a, b, radius) for a, b in pairs]
     refined = []
     for i in range(4):
         prev_line, line = lines[i - 1], lines[i]
@@ -182,7 +200,7 @@ def _refine_once(gray: Frame, corners: Points, radius: int) -> Points:
     return quad if is_convex(quad) else f32(corners)
 
 
-def _fit_side(gray: Frame, a: Points, b: Points, radius: int) -> tuple[Points, Points] | None:
+def _fit_side(image: Frame, a: Points, b: Points, radius: int) -> tuple[Points, Points] | None:
     """A line (point, direction) through the strongest edge across the side, or ``None``."""
     direction = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
     normal = f32([-direction[1], direction[0]])
@@ -192,8 +210,11 @@ def _fit_side(gray: Frame, a: Points, b: Points, radius: int) -> tuple[Points, P
     samples = base[:, None, :] + offsets[None, :, None] * normal
     map_x = samples[..., 0].astype(np.float32)
     map_y = samples[..., 1].astype(np.float32)
-    profile = cv2.remap(gray, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    step = np.abs(np.diff(profile.astype(np.float32), axis=1))
+    profile = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    if profile.ndim == 3:  # only the few samples are turned gray, not the whole frame
+        profile = cv2.cvtColor(profile, cv2.COLOR_BGR2GRAY)
+    # Positive where the image gets brighter going inwards: paper is the brighter side.
+    step = np.diff(profile.astype(np.float32), axis=1)
     strong = step.max(axis=1) > 6
     if int(strong.sum()) < 6:
         return None

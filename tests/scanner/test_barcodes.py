@@ -13,6 +13,7 @@ from kiosk.scanner.barcodes import (
     CODE128,
     QR,
     CodeReader,
+    Decoded,
     code_regions,
     make_backend,
     zbar_text,
@@ -62,6 +63,39 @@ def test_small_blurred_code_needs_the_preprocessing_cascade() -> None:
     plain = make_backend("zxing").decode(frame)
     assert plain == []
     assert [c.text for c in CodeReader("zxing").decode(frame)] == [RECEIPT + "|" + "x" * 40]
+
+
+def test_blurred_dim_card_read_by_the_sharpened_enlargement() -> None:
+    # A hard corpus-like frame: small card, 2-3 px modules, blur, noise, JPEG.
+    # Plain zxing-cpp finds nothing; the region, stretched, enlarged and sharpened
+    # at the module scale, is read.  (A generous budget: this tests the cascade, not speed.)
+    shot = synthetic.card_shot(np.random.default_rng(14), PAYLOAD, hard=True)
+    assert make_backend("zxing").decode(shot.frame) == []
+    found = CodeReader("zxing", budget_ms=1000).decode(shot.frame)
+    assert PAYLOAD in [c.text for c in found]
+
+
+class CountingBackend:
+    """A backend that never finds anything and counts how often it was asked."""
+
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def decode(self, gray: Frame) -> list[Decoded]:
+        self.calls += 1
+        return []
+
+
+def test_time_budget_stops_the_cascade_after_the_first_crop() -> None:
+    shot = synthetic.card_shot(np.random.default_rng(14), PAYLOAD, hard=True)
+    spent = CountingBackend()
+    assert CodeReader(spent, budget_ms=0).decode(shot.frame) == []
+    assert spent.calls == 2  # the plain frame, then the first enlarged crop only
+    patient = CountingBackend()
+    CodeReader(patient, budget_ms=10_000, max_attempts=6).decode(shot.frame)
+    assert patient.calls == 6
 
 
 def test_code_regions_put_the_code_first() -> None:

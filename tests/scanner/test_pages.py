@@ -11,7 +11,8 @@ from kiosk.scanner.arrays import f32, u8
 from kiosk.scanner.demo import DemoCamera
 from kiosk.scanner.errors import CaptureError
 from kiosk.scanner.geometry import max_corner_error, order_corners
-from kiosk.scanner.pagedetect import detect_page
+from kiosk.scanner.pagedetect import Detection, detect_page, outermost
+from kiosk.scanner.pagelines import paper_like
 from kiosk.scanner.quality import assess
 from kiosk.scanner.tracking import PageTracker
 from kiosk.scanner.warp import (
@@ -48,6 +49,46 @@ def test_page_corners_are_found_within_two_percent_of_the_diagonal(
     found = detect_page(frame)
     assert found is not None
     assert max_corner_error(found.corners, truth) <= TOLERANCE
+
+
+@pytest.mark.parametrize(("seed", "hard"), [(0, False), (2, False), (1, True), (7, True)])
+def test_page_on_a_checkered_tablecloth_as_white_as_the_paper(seed: int, hard: bool) -> None:
+    # The light squares are as bright as the sheet, so no brightness mask separates
+    # them; the sheet's straight sides, looked for among edges of their own polarity, do.
+    frame, truth = scene(seed, desk="checker", hard=hard)
+    found = detect_page(frame)
+    assert found is not None
+    assert max_corner_error(found.corners, truth) <= TOLERANCE
+
+
+@pytest.mark.parametrize("seed", [12, 48, 54])
+def test_page_under_a_glare_spot_on_a_light_desk(seed: int) -> None:
+    # A glare spot (and in 12 and 54 a shadow ramp) cuts any brightness mask
+    # across the page; the outline must not close along the cut.
+    shot = synthetic.page_shot(np.random.default_rng(seed), hard=True, desk="plain")
+    found = detect_page(shot.frame)
+    assert found is not None
+    assert max_corner_error(found.corners, shot.corners) <= TOLERANCE
+
+
+def test_outermost_prefers_the_sheet_to_an_outline_closing_on_a_text_row() -> None:
+    sheet = f32([[100, 100], [500, 100], [500, 600], [100, 600]])
+    upper_part = f32([[100, 100], [500, 100], [500, 250], [100, 250]])
+    desk_and_sheet = f32([[20, 20], [900, 20], [900, 700], [20, 700]])
+    best = outermost([Detection(upper_part, 0.95), Detection(sheet, 0.92),
+                      Detection(desk_and_sheet, 0.7)])
+    assert best is not None and np.array_equal(best.corners, sheet)
+    # Only nearly as good counts: a much weaker outline around it is not the sheet.
+    best = outermost([Detection(upper_part, 0.95), Detection(sheet, 0.8)])
+    assert best is not None and np.array_equal(best.corners, upper_part)
+    assert outermost([]) is None
+
+
+def test_paper_like_rejects_slivers_and_sharp_corners() -> None:
+    a4 = order_corners(cv2.boxPoints(((640, 360), (300, 420), 15.0)))
+    sliver = f32([[100, 100], [700, 100], [700, 160], [100, 160]])
+    rhombus = f32([[100, 100], [500, 100], [800, 400], [400, 400]])
+    assert paper_like(np.stack([a4, sliver, rhombus])).tolist() == [True, False, False]
 
 
 def test_empty_desk_has_no_page() -> None:
