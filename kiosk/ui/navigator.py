@@ -175,7 +175,9 @@ class Navigator(QObject):
     def toggle_text_size(self) -> None:
         large = self._size is theme.TextSize.NORMAL
         self._size = theme.TextSize.LARGE if large else theme.TextSize.NORMAL
-        theme.apply(self._app, self._size)
+        metrics = theme.apply(self._app, self._size)
+        for frame in self.wizard.frames:  # the on-screen keyboards size themselves
+            frame.content.set_metrics(metrics)
         old = self.home
         self.home = self._build_home()  # rebuilt so its toggle shows the new choice
         self._window.stack.removeWidget(old)

@@ -90,6 +90,15 @@ def stylesheet(m: Metrics) -> str:
         border-radius: 10px; min-height: {m.touch}px;
     }}
     QLineEdit:focus {{ border-color: {PRIMARY}; }}
+    QPlainTextEdit {{
+        font-size: {m.pt(24)}pt; padding: 6px 12px; border: 3px solid {MUTED};
+        border-radius: 10px;
+    }}
+    QPlainTextEdit:focus {{ border-color: {PRIMARY}; }}
+    QPushButton:checked {{ background: {PRIMARY}; color: {PAPER}; }}
+    QLabel#fieldLabel {{ font-size: {m.body}pt; font-weight: bold; }}
+    QFrame#keyboardDock {{ border-top: 3px solid {PRIMARY}; }}
+    QFrame#scanPanel {{ border: 3px solid {PRIMARY}; border-radius: 14px; }}
     QLabel#message {{ font-size: {m.pt(22)}pt; color: {DANGER}; }}
     QLabel#resultTitle {{ font-size: {m.pt(26)}pt; font-weight: bold; color: {PRIMARY}; }}
     QLabel#body, QLabel#timeline {{ font-size: {m.body}pt; }}

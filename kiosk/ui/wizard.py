@@ -18,6 +18,7 @@ from kiosk.store.records import QueuedDossier
 from kiosk.ui.context import UiServices
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.runner import BackgroundRunner
+from kiosk.ui.theme import Metrics
 
 TEXTS = {
     "step": "Bước {number}/{total}: {title}",
@@ -46,6 +47,9 @@ class StepScreen(QWidget):
 
     def clear(self) -> None:
         """Forget every value on the screen (the session wipe)."""
+
+    def set_metrics(self, metrics: Metrics) -> None:
+        """The text size changed (screens with an on-screen keyboard resize it)."""
 
 
 class StepFrame(QWidget):

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain.errors import Problems, ValidationError
 from kiosk.domain.forms import FormField
-from kiosk.ui.theme import Metrics
+from kiosk.ui.theme import MUTED, Metrics
 from kiosk.ui.widgets.keyboard import (
     NumericPad,
     TelexFilter,
@@ -126,6 +126,9 @@ class FieldEditor(QWidget):
         if self.spec.type == "multiline":
             editor = QPlainTextEdit()
             editor.setFixedHeight(MULTILINE_HEIGHT)
+            # Until the theme styles QPlainTextEdit: framed like the one-line fields.
+            editor.setStyleSheet(f"QPlainTextEdit {{ border: 3px solid {MUTED}; "
+                                 "border-radius: 10px; padding: 4px 8px; }")
         else:
             editor = QLineEdit()
             editor.setMaxLength(max(self.spec.length_limit, 10))
