@@ -3,7 +3,8 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots.py
 
 The real window and navigator on a throw-away data dir, filled with the sample
-birth registration the tests use; the printer and camera are left out.
+birth registration the tests use; the printer and camera are left out, the
+flatbed is the fake one and the USB stick an empty folder.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from kiosk.app import build_window  # noqa: E402
 from kiosk.domain.draft import APPLICANT_FIELDS  # noqa: E402
+from kiosk.scanner.sane import FakeScanner  # noqa: E402
 from kiosk.ui.context import UiServices  # noqa: E402
 from kiosk.ui.main_window import MainWindow  # noqa: E402
 from kiosk.ui.navigator import Navigator  # noqa: E402
@@ -54,9 +56,20 @@ def steps(navigator: Navigator, kiosk: Kiosk) -> list[tuple[str, Callable[[], No
     shots = [("home", navigator.go_home), ("guide", lambda: navigator._show(navigator.guide)),
              ("track", navigator.show_track), ("help", lambda: navigator._show_notice("help"))]
     shots += [(f"step-{i + 1}-{name}", step(i)) for i, name in enumerate(names)]
+    shots.append(("step-3-applicant-keyboard", editing(navigator, kiosk, 2, "ho_ten")))
+    shots.append(("step-4-form-number-pad", editing(navigator, kiosk, 3, "ngay_sinh")))
     shots.append(("done", lambda: done(navigator, kiosk)))
     shots.append(("error", lambda: navigator._show(navigator.error)))
     return shots
+
+
+def editing(navigator: Navigator, kiosk: Kiosk, index: int, field: str) -> Callable[[], None]:
+    """A step with the on-screen keyboard (or number pad) open on one field."""
+    def show() -> None:
+        fill_draft(navigator, kiosk)
+        navigator.wizard.go(index)
+        navigator.wizard.frames[index].content.fields.edit(field)  # type: ignore[attr-defined]
+    return show
 
 
 def done(navigator: Navigator, kiosk: Kiosk) -> None:
@@ -71,7 +84,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         kiosk = open_kiosk(Path(folder))
         services = UiServices(kiosk.runtime.config, kiosk.catalogue, kiosk.queue,
-                              kiosk.submitter, kiosk.clock, print_receipt=lambda _d: None)
+                              kiosk.submitter, kiosk.clock, print_receipt=lambda _d: None,
+                              open_scanner=FakeScanner, usb_root=Path(folder))
         window, navigator = build_window(app, services, windowed=True)
         window.show()
         for name, show in steps(navigator, kiosk):
