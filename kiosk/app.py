@@ -62,7 +62,7 @@ def build_ui_services(runtime: Runtime, db: Database, env: Mapping[str, str]) ->
     config = runtime.config
     queue = build_queue(runtime, db)
     submitter = Submitter(queue, build_calendar(config), config, utc_now)
-    printer = ReceiptPrinter(config, make_printer(config.printer))
+    printer = ReceiptPrinter(config, make_printer(config.printer), receipt_folder(runtime))
     camera = config.camera
 
     def camera_source() -> FrameSource:
@@ -72,6 +72,14 @@ def build_ui_services(runtime: Runtime, db: Database, env: Mapping[str, str]) ->
     return UiServices(config, active_catalogue(runtime), queue, submitter, utc_now,
                       print_receipt=printer.print, open_camera=camera_source,
                       open_scanner=lambda: SaneScanner(env), usb_root=usb_root)
+
+
+def receipt_folder(runtime: Runtime) -> Path | None:
+    """Where "file" mode saves slips: the configured folder, else <data dir>/receipts."""
+    printer = runtime.config.printer
+    if printer.mode != "file":
+        return None
+    return Path(printer.name) if printer.name else runtime.data_dir / "receipts"
 
 
 def build_window(

@@ -66,8 +66,8 @@ class PortalConfig:
 
 @dataclass(frozen=True)
 class PrinterConfig:
-    name: str = ""  # empty: the system's default printer
-    mode: str = "system"  # "system" (Qt print support) or "escpos-raster"
+    name: str = ""  # the printer (empty: the system default); for "file", a folder
+    mode: str = "system"  # "system" (Qt print support), "escpos-raster" or "file" (PDFs)
     paper: str = "80mm"  # "80mm", "a5" or "a4"
 
 
@@ -268,10 +268,10 @@ def _check_consistency(config: Config) -> None:
             "bad_value", section="session", key="idle_warning_seconds",
             reason="thời gian chờ quá ngắn để người dân kịp thao tác",
         )
-    if config.printer.mode not in {"system", "escpos-raster"}:
+    if config.printer.mode not in {"system", "escpos-raster", "file"}:
         raise _error(
             "bad_value", section="printer", key="mode",
-            reason="chỉ nhận 'system' hoặc 'escpos-raster'",
+            reason="chỉ nhận 'system', 'escpos-raster' hoặc 'file'",
         )
 
 
