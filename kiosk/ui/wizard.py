@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.domain.errors import Problems
 from kiosk.store.records import QueuedDossier
@@ -19,6 +19,7 @@ from kiosk.ui.context import UiServices
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets.basics import touch_button
 
 TEXTS = {
     "step": "Bước {number}/{total}: {title}",
@@ -69,13 +70,13 @@ class StepFrame(QWidget):
         self.step.setObjectName("step")
         self.step.setWordWrap(True)
         header.addWidget(self.step, 1)
-        header.addWidget(_button(TEXTS["help"], "help", self.help_requested.emit))
+        header.addWidget(touch_button(TEXTS["help"], "help", self.help_requested.emit))
         layout.addLayout(header)
         layout.addWidget(screen, 1)
         footer = QHBoxLayout()
-        footer.addWidget(_button(TEXTS["back"], "secondary", self.back_requested.emit))
+        footer.addWidget(touch_button(TEXTS["back"], "secondary", self.back_requested.emit))
         footer.addStretch(1)
-        self.next_button = _button(screen.next_text or TEXTS["next"], "primary",
+        self.next_button = touch_button(screen.next_text or TEXTS["next"], "primary",
                                    self.next_requested.emit)
         footer.addWidget(self.next_button)
         layout.addLayout(footer)
@@ -169,11 +170,3 @@ class Wizard(QObject):
         self._returning = False
         for frame in self.frames:
             frame.content.clear()
-
-
-def _button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    button.clicked.connect(slot)
-    return button

@@ -15,12 +15,10 @@ from collections.abc import Callable
 
 import cv2
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -31,6 +29,7 @@ from kiosk.scanner.arrays import Frame, Points
 from kiosk.scanner.frames import FrameSource
 from kiosk.scanner.warp import finish_page, manual_corners, whole_frame
 from kiosk.ui.runner import BackgroundRunner
+from kiosk.ui.widgets.basics import plain_label, touch_button
 from kiosk.ui.widgets.corner_editor import CornerEditor, ImageView
 from kiosk.ui.widgets.page_camera import PageCamera, Still
 
@@ -91,10 +90,10 @@ class CaptureScreen(QWidget):
     def _texts(self) -> QVBoxLayout:
         column = QVBoxLayout()
         column.setSpacing(12)
-        self.heading = _label("", "resultTitle")
-        self.hint = _label("", "status")
-        self.count = _label("", "muted")
-        self.message = _label("", "message")
+        self.heading = plain_label("", "resultTitle")
+        self.hint = plain_label("", "status")
+        self.count = plain_label("", "muted")
+        self.message = plain_label("", "message")
         for label in (self.heading, self.hint, self.count, self.message):
             label.setFixedWidth(SIDE_WIDTH)
             column.addWidget(label)
@@ -105,11 +104,11 @@ class CaptureScreen(QWidget):
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setSpacing(16)
-        self.capture_button = _button(TEXTS["capture"], "primary", self.camera.capture)
-        self.accept_button = _button(TEXTS["accept"], "primary", self._accept)
-        self.retake_button = _button(TEXTS["retake"], "secondary", self._retake)
-        self.whole_button = _button(TEXTS["whole"], "secondary", self._use_whole)
-        self.done_button = _button(TEXTS["done"], "secondary", self.done_requested.emit)
+        self.capture_button = touch_button(TEXTS["capture"], "primary", self.camera.capture)
+        self.accept_button = touch_button(TEXTS["accept"], "primary", self._accept)
+        self.retake_button = touch_button(TEXTS["retake"], "secondary", self._retake)
+        self.whole_button = touch_button(TEXTS["whole"], "secondary", self._use_whole)
+        self.done_button = touch_button(TEXTS["done"], "secondary", self.done_requested.emit)
         for button in (self.accept_button, self.capture_button, self.retake_button,
                        self.whole_button, self.done_button):
             row.addWidget(button)
@@ -248,19 +247,3 @@ def frame_image(frame: Frame) -> QImage:
     height, width = rgb.shape[:2]
     image = QImage(rgb.data, width, height, rgb.strides[0], QImage.Format.Format_RGB888)
     return image.copy()
-
-
-def _label(text: str, name: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
-
-
-def _button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    button.clicked.connect(lambda: slot())
-    return button

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain.errors import Problems, ValidationError
 from kiosk.ui.draft_state import DraftState
+from kiosk.ui.widgets.basics import plain_label
 from kiosk.ui.widgets.signature import SignaturePad
 from kiosk.ui.wizard import StepScreen
 
@@ -52,7 +52,7 @@ class DeclarationScreen(StepScreen):
         self.declare.setObjectName("declare")
         self.declare.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.declare)
-        layout.addWidget(_label(TEXTS["sign"], "body"))
+        layout.addWidget(plain_label(TEXTS["sign"], "body"))
         layout.addLayout(self._signature_row(), 1)
         layout.addWidget(self._problems_area())
 
@@ -69,7 +69,7 @@ class DeclarationScreen(StepScreen):
         return row
 
     def _problems_area(self) -> QScrollArea:
-        self.message = _label("", "message")
+        self.message = plain_label("", "message")
         self.problems = QScrollArea()
         self.problems.setWidgetResizable(True)
         self.problems.setWidget(self.message)
@@ -107,11 +107,3 @@ class DeclarationScreen(StepScreen):
             lines.append(TEXTS["fix_hint"])
         self.message.setText("\n".join(lines))
         self.problems.show()
-
-
-def _label(text: str, name: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label

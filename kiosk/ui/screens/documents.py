@@ -20,7 +20,7 @@ from pathlib import Path
 import cv2
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QHideEvent, QImage
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.domain.catalogue import DocumentComponent, Procedure
 from kiosk.domain.draft import DraftDocument, check_documents
@@ -34,6 +34,7 @@ from kiosk.ui.context import UiServices
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.screens.capture import CaptureScreen
+from kiosk.ui.widgets.basics import plain_label
 from kiosk.ui.widgets.document_row import DocumentRow, Tile, file_thumbnail, page_thumbnail
 from kiosk.ui.widgets.usb_picker import UsbPicker
 from kiosk.ui.wizard import StepScreen
@@ -107,8 +108,8 @@ class DocumentsScreen(StepScreen):
         layout = QVBoxLayout(view)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
-        layout.addWidget(_label(TEXTS["prompt"], "subtitle"))
-        self.message = _label("", "message")
+        layout.addWidget(plain_label(TEXTS["prompt"], "subtitle"))
+        self.message = plain_label("", "message")
         self.message.hide()  # shown only with something to say: the list keeps the room
         layout.addWidget(self.message)
         self.list = QWidget()
@@ -367,11 +368,3 @@ def _rule() -> QFrame:
     line.setFrameShape(QFrame.Shape.HLine)
     line.setObjectName("rule")
     return line
-
-
-def _label(text: str, name: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label

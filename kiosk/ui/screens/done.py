@@ -19,6 +19,7 @@ from kiosk.receipts.data import receipt_from_dossier
 from kiosk.store.records import QueuedDossier
 from kiosk.ui.context import UiServices
 from kiosk.ui.runner import BackgroundRunner
+from kiosk.ui.widgets.basics import plain_label
 from kiosk.ui.widgets.qr import qr_pixmap
 
 TEXTS = {
@@ -65,7 +66,7 @@ class DoneScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 24, 48, 24)
         layout.setSpacing(12)
-        layout.addWidget(_label(TEXTS["title"], "title"))
+        layout.addWidget(plain_label(TEXTS["title"], "title"))
         columns = QHBoxLayout()
         columns.setSpacing(40)
         columns.addLayout(self._main_column(), 1)
@@ -76,15 +77,15 @@ class DoneScreen(QWidget):
     def _main_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
         column.setSpacing(12)
-        column.addWidget(_label(TEXTS["code"], "subtitle"))
-        self.code = _label("", "dossierCode")
+        column.addWidget(plain_label(TEXTS["code"], "subtitle"))
+        self.code = plain_label("", "dossierCode")
         self.code.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         column.addWidget(self.code)
-        self.due = _label("", "status")
+        self.due = plain_label("", "status")
         column.addWidget(self.due)
-        self.status = _label("", "body")
+        self.status = plain_label("", "body")
         column.addWidget(self.status)
-        self.pay = _label("", "body")
+        self.pay = plain_label("", "body")
         column.addWidget(self.pay)
         column.addStretch(1)
         self.reprint = QPushButton(TEXTS["reprint"])
@@ -100,7 +101,7 @@ class DoneScreen(QWidget):
         self.qr.setObjectName("codeQr")
         self.qr.setFixedSize(QR_PIXELS, QR_PIXELS)
         column.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
-        hint = _label(TEXTS["qr"], "muted")
+        hint = plain_label(TEXTS["qr"], "muted")
         hint.setMaximumWidth(QR_PIXELS + 80)
         column.addWidget(hint)
         self.vietqr = QLabel()
@@ -113,7 +114,7 @@ class DoneScreen(QWidget):
 
     def _footer(self) -> QHBoxLayout:
         footer = QHBoxLayout()
-        self.returning = _label("", "muted")
+        self.returning = plain_label("", "muted")
         footer.addWidget(self.returning, 1)
         home = QPushButton(TEXTS["home"])
         home.setObjectName("primary")
@@ -207,11 +208,3 @@ def _print(services: UiServices, code: str) -> PrintOutcome:
         log.exception("receipt for %s not printed", code)
         return PrintOutcome(False, receipt.vietqr, amount)
     return PrintOutcome(True, receipt.vietqr, amount)
-
-
-def _label(text: str, name: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label

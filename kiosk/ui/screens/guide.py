@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.ui.widgets.basics import plain_label
 from kiosk.ui.widgets.qr import qr_pixmap
 
 TEXTS = {
@@ -64,7 +65,7 @@ class GuideScreen(QWidget):
         self.setObjectName("guide")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 24, 48, 24)
-        layout.addWidget(_label(TEXTS["title"], "title"))
+        layout.addWidget(plain_label(TEXTS["title"], "title"))
         columns = QHBoxLayout()
         columns.setSpacing(32)
         columns.addWidget(_scrolling(self._body(portal_address)), 3)
@@ -78,17 +79,17 @@ class GuideScreen(QWidget):
         body = QFrame()
         column = QVBoxLayout(body)
         column.setSpacing(10)
-        column.addWidget(_label(TEXTS["levels_title"], "resultTitle"))
-        column.addWidget(_label(TEXTS["partial"], "body"))
-        column.addWidget(_label(TEXTS["full"], "body"))
-        column.addWidget(_label(TEXTS["benefits_title"], "resultTitle"))
+        column.addWidget(plain_label(TEXTS["levels_title"], "resultTitle"))
+        column.addWidget(plain_label(TEXTS["partial"], "body"))
+        column.addWidget(plain_label(TEXTS["full"], "body"))
+        column.addWidget(plain_label(TEXTS["benefits_title"], "resultTitle"))
         for line in LISTS["benefits"]:
-            column.addWidget(_label(f"• {line}", "body"))
-        column.addWidget(_label(TEXTS["home_title"], "resultTitle"))
+            column.addWidget(plain_label(f"• {line}", "body"))
+        column.addWidget(plain_label(TEXTS["home_title"], "resultTitle"))
         for number, step in enumerate(LISTS["home_steps"], start=1):
-            column.addWidget(_label(f"{number}. {step.format(portal=portal)}", "body"))
-        column.addWidget(_label(TEXTS["kiosk_title"], "resultTitle"))
-        column.addWidget(_label(TEXTS["kiosk"], "body"))
+            column.addWidget(plain_label(f"{number}. {step.format(portal=portal)}", "body"))
+        column.addWidget(plain_label(TEXTS["kiosk_title"], "resultTitle"))
+        column.addWidget(plain_label(TEXTS["kiosk"], "body"))
         column.addStretch(1)
         return body
 
@@ -104,8 +105,8 @@ def _portal_qr(address: str) -> QVBoxLayout:
     picture.setPixmap(qr_pixmap(portal_url(address), 280))
     picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
     column.addWidget(picture)
-    column.addWidget(_label(TEXTS["qr"], "muted"))
-    column.addWidget(_label(address, "body"))
+    column.addWidget(plain_label(TEXTS["qr"], "muted"))
+    column.addWidget(plain_label(address, "body"))
     column.addStretch(1)
     return column
 
@@ -116,11 +117,3 @@ def _scrolling(widget: QWidget) -> QScrollArea:
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(widget)
     return scroll
-
-
-def _label(text: str, name: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label

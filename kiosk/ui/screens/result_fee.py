@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -31,6 +30,7 @@ from kiosk.domain.draft import Delivery, Payment, check_choices
 from kiosk.domain.errors import DomainError, Problems
 from kiosk.domain.fees import FeeLine, compute_fees, format_vnd, total
 from kiosk.ui.draft_state import DraftState
+from kiosk.ui.widgets.basics import plain_label
 from kiosk.ui.widgets.keyboard import VietnameseKeyboard
 from kiosk.ui.wizard import StepScreen
 
@@ -121,7 +121,7 @@ class ResultFeeScreen(StepScreen):
         columns.addLayout(self._delivery_column(), 1)
         columns.addLayout(self._fee_column(), 1)
         layout.addLayout(columns)
-        self.message = _label("", "message")
+        self.message = plain_label("", "message")
         layout.addWidget(self.message)
         layout.addStretch(1)
         return _scroll(page)
@@ -129,7 +129,7 @@ class ResultFeeScreen(StepScreen):
     def _delivery_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
         column.setSpacing(12)
-        column.addWidget(_label(TEXTS["delivery"], "subtitle"))
+        column.addWidget(plain_label(TEXTS["delivery"], "subtitle"))
         self.at_office, self.by_post = _pair(column, TEXTS["at_office"], TEXTS["by_post"])
         self.delivery_group = _group(self.at_office, self.by_post)
         self.by_post.toggled.connect(self._show_address_row)
@@ -140,17 +140,17 @@ class ResultFeeScreen(StepScreen):
     def _fee_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
         column.setSpacing(12)
-        column.addWidget(_label(TEXTS["fees"], "subtitle"))
-        self.fee_lines = _label("", "body")
-        self.fee_note = _label("", "muted")
+        column.addWidget(plain_label(TEXTS["fees"], "subtitle"))
+        self.fee_lines = plain_label("", "body")
+        self.fee_note = plain_label("", "muted")
         column.addWidget(self.fee_lines)
         column.addWidget(self.fee_note)
-        self.payment_title = _label(TEXTS["payment"], "subtitle")
+        self.payment_title = plain_label(TEXTS["payment"], "subtitle")
         column.addWidget(self.payment_title)
         self.pay_office, self.pay_online = _pair(column, TEXTS["pay_office"], TEXTS["pay_online"])
         self.payment_group = _group(self.pay_office, self.pay_online)
         self.pay_online.toggled.connect(self._show_online_note)
-        self.online_note = _label(TEXTS["online_note"], "muted")
+        self.online_note = plain_label(TEXTS["online_note"], "muted")
         column.addWidget(self.online_note)
         column.addStretch(1)
         return column
@@ -159,7 +159,7 @@ class ResultFeeScreen(StepScreen):
         self.address_row = QWidget()
         row = QVBoxLayout(self.address_row)
         row.setContentsMargins(0, 0, 0, 0)
-        self.address_shown = _label("", "body")
+        self.address_shown = plain_label("", "body")
         row.addWidget(self.address_shown)
         edit = QPushButton(TEXTS["edit_address"])
         edit.setObjectName("secondary")
@@ -174,7 +174,7 @@ class ResultFeeScreen(StepScreen):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         row = QHBoxLayout()
-        row.addWidget(_label(TEXTS["address"], "body"))
+        row.addWidget(plain_label(TEXTS["address"], "body"))
         self.address = QLineEdit()
         self.address.setPlaceholderText(TEXTS["address_hint"])
         self.address.setMaxLength(300)
@@ -279,13 +279,6 @@ class ResultFeeScreen(StepScreen):
         self.choices.show()
         self.address_shown.setText(self.address.text().strip())
 
-
-def _label(text: str, name: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
 
 
 def _choice(text: str) -> QPushButton:

@@ -26,6 +26,7 @@ from kiosk.domain.fees import format_vnd
 from kiosk.domain.forms import FormField
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.screens.result_fee import fee_summary
+from kiosk.ui.widgets.basics import plain_label
 from kiosk.ui.wizard import StepScreen
 
 TEXTS = {
@@ -63,7 +64,7 @@ class ReviewScreen(StepScreen):
         self._config = config
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(_label(TEXTS["intro"], "subtitle"))
+        outer.addWidget(plain_label(TEXTS["intro"], "subtitle"))
         self.page = QWidget()
         self.sections = QVBoxLayout(self.page)
         self.sections.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -104,7 +105,7 @@ class ReviewScreen(StepScreen):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 8, 0, 8)
         header = QHBoxLayout()
-        header.addWidget(_label(heading, "resultTitle"), 1)
+        header.addWidget(plain_label(heading, "resultTitle"), 1)
         edit = QPushButton(TEXTS["edit"])
         edit.setObjectName("secondary")
         edit.setAccessibleName(f"{TEXTS['edit']}: {heading}")
@@ -112,7 +113,7 @@ class ReviewScreen(StepScreen):
         header.addWidget(edit)
         layout.addLayout(header)
         for line in lines:
-            layout.addWidget(_label(line, "body"))
+            layout.addWidget(plain_label(line, "body"))
         self.sections.addWidget(box)
 
     def _choices(self, procedure: Procedure, state: DraftState) -> list[str]:
@@ -148,11 +149,3 @@ def _documents(procedure: Procedure, state: DraftState) -> list[str]:
         elif component.required:
             lines.append(f"{component.name}: {TEXTS['missing']}")
     return lines
-
-
-def _label(text: str, name: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label

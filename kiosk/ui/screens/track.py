@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from kiosk.domain.dates import to_vietnam_time
 from kiosk.domain.states import PORTAL_STATUS_LABELS, DossierState
 from kiosk.store.records import DossierDetail
+from kiosk.ui.widgets.basics import plain_label
 
 TEXTS = {
     "title": "Tra cứu hồ sơ",
@@ -99,7 +100,7 @@ class TrackScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(48, 24, 48, 24)
         outer.setSpacing(16)
-        outer.addWidget(_label(TEXTS["title"], "title"))
+        outer.addWidget(plain_label(TEXTS["title"], "title"))
         columns = QHBoxLayout()
         columns.setSpacing(32)
         layout = QVBoxLayout()
@@ -107,9 +108,9 @@ class TrackScreen(QWidget):
         columns.addLayout(layout, 3)
         columns.addLayout(self._side_column(), 1)
         outer.addLayout(columns, 1)
-        layout.addWidget(_label(TEXTS["prompt"], "subtitle"))
+        layout.addWidget(plain_label(TEXTS["prompt"], "subtitle"))
         layout.addLayout(self._entry_row())
-        self.message = _label("", "message")
+        self.message = plain_label("", "message")
         layout.addWidget(self.message)
         self.result = QFrame()
         self.result.setObjectName("result")
@@ -132,7 +133,7 @@ class TrackScreen(QWidget):
         self.camera.setFixedSize(320, 240)
         self.camera.setScaledContents(True)
         column.addWidget(self.camera)
-        column.addWidget(_label(TEXTS["camera"], "muted"))
+        column.addWidget(plain_label(TEXTS["camera"], "muted"))
         column.addStretch(1)
         self.reprint = QPushButton(TEXTS["reprint"])
         self.reprint.clicked.connect(self._reprint)
@@ -206,17 +207,17 @@ class TrackScreen(QWidget):
         self._shown_code = d.code
         self.reprint.show()
         rows = timeline_rows(detail)
-        self._add(_label(str(detail.payload.get("TenTTHC", "")), "resultTitle"))
-        self._add(_label(TEXTS["status"].format(status=rows[-1].text), "status"))
-        self._add(_label(TEXTS["due"].format(due=when(d.due_at)), "body"))
-        self._add(_label(TEXTS["code"].format(code=d.code), "body"))
+        self._add(plain_label(str(detail.payload.get("TenTTHC", "")), "resultTitle"))
+        self._add(plain_label(TEXTS["status"].format(status=rows[-1].text), "status"))
+        self._add(plain_label(TEXTS["due"].format(due=when(d.due_at)), "body"))
+        self._add(plain_label(TEXTS["code"].format(code=d.code), "body"))
         if d.official_code and d.official_code != d.code:
-            self._add(_label(TEXTS["official"].format(code=d.official_code), "body"))
-        self._add(_label(TEXTS["history"], "muted"))
+            self._add(plain_label(TEXTS["official"].format(code=d.official_code), "body"))
+        self._add(plain_label(TEXTS["history"], "muted"))
         for row in reversed(rows):
             stamp = f"{when(row.at)}: " if row.at else "• "
-            self._add(_label(stamp + row.text, "timeline"))
-        self._add(_label(TEXTS["updated"].format(at=when(d.portal_updated_at or d.updated_at)),
+            self._add(plain_label(stamp + row.text, "timeline"))
+        self._add(plain_label(TEXTS["updated"].format(at=when(d.portal_updated_at or d.updated_at)),
                          "muted"))
 
     def _add(self, widget: QWidget) -> None:
@@ -228,11 +229,3 @@ class TrackScreen(QWidget):
         while (item := self.result_layout.takeAt(0)) is not None:
             if (widget := item.widget()) is not None:
                 widget.deleteLater()
-
-
-def _label(text: str, name: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label

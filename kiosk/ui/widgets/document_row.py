@@ -6,7 +6,7 @@ Documents screen keeps the pages and files and decides what each tap does.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from kiosk.domain.catalogue import DocumentComponent
 from kiosk.scanner.arrays import Frame, u8
 from kiosk.scanner.usb import ImportedFile
+from kiosk.ui.widgets.basics import plain_label, touch_button
 
 TEXTS = {
     "required": "Bắt buộc",
@@ -70,9 +70,9 @@ class DocumentRow(QFrame):
         layout.setSpacing(10)
         layout.addLayout(self._title())
         if component.note:
-            layout.addWidget(_label(component.note, "muted"))
+            layout.addWidget(plain_label(component.note, "muted"))
         layout.addLayout(self._buttons(camera, scanner, usb))
-        self.empty = _label(TEXTS["empty"], "muted")
+        self.empty = plain_label(TEXTS["empty"], "muted")
         layout.addWidget(self.empty)
         self.strip = QWidget()
         self.strip_layout = QHBoxLayout(self.strip)
@@ -90,9 +90,9 @@ class DocumentRow(QFrame):
 
     def _title(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.addWidget(_label(self.component.name, "resultTitle"), 1)
+        row.addWidget(plain_label(self.component.name, "resultTitle"), 1)
         required = self.component.required
-        badge = _label(TEXTS["required"] if required else TEXTS["optional"],
+        badge = plain_label(TEXTS["required"] if required else TEXTS["optional"],
                        "message" if required else "muted")
         badge.setWordWrap(False)
         row.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
@@ -106,8 +106,8 @@ class DocumentRow(QFrame):
                                     (TEXTS["scanner"], scanner, self.scan_requested),
                                     (TEXTS["usb"], usb, self.usb_requested)):
             if shown:
-                row.addWidget(_button(text, "secondary", partial(signal.emit, code)))
-        self.status = _label("", "body")
+                row.addWidget(touch_button(text, "secondary", partial(signal.emit, code)))
+        self.status = plain_label("", "body")
         row.addWidget(self.status, 1)
         return row
 
@@ -135,11 +135,11 @@ class DocumentRow(QFrame):
         column = QVBoxLayout()
         column.setSpacing(6)
         column.addStretch(1)
-        caption = _label(tile.caption, "muted")
+        caption = plain_label(tile.caption, "muted")
         caption.setWordWrap(False)
         column.addWidget(caption)
         code = self.component.code
-        column.addWidget(_button(TEXTS["delete"], "secondary",
+        column.addWidget(touch_button(TEXTS["delete"], "secondary",
                                  lambda: self.delete_requested.emit(code, index)))
         row.addLayout(column)
         return frame
@@ -187,19 +187,3 @@ def _picture(tile: Tile) -> QLabel:
         picture.setText(TEXTS["file"].format(kind=tile.kind.upper()))
         picture.setWordWrap(True)
     return picture
-
-
-def _label(text: str, name: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
-
-
-def _button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    button.clicked.connect(lambda: slot())
-    return button

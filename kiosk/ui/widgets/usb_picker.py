@@ -11,7 +11,6 @@ list stays, so another file can be chosen.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -19,8 +18,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -29,6 +26,7 @@ from PySide6.QtWidgets import (
 from kiosk.domain.errors import DomainError
 from kiosk.scanner.usb import ImportedFile, import_file
 from kiosk.ui.runner import BackgroundRunner
+from kiosk.ui.widgets.basics import plain_label, touch_button
 
 TEXTS = {
     "heading": "Chọn tệp trong USB cho: {name}",
@@ -63,9 +61,9 @@ class UsbPicker(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
-        self.heading = _label("", "resultTitle")
-        self.prompt = _label("", "body")
-        self.message = _label("", "message")
+        self.heading = plain_label("", "resultTitle")
+        self.prompt = plain_label("", "body")
+        self.message = plain_label("", "message")
         for label in (self.heading, self.prompt, self.message):
             layout.addWidget(label)
         self.list = QWidget()
@@ -78,9 +76,9 @@ class UsbPicker(QWidget):
         scroll.setWidget(self.list)
         layout.addWidget(scroll, 1)
         row = QHBoxLayout()
-        row.addWidget(_button(TEXTS["back"], "secondary", self.back_requested.emit))
+        row.addWidget(touch_button(TEXTS["back"], "secondary", self.back_requested.emit))
         row.addStretch(1)
-        row.addWidget(_button(TEXTS["refresh"], "secondary", self.refresh))
+        row.addWidget(touch_button(TEXTS["refresh"], "secondary", self.refresh))
         layout.addLayout(row)
 
     def open(self, component_name: str) -> None:
@@ -114,7 +112,7 @@ class UsbPicker(QWidget):
         self.prompt.setText(TEXTS["choose"] if files else TEXTS["none"])
         for path, size in files:
             text = TEXTS["size"].format(name=_shown_name(path, self._root), size=size_text(size))
-            button = _button(text, "fileButton", partial(self._choose, path))
+            button = touch_button(text, "fileButton", partial(self._choose, path))
             self.list_layout.addWidget(button)
 
     def _choose(self, path: Path) -> None:
@@ -180,19 +178,3 @@ def size_text(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
     return f"{max(1, round(size / 1024))} KB"
-
-
-def _label(text: str, name: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
-
-
-def _button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    button.clicked.connect(lambda: slot())
-    return button
