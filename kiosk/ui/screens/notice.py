@@ -1,4 +1,4 @@
-"""A plain message with one way home: for help requests and not-yet-available features."""
+"""A plain message with one way home: help requests, and the page shown instead of an error."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ TEXTS = {
     "home": "Về trang chủ",
     "help_title": "Gọi cán bộ hỗ trợ",
     "help_body": "Xin mời Ông/Bà đến quầy Một cửa, cán bộ sẽ hướng dẫn và làm cùng Ông/Bà.",
-    "pending_title": "Chức năng đang được hoàn thiện",
-    "pending_body": "Phần này của kiosk chưa sẵn sàng. Xin mời Ông/Bà đến quầy Một cửa "
-    "để được cán bộ hỗ trợ.",
+    "error_title": "Xin lỗi, kiosk gặp sự cố.",
+    "error_body": "Xin mời Ông/Bà đến quầy Một cửa để cán bộ hỗ trợ.",
 }
 
 
@@ -40,6 +39,6 @@ class NoticeScreen(QWidget):
         layout.addWidget(home)
 
     def show_message(self, kind: str) -> None:
-        """``kind`` is ``"help"`` or ``"pending"``."""
+        """``kind`` is ``"help"`` or ``"error"``."""
         self.title.setText(TEXTS[f"{kind}_title"])
         self.body.setText(TEXTS[f"{kind}_body"])
