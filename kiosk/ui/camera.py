@@ -34,18 +34,17 @@ def to_qimage(frame: Frame, width: int = PREVIEW_WIDTH) -> QImage:
     return image.copy()  # detach from the numpy buffer
 
 
-class CameraCodeReader(QObject):
-    preview = Signal(QImage)
-    decoded = Signal(str)
-    failed = Signal(str)
+class CameraWorker(QObject):
+    """A camera read on a thread of its own; subclasses say what each frame is for."""
 
-    def __init__(
-        self, open_source: Callable[[], FrameSource], parent: QObject | None = None,
-        reader: CodeReader | None = None,
-    ) -> None:
+    failed = Signal(str)
+    thread_name = "camera"
+    no_camera_text = TEXTS["no_camera"]
+
+    def __init__(self, open_source: Callable[[], FrameSource], parent: QObject | None = None
+                 ) -> None:
         super().__init__(parent)
         self._open_source = open_source
-        self._reader = reader or CodeReader("zxing")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -57,7 +56,7 @@ class CameraCodeReader(QObject):
         if self.running:
             return
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="camera", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -68,14 +67,29 @@ class CameraCodeReader(QObject):
 
     def _run(self) -> None:
         try:
-            source = self._open_source()
+            source = self._open_source()  # opening a camera can take seconds: not on the GUI
         except (DomainError, OSError):
-            self.failed.emit(TEXTS["no_camera"])
+            self.failed.emit(self.no_camera_text)
             return
         try:
             self._loop(source)
         finally:
             source.close()
+
+    def _loop(self, source: FrameSource) -> None:
+        raise NotImplementedError
+
+
+class CameraCodeReader(CameraWorker):
+    preview = Signal(QImage)
+    decoded = Signal(str)
+
+    def __init__(
+        self, open_source: Callable[[], FrameSource], parent: QObject | None = None,
+        reader: CodeReader | None = None,
+    ) -> None:
+        super().__init__(open_source, parent)
+        self._reader = reader or CodeReader("zxing")
 
     def _loop(self, source: FrameSource) -> None:
         seen: set[str] = set()

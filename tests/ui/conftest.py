@@ -63,6 +63,15 @@ def themed(qapp: QApplication) -> None:
 
 
 @pytest.fixture
+def metrics(qapp: QApplication) -> Iterator[theme.Metrics]:
+    """The normal text size's metrics; the theme is put back if a test changed it."""
+    font, sheet = qapp.font(), qapp.styleSheet()
+    yield theme.apply(qapp, theme.TextSize.NORMAL)
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+
+
+@pytest.fixture
 def backend(tmp_path: Path) -> Iterator[Kiosk]:
     kiosk = open_kiosk(tmp_path / "kiosk")
     yield kiosk

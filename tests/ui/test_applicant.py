@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -40,15 +39,6 @@ TODAY = NOW.date()
 ADDRESS = "Thôn Cộng Lạc, xã Cộng Lạc, huyện Tứ Kỳ, tỉnh Hải Dương"
 CARD = f"030090012345|123456789|Nguyễn Văn Ất|01011990|Nam|{ADDRESS}|15062021"
 
-
-@pytest.fixture
-def metrics(qapp: QApplication) -> Iterator[theme.Metrics]:
-    """The kiosk's fonts and theme, put back afterwards so other tests see no difference."""
-    font, sheet = qapp.font(), qapp.styleSheet()
-    theme.load_fonts()
-    yield theme.apply(qapp, theme.TextSize.NORMAL)
-    qapp.setStyleSheet(sheet)
-    qapp.setFont(font)
 
 
 def card_video(path: Path, text: str, frames: int = 12) -> Path:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.services import shipped_catalogue
@@ -21,15 +20,6 @@ pytestmark = pytest.mark.gui
 
 FEES = {"xac_nhan_tinh_trang_hon_nhan": 15_000}
 
-
-@pytest.fixture
-def metrics(qapp: QApplication) -> Iterator[theme.Metrics]:
-    """The kiosk's fonts and theme, put back afterwards so other tests see no difference."""
-    font, sheet = qapp.font(), qapp.styleSheet()
-    theme.load_fonts()
-    yield theme.apply(qapp, theme.TextSize.NORMAL)
-    qapp.setStyleSheet(sheet)
-    qapp.setFont(font)
 
 
 @pytest.fixture

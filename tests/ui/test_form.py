@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.services import shipped_catalogue
@@ -25,15 +24,6 @@ TODAY = NOW.date()
 BIRTH = "1.001193"
 COPY = "2.000815"
 
-
-@pytest.fixture
-def metrics(qapp: QApplication) -> Iterator[theme.Metrics]:
-    """The kiosk's fonts and theme, put back afterwards so other tests see no difference."""
-    font, sheet = qapp.font(), qapp.styleSheet()
-    theme.load_fonts()
-    yield theme.apply(qapp, theme.TextSize.NORMAL)
-    qapp.setStyleSheet(sheet)
-    qapp.setFont(font)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui import theme
@@ -17,15 +17,6 @@ from kiosk.ui.widgets.keyboard import Layout, NumericPad, TelexFilter, Vietnames
 
 pytestmark = pytest.mark.gui
 
-
-@pytest.fixture
-def metrics(qapp: QApplication) -> Iterator[theme.Metrics]:
-    """The kiosk's fonts and theme, put back afterwards so other tests see no difference."""
-    font, sheet = qapp.font(), qapp.styleSheet()
-    theme.load_fonts()
-    yield theme.apply(qapp, theme.TextSize.NORMAL)
-    qapp.setStyleSheet(sheet)
-    qapp.setFont(font)
 
 
 @pytest.fixture

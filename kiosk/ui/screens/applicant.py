@@ -36,7 +36,8 @@ from kiosk.scanner.frames import FrameSource
 from kiosk.ui.camera import CameraCodeReader
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.theme import Metrics
-from kiosk.ui.widgets.fields import FieldList, KeyboardDock, label
+from kiosk.ui.widgets.dock import KeyboardDock
+from kiosk.ui.widgets.fields import FieldList, label
 from kiosk.ui.wizard import StepScreen
 
 TEXTS = {

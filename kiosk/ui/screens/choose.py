@@ -29,7 +29,8 @@ from kiosk.domain.errors import DataError, Problems, ValidationError
 from kiosk.domain.fees import describe_fee
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.theme import Metrics
-from kiosk.ui.widgets.fields import KeyboardDock, label, mark_checked
+from kiosk.ui.widgets.dock import KeyboardDock
+from kiosk.ui.widgets.fields import label, mark_checked
 from kiosk.ui.wizard import StepScreen
 
 TEXTS = {

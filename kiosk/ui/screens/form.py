@@ -18,7 +18,8 @@ from kiosk.domain.errors import Problems
 from kiosk.domain.forms import FormField, validate_form
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.theme import Metrics
-from kiosk.ui.widgets.fields import FieldList, KeyboardDock, label
+from kiosk.ui.widgets.dock import KeyboardDock
+from kiosk.ui.widgets.fields import FieldList, label
 from kiosk.ui.wizard import StepScreen
 
 TEXTS = {

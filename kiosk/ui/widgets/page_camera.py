@@ -22,7 +22,6 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from kiosk.domain.errors import DomainError
 from kiosk.scanner.arrays import Frame, Points, u8
 from kiosk.scanner.frames import FrameSource
 from kiosk.scanner.pagedetect import detect_page
@@ -30,6 +29,7 @@ from kiosk.scanner.quality import MESSAGES as QUALITY_MESSAGES
 from kiosk.scanner.quality import assess
 from kiosk.scanner.tracking import STEADY_FRAMES, PageTracker, TrackState
 from kiosk.scanner.warp import whole_frame
+from kiosk.ui.camera import CameraWorker
 
 PREVIEW_WIDTH = 960
 ASSESS_EVERY = 5  # frames between quality verdicts (the hint need not change faster)
@@ -51,46 +51,30 @@ class Still:
     found: bool  # False: the corners are the frame's own edges
 
 
-class PageCamera(QObject):
+class PageCamera(CameraWorker):
     preview = Signal(QImage)
     hint = Signal(str)
     captured = Signal(object)  # Still
-    failed = Signal(str)
+    thread_name = "page-camera"
+    no_camera_text = TEXTS["no_camera"]
 
     def __init__(
         self, open_source: Callable[[], FrameSource], parent: QObject | None = None, *,
         preview_width: int = PREVIEW_WIDTH, steady_frames: int = STEADY_FRAMES,
     ) -> None:
-        super().__init__(parent)
-        self._open_source = open_source
+        super().__init__(open_source, parent)
         self._preview_width = preview_width
         self._steady_frames = steady_frames
-        self._stop = threading.Event()
         self._paused = threading.Event()
         self._lock = threading.Lock()
         self._request: str | None = None  # "page" or "whole", taken by the next frame
         self._armed = True
         self._last_corners: Points | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> None:
         """Open the camera (on the worker thread) and show it live, auto-capture armed."""
         self.resume()
-        if self.running:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="page-camera", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._thread = None
+        super().start()
 
     def pause(self) -> None:
         self._paused.set()
@@ -106,17 +90,6 @@ class PageCamera(QObject):
         """Take the next frame now (the "Chụp" and "Dùng cả khung hình" buttons)."""
         with self._lock:
             self._request = "whole" if whole else "page"
-
-    def _run(self) -> None:
-        try:
-            source = self._open_source()
-        except (DomainError, OSError):
-            self.failed.emit(TEXTS["no_camera"])
-            return
-        try:
-            self._loop(source)
-        finally:
-            source.close()
 
     def _loop(self, source: FrameSource) -> None:
         tracker: PageTracker | None = None

@@ -1,0 +1,185 @@
+"""The on-screen keyboard or number pad, laid over the bottom of the window while a field is
+edited, so that the field being typed into always stays in view."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets.basics import plain_label
+from kiosk.ui.widgets.keyboard import NumericPad, VietnameseKeyboard, replace_before_cursor
+
+PAD_WIDTH = 560
+
+Editable = QLineEdit | QPlainTextEdit
+
+
+def _unwrapped(label: QLabel) -> QLabel:
+    label.setWordWrap(False)
+    return label
+
+
+class KeyboardDock(QFrame):
+    """The keyboard or numeric pad, laid over the bottom of the window while a field is edited."""
+
+    opened = Signal(int)  # its height
+    closed = Signal()
+
+    def __init__(self, host: QWidget, metrics: Metrics | None = None) -> None:
+        super().__init__(host)
+        self._host = host
+        self.setFrameShape(QFrame.Shape.Box)
+        self.setAutoFillBackground(True)
+        self.keyboard = VietnameseKeyboard(metrics)
+        self.pad = NumericPad(metrics)
+        self.pad.setFixedWidth(PAD_WIDTH)
+        self.caption = plain_label("", "subtitle")
+        self.caption.setContentsMargins(24, 0, 24, 0)
+        # Shown when the field itself is hidden under the keyboard (short or large-text screens).
+        self.mirror = _unwrapped(plain_label("", "status"))
+        self.mirror.setContentsMargins(16, 4, 16, 4)
+        self._watched: Editable | None = None
+        self._name = ""
+        self.extras = QWidget()
+        self._extras_row = QHBoxLayout(self.extras)
+        self._extras_row.setContentsMargins(8, 4, 8, 8)
+        for panel in (self.keyboard, self.pad):
+            panel.done_requested.connect(self.close_keyboard)
+        self._layout()
+        self.hide()
+
+    def _layout(self) -> None:
+        column = QVBoxLayout(self)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.setSpacing(0)
+        column.addWidget(self.mirror)
+        column.addWidget(self.extras)
+        row = QHBoxLayout()
+        row.addWidget(self.caption, 1)
+        row.addWidget(self.pad)
+        column.addLayout(row)
+        column.addWidget(self.keyboard)
+
+    def set_metrics(self, metrics: Metrics) -> None:
+        """Restyle the keys for a text-size setting."""
+        self.keyboard.set_metrics(metrics)
+        self.pad.set_metrics(metrics)
+
+    @property
+    def is_open(self) -> bool:
+        return self.isVisible()
+
+    def target(self) -> Editable | None:
+        return self.keyboard.target() or self.pad.target()
+
+    def open_for(self, editor: Editable, digits: bool, caption: str = "",
+                 extras: Sequence[str] = (), name: str = "") -> None:
+        """Show the pad (``digits``) or the keyboard for ``editor``, over the window's bottom."""
+        self._watch(editor, name)
+        self.keyboard.hint.show()
+        self.mirror.hide()
+        self.keyboard.set_target(None if digits else editor)
+        self.pad.set_target(editor if digits else None)
+        self.keyboard.setVisible(not digits)
+        self.pad.setVisible(digits)
+        self.caption.setText(caption)
+        self.caption.setVisible(digits)
+        self._set_extras(editor, extras)
+        self._place()
+        self.opened.emit(self.height())
+        self._fit(editor)
+
+    def _fit(self, editor: Editable) -> None:
+        """When the field is still under the keyboard, show its text above the keys instead."""
+        window = self._host.window()
+        bottom = editor.mapTo(window, editor.rect().bottomLeft()).y()
+        if bottom <= self.y():
+            return
+        self.keyboard.hint.hide()
+        self.mirror.show()
+        self._update_mirror()
+        self._place()
+        self.opened.emit(self.height())
+
+    def _watch(self, editor: Editable | None, name: str = "") -> None:
+        if self._watched is not None:
+            self._watched.textChanged.disconnect(self._update_mirror)
+        self._watched, self._name = editor, name
+        if editor is not None:
+            editor.textChanged.connect(self._update_mirror)
+
+    def _update_mirror(self) -> None:
+        editor = self._watched
+        if editor is None:
+            return
+        text = editor.text() if isinstance(editor, QLineEdit) else editor.toPlainText()
+        shown = " / ".join(text.splitlines()) if text else ""
+        self.mirror.setText(f"{self._name}: {shown[-40:]}▏" if self._name else shown[-40:])
+
+    def _set_extras(self, editor: Editable, extras: Sequence[str]) -> None:
+        while (item := self._extras_row.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.hide()  # deleted later, gone from the screen now
+                widget.deleteLater()
+        for text in extras:
+            key = QPushButton(text)
+            key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            key.clicked.connect(lambda _=False, t=text: replace_before_cursor(editor, "", t))
+            self._extras_row.addWidget(key)
+        self._extras_row.addStretch(1)
+        self.extras.setVisible(bool(extras))
+
+    def _place(self) -> None:
+        window = self._host.window()
+        if self.parentWidget() is not window:
+            self.setParent(window)
+            window.installEventFilter(self)
+        layout_now(self)
+        height = self.heightForWidth(window.width())
+        height = max(height, self.sizeHint().height())
+        self.setGeometry(0, window.height() - height, window.width(), height)
+        self.raise_()
+        self.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self.isVisible():
+            self._place()
+        return False
+
+    def close_keyboard(self) -> None:
+        """Hide the pad; the field being edited loses its cursor."""
+        target = self.target()
+        self._watch(None)
+        self.mirror.clear()
+        self.keyboard.reset()
+        self.pad.set_target(None)
+        if target is not None:
+            target.clearFocus()
+        was_open = self.isVisible()
+        self.hide()
+        if self.parentWidget() is not self._host:  # owned by its screen while closed
+            window = self.parentWidget()
+            if window is not None:
+                window.removeEventFilter(self)
+            self.setParent(self._host)
+        if was_open:
+            self.closed.emit()
+
+
+def layout_now(widget: QWidget | None) -> None:
+    """Lay out at once (Qt defers it) so sizes and positions are current."""
+    layout = widget.layout() if widget is not None else None
+    if layout is not None:
+        layout.activate()
