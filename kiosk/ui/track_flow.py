@@ -39,6 +39,7 @@ class TrackFlow(QObject):
         screen.lookup_requested.connect(self._lookup)
         screen.reprint_requested.connect(self._reprint)
         self.camera = self._build_camera()
+        screen.set_camera_available(self.camera is not None)
 
     def _build_camera(self) -> CameraCodeReader | None:
         if self._services.open_camera is None:

@@ -40,3 +40,15 @@ def test_the_guide_names_both_levels_and_links_the_portal_by_qr(
     assert [d.text for d in decoded] == ["https://dichvucong.haiphong.gov.vn"]
     tap(qtbot, window, "Về trang chủ")
     assert window.stack.currentWidget() is navigator.home
+
+
+def test_help_is_one_tap_away_on_track_guide_and_every_step(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator]
+) -> None:
+    window, navigator = kiosk
+    screens = [navigator.track, navigator.guide, *navigator.wizard.frames]
+    for screen in screens:
+        window.stack.setCurrentWidget(screen)
+        tap(qtbot, window, "Gọi cán bộ hỗ trợ")
+        assert window.stack.currentWidget() is navigator.notice, screen.objectName()
+        assert "quầy Một cửa" in navigator.notice.body.text()

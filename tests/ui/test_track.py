@@ -220,3 +220,12 @@ def test_a_printer_failure_keeps_the_code_on_screen_and_says_what_to_do(
     qtbot.waitUntil(lambda: "Chưa in được" in navigator.track.message.text(), timeout=20_000)
     assert "Không tìm thấy máy in." in navigator.track.message.text()
     assert code in shown_text(navigator)
+
+
+def test_without_a_camera_the_screen_does_not_mention_one(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator]
+) -> None:
+    window, navigator = kiosk
+    open_track(qtbot, window, navigator)
+    assert not navigator.track.camera.isVisible()
+    assert not navigator.track.camera_caption.isVisible()

@@ -12,13 +12,12 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.ui.widgets.basics import plain_label
+from kiosk.ui.widgets.basics import footer, plain_label
 from kiosk.ui.widgets.qr import qr_pixmap
 
 TEXTS = {
@@ -59,6 +58,7 @@ LISTS = {
 
 class GuideScreen(QWidget):
     home_requested = Signal()
+    help_requested = Signal()
 
     def __init__(self, portal_address: str) -> None:
         super().__init__()
@@ -71,9 +71,7 @@ class GuideScreen(QWidget):
         columns.addWidget(_scrolling(self._body(portal_address)), 3)
         columns.addLayout(_portal_qr(portal_address), 1)
         layout.addLayout(columns, 1)
-        home = QPushButton(TEXTS["home"])
-        home.clicked.connect(self.home_requested.emit)
-        layout.addWidget(home)
+        layout.addLayout(footer(self.home_requested.emit, self.help_requested.emit))
 
     def _body(self, portal: str) -> QWidget:
         body = QFrame()

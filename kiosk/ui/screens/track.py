@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from kiosk.domain.dates import to_vietnam_time
 from kiosk.domain.states import PORTAL_STATUS_LABELS, DossierState
 from kiosk.store.records import DossierDetail
-from kiosk.ui.widgets.basics import plain_label
+from kiosk.ui.widgets.basics import footer, plain_label
 
 TEXTS = {
     "title": "Tra cứu hồ sơ",
@@ -92,6 +92,7 @@ class TrackScreen(QWidget):
     lookup_requested = Signal(str)
     reprint_requested = Signal(str)
     home_requested = Signal()
+    help_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -121,9 +122,7 @@ class TrackScreen(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.result)
         layout.addWidget(scroll, 1)
-        home = QPushButton(TEXTS["home"])
-        home.clicked.connect(self.home_requested.emit)
-        outer.addWidget(home)
+        outer.addLayout(footer(self.home_requested.emit, self.help_requested.emit))
 
     def _side_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
@@ -133,7 +132,8 @@ class TrackScreen(QWidget):
         self.camera.setFixedSize(320, 240)
         self.camera.setScaledContents(True)
         column.addWidget(self.camera)
-        column.addWidget(plain_label(TEXTS["camera"], "muted"))
+        self.camera_caption = plain_label(TEXTS["camera"], "muted")
+        column.addWidget(self.camera_caption)
         column.addStretch(1)
         self.reprint = QPushButton(TEXTS["reprint"])
         self.reprint.clicked.connect(self._reprint)
@@ -161,6 +161,11 @@ class TrackScreen(QWidget):
         self.camera.clear()
         self._clear_result()
         self.code.setFocus()
+
+    def set_camera_available(self, available: bool) -> None:
+        """Without a camera the screen does not invite the resident to hold the slip up."""
+        self.camera.setVisible(available)
+        self.camera_caption.setVisible(available)
 
     def show_camera_frame(self, image: QImage) -> None:
         self.camera.setPixmap(QPixmap.fromImage(image))

@@ -1,11 +1,14 @@
-"""The two smallest building blocks of every screen: a plain-text label and a touch button."""
+"""The smallest building blocks of every screen: a plain-text label, a touch button, and
+the footer that keeps "Gọi cán bộ hỗ trợ" within reach wherever the resident is."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
+
+TEXTS = {"home": "Về trang chủ", "help": "Gọi cán bộ hỗ trợ"}
 
 
 def plain_label(text: str, name: str) -> QLabel:
@@ -24,3 +27,12 @@ def touch_button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     button.clicked.connect(lambda: slot())
     return button
+
+
+def footer(home: Callable[[], None], help_: Callable[[], None]) -> QHBoxLayout:
+    """"Về trang chủ" on the left, "Gọi cán bộ hỗ trợ" on the right."""
+    row = QHBoxLayout()
+    row.addWidget(touch_button(TEXTS["home"], "secondary", home), 1)
+    row.addSpacing(24)
+    row.addWidget(touch_button(TEXTS["help"], "help", help_))
+    return row
