@@ -29,10 +29,12 @@ class ReceiptPrinter:
     def pdf(self, detail: DossierDetail) -> bytes:
         return render_pdf(receipt_from_dossier(detail, self._config), self._config.printer.paper)
 
-    def print(self, detail: DossierDetail) -> None:
-        """Render and print; raises PrintError (Vietnamese message) when the printer fails."""
+    def print(self, detail: DossierDetail) -> Path | None:
+        """Render and print (or save: then return the file); PrintError when the printer fails."""
         pdf = self.pdf(detail)
-        if self._folder is not None:
-            write_atomically(self._folder / f"{detail.dossier.code}.pdf", pdf)
-        else:
+        if self._folder is None:
             self._send(pdf)
+            return None
+        saved = self._folder / f"{detail.dossier.code}.pdf"
+        write_atomically(saved, pdf)
+        return saved

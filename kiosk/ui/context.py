@@ -28,7 +28,7 @@ class UiServices:
     queue: DossierQueue
     submitter: Submitter
     clock: Callable[[], datetime]
-    print_receipt: Callable[[DossierDetail], None]
+    print_receipt: Callable[[DossierDetail], Path | None]  # a path when saved, not printed
     open_camera: Callable[[], FrameSource] | None = None  # None: no camera on this kiosk
     open_scanner: Callable[[], Scanner] | None = None  # None: no flatbed scanner
     usb_root: Path | None = None  # None: no USB files

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QObject
 
 from kiosk.domain.errors import DomainError
@@ -90,10 +92,9 @@ class TrackFlow(QObject):
     def _reprint(self, code: str) -> None:
         queue, print_receipt = self._services.queue, self._services.print_receipt
 
-        def job() -> None:
+        def job() -> Path | None:
             detail = queue.find(code)
-            if detail is not None:
-                print_receipt(detail)
+            return print_receipt(detail) if detail is not None else None
 
-        self._runner.submit(job, lambda _none: self.screen.show_printed(),
+        self._runner.submit(job, self.screen.show_printed,
                             lambda error: self.screen.show_print_failure(_reason(error)))

@@ -158,3 +158,21 @@ def test_a_late_print_answer_does_not_touch_the_next_resident(
     done.show_dossier(second)
     qtbot.waitUntil(lambda: len(printer.printed) == 2, timeout=10_000)
     assert done.code.text() == second.code
+
+
+def test_a_kiosk_without_a_printer_says_where_the_slip_was_saved(
+    qtbot: QtBot, backend: Kiosk, tmp_path: Path
+) -> None:
+    folder = tmp_path / "receipts"
+    saver = ReceiptPrinter(backend.runtime.config, lambda _pdf: None, folder)
+    services = UiServices(backend.runtime.config, backend.catalogue, backend.queue,
+                          backend.submitter, backend.clock, print_receipt=saver.print)
+    runner = BackgroundRunner()
+    done = DoneScreen(services, runner)
+    qtbot.addWidget(done)
+    (dossier,) = backend.seal_births(1)
+    done.show_dossier(dossier)
+    qtbot.waitUntil(lambda: "tệp PDF" in done.status.text(), timeout=20_000)
+    assert str(folder / f"{dossier.code}.pdf") in done.status.text()
+    assert (folder / f"{dossier.code}.pdf").read_bytes().startswith(b"%PDF")
+    runner.wait()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -29,6 +30,7 @@ TEXTS = {
     "qr": "Có thể chụp ảnh mã này bằng điện thoại để tra cứu sau.",
     "printing": "Đang in phiếu hẹn…",
     "printed": "Đã in phiếu hẹn. Xin nhận phiếu ở khe máy in và giữ phiếu để nhận kết quả.",
+    "saved": "Phiếu hẹn đã được lưu thành tệp PDF: {path}",
     "print_failed": "Chưa in được phiếu hẹn. Xin ghi lại mã hồ sơ ở trên và đến quầy Một cửa "
     "để cán bộ hỗ trợ.",
     "reprint": "Chưa nhận được phiếu? In lại",
@@ -47,6 +49,7 @@ class PrintOutcome:
     printed: bool
     vietqr: str | None  # the payment code when the fee is paid online
     amount: int
+    saved: Path | None = None  # "file" mode: where the slip went instead of a printer
 
 
 class DoneScreen(QWidget):
@@ -161,7 +164,7 @@ class DoneScreen(QWidget):
         if code != self._code:  # a late answer about a previous resident
             return
         self.reprint.setEnabled(True)
-        self.status.setText(TEXTS["printed"] if outcome.printed else TEXTS["print_failed"])
+        self.status.setText(_print_status(outcome))
         if outcome.vietqr:
             self.vietqr.setPixmap(qr_pixmap(outcome.vietqr, VIETQR_PIXELS))
             self.vietqr.show()
@@ -203,8 +206,14 @@ def _print(services: UiServices, code: str) -> PrintOutcome:
     receipt = receipt_from_dossier(detail, services.config)
     amount = receipt.online_fee_total
     try:
-        services.print_receipt(detail)
+        saved = services.print_receipt(detail)
     except Exception:  # whatever the printer did, the dossier is sealed: show its code
         log.exception("receipt for %s not printed", code)
         return PrintOutcome(False, receipt.vietqr, amount)
-    return PrintOutcome(True, receipt.vietqr, amount)
+    return PrintOutcome(True, receipt.vietqr, amount, saved)
+
+
+def _print_status(outcome: PrintOutcome) -> str:
+    if not outcome.printed:
+        return TEXTS["print_failed"]
+    return TEXTS["saved"].format(path=outcome.saved) if outcome.saved else TEXTS["printed"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
@@ -56,6 +57,7 @@ TEXTS = {
     "reprint": "In lại phiếu hẹn",
     "printing": "Đang in phiếu hẹn…",
     "printed": "Đã in xong phiếu hẹn. Xin nhận phiếu ở khe máy in.",
+    "saved": "Phiếu hẹn đã được lưu thành tệp PDF: {path}",
     "print_failed": "Chưa in được phiếu hẹn: {reason} Mã hồ sơ vẫn ở trên màn hình; "
     "xin hỏi cán bộ ở quầy Một cửa.",
 }
@@ -180,8 +182,9 @@ class TrackScreen(QWidget):
             self.message.setText(TEXTS["printing"])
             self.reprint_requested.emit(self._shown_code)
 
-    def show_printed(self) -> None:
-        self.message.setText(TEXTS["printed"])
+    def show_printed(self, saved: Path | None = None) -> None:
+        """Printed, or (a kiosk without a printer) saved as ``saved``."""
+        self.message.setText(TEXTS["saved"].format(path=saved) if saved else TEXTS["printed"])
 
     def show_print_failure(self, reason: str) -> None:
         self.message.setText(TEXTS["print_failed"].format(reason=reason))
