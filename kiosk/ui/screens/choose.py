@@ -14,7 +14,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFrame,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -29,6 +28,7 @@ from kiosk.domain.errors import DataError, Problems, ValidationError
 from kiosk.domain.fees import describe_fee
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets.basics import scroll_area
 from kiosk.ui.widgets.dock import KeyboardDock
 from kiosk.ui.widgets.fields import label, mark_checked
 from kiosk.ui.wizard import StepScreen
@@ -175,10 +175,7 @@ class ChooseProcedureScreen(StepScreen):
         for card in self.cards:
             self._cards.addWidget(card)
         self._cards.addStretch(1)
-        self.scroller = QScrollArea()
-        self.scroller.setWidgetResizable(True)
-        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroller.setWidget(self.card_box)
+        self.scroller = scroll_area(self.card_box)
         return self.scroller
 
     # --- finding ---------------------------------------------------------------

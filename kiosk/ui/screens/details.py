@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.domain.catalogue import DocumentComponent, Procedure, TimeLimit
 from kiosk.domain.errors import Problems, ValidationError
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.screens.choose import fee_text, time_text
+from kiosk.ui.widgets.basics import scroll_area
 from kiosk.ui.widgets.fields import label
 from kiosk.ui.wizard import StepScreen
 
@@ -65,10 +66,7 @@ class ProcedureDetailsScreen(StepScreen):
         self._column = QVBoxLayout(self.content)
         self._column.setContentsMargins(0, 0, 16, 0)
         self._column.setAlignment(Qt.AlignmentFlag.AlignTop)
-        scroller = QScrollArea()
-        scroller.setWidgetResizable(True)
-        scroller.setFrameShape(QFrame.Shape.NoFrame)
-        scroller.setWidget(self.content)
+        scroller = scroll_area(self.content)
         self.scroller = scroller
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

@@ -20,7 +20,7 @@ from pathlib import Path
 import cv2
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QHideEvent, QImage
-from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.domain.catalogue import DocumentComponent, Procedure
 from kiosk.domain.draft import DraftDocument, check_documents
@@ -34,7 +34,7 @@ from kiosk.ui.context import UiServices
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.screens.capture import CaptureScreen
-from kiosk.ui.widgets.basics import plain_label
+from kiosk.ui.widgets.basics import plain_label, scroll_area
 from kiosk.ui.widgets.document_row import DocumentRow, Tile, file_thumbnail, page_thumbnail
 from kiosk.ui.widgets.usb_picker import UsbPicker
 from kiosk.ui.wizard import StepScreen
@@ -117,10 +117,7 @@ class DocumentsScreen(StepScreen):
         self.list_layout.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.list_layout.setContentsMargins(0, 0, 0, 0)
         self.list_layout.setSpacing(16)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.list)
+        scroll = scroll_area(self.list)
         layout.addWidget(scroll, 1)
         return view
 

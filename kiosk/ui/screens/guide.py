@@ -12,12 +12,11 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.ui.widgets.basics import footer, plain_label
+from kiosk.ui.widgets.basics import footer, plain_label, scroll_area
 from kiosk.ui.widgets.qr import qr_pixmap
 
 TEXTS = {
@@ -68,7 +67,7 @@ class GuideScreen(QWidget):
         layout.addWidget(plain_label(TEXTS["title"], "title"))
         columns = QHBoxLayout()
         columns.setSpacing(32)
-        columns.addWidget(_scrolling(self._body(portal_address)), 3)
+        columns.addWidget(scroll_area(self._body(portal_address)), 3)
         columns.addLayout(_portal_qr(portal_address), 1)
         layout.addLayout(columns, 1)
         layout.addLayout(footer(self.home_requested.emit, self.help_requested.emit))
@@ -107,11 +106,3 @@ def _portal_qr(address: str) -> QVBoxLayout:
     column.addWidget(plain_label(address, "body"))
     column.addStretch(1)
     return column
-
-
-def _scrolling(widget: QWidget) -> QScrollArea:
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setWidget(widget)
-    return scroll

@@ -15,7 +15,6 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFrame,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -30,7 +29,7 @@ from kiosk.domain.draft import Delivery, Payment, check_choices
 from kiosk.domain.errors import DomainError, Problems
 from kiosk.domain.fees import FeeLine, compute_fees, format_vnd, total
 from kiosk.ui.draft_state import DraftState
-from kiosk.ui.widgets.basics import plain_label
+from kiosk.ui.widgets.basics import plain_label, scroll_area
 from kiosk.ui.widgets.keyboard import VietnameseKeyboard
 from kiosk.ui.wizard import StepScreen
 
@@ -124,7 +123,7 @@ class ResultFeeScreen(StepScreen):
         self.message = plain_label("", "message")
         layout.addWidget(self.message)
         layout.addStretch(1)
-        return _scroll(page)
+        return scroll_area(page)
 
     def _delivery_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
@@ -303,11 +302,3 @@ def _group(*buttons: QPushButton) -> QButtonGroup:
         group.addButton(button)
     buttons[0].setChecked(True)
     return group
-
-
-def _scroll(page: QWidget) -> QScrollArea:
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setWidget(page)
-    return scroll

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +25,7 @@ from kiosk.domain.fees import format_vnd
 from kiosk.domain.forms import FormField
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.screens.result_fee import fee_summary
-from kiosk.ui.widgets.basics import plain_label
+from kiosk.ui.widgets.basics import plain_label, scroll_area
 from kiosk.ui.wizard import StepScreen
 
 TEXTS = {
@@ -69,10 +68,7 @@ class ReviewScreen(StepScreen):
         self.sections = QVBoxLayout(self.page)
         self.sections.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.sections.setSpacing(8)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.page)
+        scroll = scroll_area(self.page)
         outer.addWidget(scroll, 1)
 
     def load(self, state: DraftState) -> None:

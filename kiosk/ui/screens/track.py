@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from kiosk.domain.dates import to_vietnam_time
 from kiosk.domain.states import PORTAL_STATUS_LABELS, DossierState
 from kiosk.store.records import DossierDetail
-from kiosk.ui.widgets.basics import footer, plain_label
+from kiosk.ui.widgets.basics import footer, plain_label, scroll_area
 
 TEXTS = {
     "title": "Tra cứu hồ sơ",
@@ -119,10 +118,7 @@ class TrackScreen(QWidget):
         self.result.setObjectName("result")
         self.result_layout = QVBoxLayout(self.result)
         self.result_layout.setAlignment(Qt.AlignmentFlag.AlignTop)
-        scroll = QScrollArea()  # a long timeline scrolls; the screen never grows
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.result)
+        scroll = scroll_area(self.result)  # a long timeline scrolls; the screen never grows
         layout.addWidget(scroll, 1)
         outer.addLayout(footer(self.home_requested.emit, self.help_requested.emit))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QWidget
 
 TEXTS = {"home": "Về trang chủ", "help": "Gọi cán bộ hỗ trợ"}
 
@@ -18,6 +18,15 @@ def plain_label(text: str, name: str) -> QLabel:
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     return label
+
+
+def scroll_area(content: QWidget) -> QScrollArea:
+    """``content`` scrolling inside the screen instead of growing it past the display."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(content)
+    return scroll
 
 
 def touch_button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:

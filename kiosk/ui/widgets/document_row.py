@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from kiosk.domain.catalogue import DocumentComponent
 from kiosk.scanner.arrays import Frame, u8
 from kiosk.scanner.usb import ImportedFile
-from kiosk.ui.widgets.basics import plain_label, touch_button
+from kiosk.ui.widgets.basics import plain_label, scroll_area, touch_button
 
 TEXTS = {
     "required": "Bắt buộc",
@@ -79,11 +78,8 @@ class DocumentRow(QFrame):
         self.strip_layout.setContentsMargins(0, 0, 0, 0)
         self.strip_layout.setSpacing(16)
         self.strip_layout.setAlignment(Qt.AlignmentFlag.AlignLeft)
-        self.strip_scroll = QScrollArea()
-        self.strip_scroll.setWidgetResizable(True)
-        self.strip_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.strip_scroll = scroll_area(self.strip)
         self.strip_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.strip_scroll.setWidget(self.strip)
         self.strip_scroll.setFixedHeight(THUMB_HEIGHT + 28)  # room for a scroll bar
         self.strip_scroll.hide()
         layout.addWidget(self.strip_scroll)

@@ -16,9 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +24,7 @@ from PySide6.QtWidgets import (
 from kiosk.domain.errors import DomainError
 from kiosk.scanner.usb import ImportedFile, import_file
 from kiosk.ui.runner import BackgroundRunner
-from kiosk.ui.widgets.basics import plain_label, touch_button
+from kiosk.ui.widgets.basics import plain_label, scroll_area, touch_button
 
 TEXTS = {
     "heading": "Chọn tệp trong USB cho: {name}",
@@ -70,10 +68,7 @@ class UsbPicker(QWidget):
         self.list_layout = QVBoxLayout(self.list)
         self.list_layout.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.list_layout.setSpacing(12)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.list)
+        scroll = scroll_area(self.list)
         layout.addWidget(scroll, 1)
         row = QHBoxLayout()
         row.addWidget(touch_button(TEXTS["back"], "secondary", self.back_requested.emit))
