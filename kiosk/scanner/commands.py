@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -42,16 +42,7 @@ MESSAGES: dict[str, str] = {
 
 def detect_command(images: list[Path], as_json: bool, warp_dir: Path | None, out: TextIO) -> int:
     """Print each image's page corners, quality verdict and timing; optionally save the warp."""
-    results = []
-    status = EXIT_OK
-    for path in images:
-        try:
-            frame = load_image(path)
-        except CaptureError as exc:
-            results.append({"file": str(path), "error": exc.code, "message": exc.message})
-            status = EXIT_FAILED
-            continue
-        results.append(_detect_one(path, frame, warp_dir))
+    results, status = _each_image(images, lambda path, frame: _detect_one(path, frame, warp_dir))
     for item in results:
         if "error" not in item and item["corners"] is None:
             status = EXIT_FAILED
@@ -66,21 +57,16 @@ def decode_command(images: list[Path], as_json: bool, backend: str, out: TextIO)
     except CaptureError as exc:
         out.write(f"Lỗi: {exc.message}\n")
         return EXIT_FAILED
-    results: list[dict[str, Any]] = []
-    status = EXIT_OK
-    for path in images:
-        try:
-            frame = load_image(path)
-        except CaptureError as exc:
-            results.append({"file": str(path), "error": exc.code, "message": exc.message})
-            status = EXIT_FAILED
-            continue
+    def decode_one(path: Path, frame: Frame) -> dict[str, Any]:
         start = time.perf_counter()
         found = reader.decode(frame)
         elapsed = (time.perf_counter() - start) * 1000
-        results.append({"file": str(path), "ms": round(elapsed, 1),
-                        "codes": [_code_json(code) for code in found]})
-        status = status if found else EXIT_FAILED
+        return {"file": str(path), "ms": round(elapsed, 1),
+                "codes": [_code_json(code) for code in found]}
+
+    results, status = _each_image(images, decode_one)
+    if any("codes" in item and not item["codes"] for item in results):
+        status = EXIT_FAILED
     _print(results, as_json, out, _decode_line)
     return status
 
@@ -94,6 +80,23 @@ def scan_command(device: str | None, out_file: Path, env: Mapping[str, str], out
         return EXIT_FAILED
     out.write(f"Đã quét vào {out_file}\n")
     return EXIT_OK
+
+
+def _each_image(
+    images: list[Path], handle: Callable[[Path, Frame], dict[str, Any]]
+) -> tuple[list[dict[str, Any]], int]:
+    """``handle`` each image that loads; one that does not is reported and fails the run."""
+    results: list[dict[str, Any]] = []
+    status = EXIT_OK
+    for path in images:
+        try:
+            frame = load_image(path)
+        except CaptureError as exc:
+            results.append({"file": str(path), "error": exc.code, "message": exc.message})
+            status = EXIT_FAILED
+            continue
+        results.append(handle(path, frame))
+    return results, status
 
 
 def load_image(path: Path) -> Frame:
