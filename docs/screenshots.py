@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
@@ -20,27 +21,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kiosk.app import build_window  # noqa: E402
-from kiosk.domain.draft import APPLICANT_FIELDS  # noqa: E402
 from kiosk.scanner.sane import FakeScanner  # noqa: E402
 from kiosk.ui.context import UiServices  # noqa: E402
+from kiosk.ui.draft_state import DraftState  # noqa: E402
 from kiosk.ui.main_window import MainWindow  # noqa: E402
 from kiosk.ui.navigator import Navigator  # noqa: E402
-from tests.support.kiosk import BIRTH_FORM, Kiosk, birth_draft, open_kiosk  # noqa: E402
+from tests.support.kiosk import Kiosk, birth_state, open_kiosk  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 SIZES = ((1920, 1080), (1366, 768))
 
 
 def fill_draft(navigator: Navigator, kiosk: Kiosk) -> None:
-    draft = birth_draft(kiosk.catalogue, kiosk.clock())
-    state = navigator.wizard.state
-    state.choose(draft.procedure)
-    a = draft.applicant
-    values = [a.full_name, a.birth_date.strftime("%d/%m/%Y"), a.gender, a.personal_id,
-              a.address, a.phone, ""]
-    state.applicant = {f.name: v for f, v in zip(APPLICANT_FIELDS, values, strict=True) if v}
-    state.form = dict(BIRTH_FORM) | {"ngay_sinh": "20/11/2026"}
-    state.documents = list(draft.documents)
+    sample = birth_state(kiosk.catalogue, kiosk.clock())
+    for f in fields(DraftState):
+        setattr(navigator.wizard.state, f.name, getattr(sample, f.name))
 
 
 def steps(navigator: Navigator, kiosk: Kiosk) -> list[tuple[str, Callable[[], None]]]:

@@ -21,6 +21,7 @@ from kiosk.store.db import Database
 from kiosk.store.queue import DossierQueue
 from kiosk.store.records import QueuedDossier
 from kiosk.submission import Submitter
+from kiosk.ui.draft_state import DraftState
 
 START = datetime(2026, 11, 24, 2, 30, tzinfo=UTC)  # Tuesday 09:30 in Vietnam
 
@@ -79,6 +80,18 @@ def birth_draft(catalogue: Catalogue, now: datetime, label: str = "1") -> Draft:
         for code in ("TK", "GCS"))
     return Draft(procedure, applicant, form, documents, Delivery.AT_OFFICE, None,
                  Payment.AT_OFFICE, now)
+
+
+def birth_state(catalogue: Catalogue, now: datetime) -> DraftState:
+    """The same birth registration as the wizard holds it just before the declaration."""
+    draft = birth_draft(catalogue, now)
+    a = draft.applicant
+    applicant = {"ho_ten": a.full_name, "ngay_sinh": a.birth_date.strftime("%d/%m/%Y"),
+                 "gioi_tinh": a.gender, "so_dinh_danh": a.personal_id, "dia_chi": a.address,
+                 "so_dien_thoai": a.phone}
+    born = (now.date() - timedelta(days=4)).strftime("%d/%m/%Y")
+    return DraftState(procedure=draft.procedure, applicant=applicant,
+                      form=BIRTH_FORM | {"ngay_sinh": born}, documents=list(draft.documents))
 
 
 @dataclass

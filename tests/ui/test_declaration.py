@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
@@ -12,20 +10,9 @@ from kiosk.services import shipped_catalogue
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.screens.declaration import DeclarationScreen
 from kiosk.ui.widgets.signature import SignaturePad
-from tests.support.kiosk import BIRTH_FORM, START, FakeClock, birth_draft
+from tests.support.kiosk import START, FakeClock, birth_state
 
 pytestmark = pytest.mark.gui
-
-
-def complete_birth() -> DraftState:
-    draft = birth_draft(shipped_catalogue(), START)
-    born = (START.date() - timedelta(days=4)).strftime("%d/%m/%Y")
-    return DraftState(
-        procedure=draft.procedure,
-        applicant={"ho_ten": "Nguyễn Thị Ánh", "ngay_sinh": "08/03/1995", "gioi_tinh": "Nữ",
-                   "so_dinh_danh": "030195012345", "dia_chi": "Thôn Cộng Lạc, xã Cộng Lạc",
-                   "so_dien_thoai": "0912345678"},
-        form=BIRTH_FORM | {"ngay_sinh": born}, documents=list(draft.documents))
 
 
 @pytest.fixture
@@ -70,7 +57,7 @@ def test_a_dragged_signature_becomes_a_png_and_sign_again_clears_it(
 def test_without_the_tick_the_dossier_is_not_submitted(
     qtbot: QtBot, screen: DeclarationScreen,
 ) -> None:
-    state = complete_birth()
+    state = birth_state(shipped_catalogue(), START)
     screen.load(state)
     problems = screen.commit(state, START.date())
     assert not problems.ok
@@ -79,7 +66,7 @@ def test_without_the_tick_the_dossier_is_not_submitted(
 
 
 def test_ticked_and_signed_the_draft_is_complete(qtbot: QtBot, screen: DeclarationScreen) -> None:
-    state = complete_birth()
+    state = birth_state(shipped_catalogue(), START)
     screen.load(state)
     qtbot.mouseClick(screen.declare, Qt.MouseButton.LeftButton)
     sign(qtbot, screen.pad)

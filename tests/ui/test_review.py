@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -19,21 +19,15 @@ from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.screens.result_fee import ResultFeeScreen
 from kiosk.ui.screens.review import ReviewScreen
 from kiosk.ui.wizard import StepScreen, Wizard
-from tests.support.kiosk import BIRTH_FORM, START, Kiosk, birth_draft
+from tests.support.kiosk import START, Kiosk, birth_state
 
 pytestmark = pytest.mark.gui
 
 
-def birth_state() -> DraftState:
-    draft = birth_draft(shipped_catalogue(), START)
-    born = (START.date() - timedelta(days=4)).strftime("%d/%m/%Y")
-    return DraftState(
-        procedure=draft.procedure,
-        applicant={"ho_ten": "Nguyễn Thị Ánh", "ngay_sinh": "08/03/1995", "gioi_tinh": "Nữ",
-                   "so_dinh_danh": "030195012345", "dia_chi": "Thôn Cộng Lạc, xã Cộng Lạc",
-                   "so_dien_thoai": "0912345678"},
-        form=BIRTH_FORM | {"ngay_sinh": born}, documents=list(draft.documents),
-        delivery=Delivery.BY_POST, delivery_address="Số 12 thôn Đông")
+def posted_birth() -> DraftState:
+    """The sample birth registration, its result sent by post."""
+    return replace(birth_state(shipped_catalogue(), START), delivery=Delivery.BY_POST,
+                   delivery_address="Số 12 thôn Đông")
 
 
 def edit_buttons(screen: QWidget) -> list[QPushButton]:
@@ -50,7 +44,7 @@ def review(qtbot: QtBot) -> ReviewScreen:
 
 
 def test_everything_entered_is_on_the_page(review: ReviewScreen) -> None:
-    review.load(birth_state())
+    review.load(posted_birth())
     text = review.shown_text()
     for expected in ("Đăng ký khai sinh", "Trực tuyến toàn trình (mức độ 4)",
                      "Họ, chữ đệm và tên: Nguyễn Thị Ánh",
@@ -65,7 +59,7 @@ def test_everything_entered_is_on_the_page(review: ReviewScreen) -> None:
 
 
 def test_a_missing_required_document_is_pointed_out(review: ReviewScreen) -> None:
-    state = birth_state()
+    state = posted_birth()
     state.documents = [d for d in state.documents if d.component_code != "GCS"]
     review.load(state)
     assert "Giấy chứng sinh" in review.shown_text()
@@ -73,7 +67,7 @@ def test_a_missing_required_document_is_pointed_out(review: ReviewScreen) -> Non
 
 
 def test_each_edit_button_names_its_step(qtbot: QtBot, review: ReviewScreen) -> None:
-    review.load(birth_state())
+    review.load(posted_birth())
     asked: list[int] = []
     review.edit_requested.connect(asked.append)
     for button in edit_buttons(review):
@@ -82,7 +76,7 @@ def test_each_edit_button_names_its_step(qtbot: QtBot, review: ReviewScreen) -> 
 
 
 def test_clear_leaves_nothing_of_the_resident(review: ReviewScreen) -> None:
-    review.load(birth_state())
+    review.load(posted_birth())
     review.clear()
     assert review.shown_text() == ""
     assert edit_buttons(review) == []
@@ -98,7 +92,7 @@ def test_edit_goes_to_the_step_and_comes_straight_back(qtbot: QtBot, backend: Ki
     qtbot.addWidget(stack)
     wizard = Wizard(services, BackgroundRunner(), screens, _shower(stack), review_index=6)
     review.edit_requested.connect(wizard.edit)
-    wizard.state = birth_state()
+    wizard.state = posted_birth()
     wizard.go(6)
     qtbot.mouseClick(edit_buttons(review)[-1], Qt.MouseButton.LeftButton)
     assert wizard.index == 5

@@ -17,7 +17,7 @@ from kiosk.ui.context import UiServices
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.wizard import StepScreen, Wizard
-from tests.support.kiosk import BIRTH_FORM, Kiosk, birth_draft
+from tests.support.kiosk import Kiosk, birth_state
 
 pytestmark = pytest.mark.gui
 
@@ -47,16 +47,12 @@ class Step(StepScreen):
 
 
 def full_draft(backend: Kiosk) -> Callable[[DraftState], None]:
-    draft = birth_draft(backend.catalogue, backend.clock())
+    """A step that fills the whole sample birth registration, declaration ticked."""
+    sample = birth_state(backend.catalogue, backend.clock())
 
     def write(state: DraftState) -> None:
-        state.procedure = draft.procedure
-        a = draft.applicant
-        state.applicant = {"ho_ten": a.full_name, "ngay_sinh": a.birth_date.strftime("%d/%m/%Y"),
-                           "gioi_tinh": a.gender, "so_dinh_danh": a.personal_id,
-                           "dia_chi": a.address, "so_dien_thoai": a.phone}
-        state.form = dict(BIRTH_FORM) | {"ngay_sinh": "20/11/2026"}
-        state.documents = list(draft.documents)
+        for f in fields(DraftState):
+            setattr(state, f.name, getattr(sample, f.name))
         state.declared = True
 
     return write
