@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
@@ -18,14 +17,10 @@ from kiosk.domain.codes import (
     validate_agency_code,
 )
 from kiosk.domain.errors import DataError, DomainError, ValidationError
+from tests.domain.checks import VIETNAMESE, assert_vietnamese_error
 
-VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 AGENCY = "000.00.00.H23"
 
-
-def assert_vietnamese_error(error: DomainError, code: str) -> None:
-    assert error.code == code
-    assert VIETNAMESE.search(error.message.lower()), error.message
 
 
 # --- dossier codes --------------------------------------------------------------------------

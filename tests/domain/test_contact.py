@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from kiosk.domain import contact
 from kiosk.domain.contact import normalise_email, normalise_phone
 from kiosk.domain.errors import ValidationError
-
-VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
-
-
-def assert_vietnamese_error(error: ValidationError, code: str) -> None:
-    assert error.code == code
-    assert VIETNAMESE.search(error.message.lower()), error.message
+from tests.domain.checks import VIETNAMESE, assert_vietnamese_error
 
 
 @pytest.mark.parametrize(

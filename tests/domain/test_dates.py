@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -17,13 +16,7 @@ from kiosk.domain.dates import (
     to_wire,
 )
 from kiosk.domain.errors import ValidationError
-
-VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
-
-
-def assert_vietnamese_error(error: ValidationError, code: str) -> None:
-    assert error.code == code
-    assert VIETNAMESE.search(error.message.lower()), error.message
+from tests.domain.checks import VIETNAMESE, assert_vietnamese_error
 
 
 @pytest.mark.parametrize(

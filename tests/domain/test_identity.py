@@ -18,8 +18,8 @@ from kiosk.domain.identity import (
     parse_cccd_qr,
     parse_cccd_qr_bytes,
 )
+from tests.domain.checks import VIETNAMESE, assert_vietnamese_error
 
-VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 TODAY = date(2026, 11, 24)
 ADDRESS = "Thôn Cộng Lạc, xã Cộng Lạc, huyện Tứ Kỳ, tỉnh Hải Dương"
 FIELDS = ["030090012345", "123456789", "Nguyễn Văn Ất", "01011990", "Nam", ADDRESS, "15062021"]
@@ -31,10 +31,6 @@ def qr(**changes: str) -> str:
     fields = [changes.get(name, value) for name, value in zip(names, FIELDS, strict=True)]
     return "|".join(fields)
 
-
-def assert_vietnamese_error(error: ValidationError, code: str) -> None:
-    assert error.code == code
-    assert VIETNAMESE.search(error.message.lower()), error.message
 
 
 def advisory_codes(card: CccdCard) -> list[str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from kiosk.domain import vietqr
@@ -17,8 +15,8 @@ from kiosk.domain.vietqr import (
     fold_to_ascii,
     parse_vietqr,
 )
+from tests.domain.checks import VIETNAMESE, assert_vietnamese_error
 
-VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 NAPAS_VECTOR = (
     "00020101021238570010A00000072701270006970403011300110123456780208QRIBFTTA"
     "530370454061800005802VN62340107NPS68690819thanh toan don hang63042E2E"
@@ -26,10 +24,6 @@ NAPAS_VECTOR = (
 BIN = "970403"
 ACCOUNT = "0011012345678"
 
-
-def assert_vietnamese_error(error: ValidationError, code: str) -> None:
-    assert error.code == code
-    assert VIETNAMESE.search(error.message.lower()), error.message
 
 
 def with_crc(body_without_crc: str) -> str:
