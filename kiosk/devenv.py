@@ -6,7 +6,7 @@
 Standard library only, because it runs before anything is installed.  It
 installs the Debian/Ubuntu system libraries Qt and zbar need (through sudo when
 not root), creates ``.venv`` with the package and its dev tools, reinstalls
-when ``pyproject.toml`` changes, then hands over to the venv.
+when ``pyproject.toml`` or ``constraints.txt`` changes, then hands over to the venv.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 MARKER = VENV / ".kiosk-installed"
+# Every package the venv holds, at the version the test suite ran on (STYLE.md §24).
+CONSTRAINTS = ROOT / "constraints.txt"
 DEMO_CONFIG = ROOT / "examples" / "demo.toml"
 
 # What Qt's xcb/offscreen platforms, OpenCV and pyzbar load at run time.
@@ -141,7 +143,8 @@ def ensure_venv() -> Path:
         print("kiosk setup: installing the kiosk and its Python packages into .venv", flush=True)
         _check(
             [str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
-            [str(python), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev]"],
+            [str(python), "-m", "pip", "install", "--quiet", "-c", str(CONSTRAINTS),
+             "-e", f"{ROOT}[dev]"],
         )
         MARKER.write_text(stamp)
     return python
@@ -176,7 +179,9 @@ def _find_python() -> str:
 
 
 def _requirements_stamp() -> str:
-    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
+    digest.update(CONSTRAINTS.read_bytes())
+    return digest.hexdigest()
 
 
 def _check(*commands: Sequence[str]) -> None:
