@@ -19,6 +19,7 @@ files), ``simulator_validate`` (the dossier contract), ``simulator_files``
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import threading
 from collections.abc import Callable, Mapping
@@ -192,9 +193,21 @@ def run_simulator_cli(host: str, port: int, data_dir: Path, step_seconds: float)
         return 1
     for line in _banner(simulator, step_seconds):
         print(line, flush=True)
+    _interrupt_on(signal.SIGINT, signal.SIGTERM)
     simulator.serve_forever()
     print("Đã dừng cổng giả lập.", flush=True)
     return 0
+
+
+def _interrupt_on(*signals: signal.Signals) -> None:
+    """Ctrl+C and a service manager's stop both end serving, even where a parent shell
+    started us with SIGINT ignored (Python then installs no handler of its own)."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for each in signals:
+        signal.signal(each, interrupt)
 
 
 def _banner(simulator: PortalSimulator, step_seconds: float) -> list[str]:

@@ -70,6 +70,7 @@ def test_a_malformed_portal_catalogue_is_refused_whole_and_changes_nothing(
     assert updates.path.read_bytes() == before
 
 
+@pytest.mark.logs_errors
 def test_a_damaged_updates_file_is_ignored_and_the_shipped_catalogue_stands(
     tmp_path: Path,
 ) -> None:

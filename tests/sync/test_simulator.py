@@ -653,6 +653,7 @@ def test_unknown_paths_are_404_and_wrong_methods_405(api: Api) -> None:
     assert_error(api.http.options(api.portal.url + "/api/v1/health"), 501, "not_implemented")
 
 
+@pytest.mark.logs_errors
 def test_an_unexpected_failure_is_a_500_json_body_without_traceback(
     api: Api, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -708,15 +709,22 @@ def test_the_cli_serves_until_ctrl_c_and_prints_url_and_credentials(tmp_path: Pa
         "sys.exit(run_simulator_cli('127.0.0.1', 0, Path(sys.argv[1]), 5.0))"
     )
     command = [sys.executable, "-c", script, str(tmp_path)]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, encoding="utf-8") as proc:
+    # Started with SIGINT ignored, as a shell's background job is: Ctrl+C must still stop it.
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, encoding="utf-8",
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)
+                          ) as proc:
         assert proc.stdout is not None
-        first_line = proc.stdout.readline()
-        url = first_line.split()[-1]
+        banner = [proc.stdout.readline() for _ in range(5)]
+        url = banner[0].split()[-1]
         with requests.Session() as session:
-            assert session.get(url + "/api/v1/health").status_code == 200
+            assert session.get(url + "/api/v1/health", timeout=10).status_code == 200
         proc.send_signal(signal.SIGINT)
-        rest = proc.stdout.read()
-        assert proc.wait() == 0
+        try:
+            rest, _ = proc.communicate(timeout=30)
+            rest = "".join(banner) + rest
+        finally:
+            proc.kill()
+        assert proc.returncode == 0
     assert url.startswith("http://127.0.0.1:")
     assert "kiosk-demo" in rest and "demo-secret" in rest
     assert (tmp_path / "portal-sim" / "portal.sqlite3").exists()

@@ -110,6 +110,7 @@ def test_reprint_prints_again(qtbot: QtBot, done: DoneScreen, site: Kiosk,
     qtbot.waitUntil(lambda: len(printer.printed) == 2, timeout=10_000)
 
 
+@pytest.mark.logs_errors
 def test_a_print_failure_keeps_the_code_and_sends_to_an_official(
     qtbot: QtBot, done: DoneScreen, site: Kiosk, printer: RecordingPrinter,
 ) -> None:

@@ -27,6 +27,7 @@ def test_the_error_page_asks_the_resident_to_see_an_official(qtbot: QtBot) -> No
         home.click()
 
 
+@pytest.mark.logs_errors
 def test_the_hook_logs_and_reports_an_uncaught_error(caplog: pytest.LogCaptureFixture) -> None:
     seen: list[BaseException] = []
     uninstall = install_exception_hook(seen.append)
@@ -49,6 +50,7 @@ def test_uninstall_puts_the_previous_hooks_back() -> None:
 
 
 @pytest.mark.qt_no_exception_capture
+@pytest.mark.logs_errors
 def test_an_error_in_a_slot_reaches_the_hook(qtbot: QtBot) -> None:
     seen: list[BaseException] = []
     uninstall = install_exception_hook(seen.append)
@@ -64,6 +66,7 @@ def test_an_error_in_a_slot_reaches_the_hook(qtbot: QtBot) -> None:
     assert isinstance(seen[0], ValueError)
 
 
+@pytest.mark.logs_errors
 def test_an_error_in_a_thread_is_handed_to_the_gui_thread(qtbot: QtBot) -> None:
     where: list[threading.Thread] = []
     uninstall = install_exception_hook(lambda _e: where.append(threading.current_thread()))
@@ -81,6 +84,7 @@ def test_an_error_in_a_thread_is_handed_to_the_gui_thread(qtbot: QtBot) -> None:
     assert where == [threading.main_thread()]
 
 
+@pytest.mark.logs_errors
 def test_an_error_in_the_handler_does_not_loop() -> None:
     calls: list[int] = []
 

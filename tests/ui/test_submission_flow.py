@@ -281,6 +281,7 @@ def test_an_idle_timeout_wipes_everything_and_returns_home(
 
 
 @pytest.mark.qt_no_exception_capture
+@pytest.mark.logs_errors
 def test_an_unexpected_error_shows_the_friendly_page_and_wipes(
     qtbot: QtBot, flow: tuple[MainWindow, Navigator]
 ) -> None:
