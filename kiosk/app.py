@@ -9,7 +9,7 @@ reverse.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
@@ -37,8 +37,11 @@ from kiosk.ui.runner import BackgroundRunner
 
 
 def run_kiosk(
-    runtime: Runtime, env: Mapping[str, str], *, demo: bool, windowed: bool
+    runtime: Runtime, env: Mapping[str, str], *, demo: bool, windowed: bool,
+    on_ready: Callable[[MainWindow, Navigator], None] | None = None,
 ) -> int:
+    """The kiosk until it quits; ``on_ready`` (the soak benchmark's driver) gets the shown
+    window, so long runs exercise exactly this start-up and shutdown."""
     db = open_database(runtime)
     sync = BackgroundSync(runtime, db, demo=demo)
     try:
@@ -49,6 +52,8 @@ def run_kiosk(
         window, navigator = build_window(app, services, windowed=windowed)
         uninstall_hook = install_exception_hook(navigator.show_error)
         window.show_for_kiosk(windowed)
+        if on_ready is not None:
+            on_ready(window, navigator)
         code = app.exec()
         uninstall_hook()
         navigator.shutdown()
