@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.background import BackgroundSync, utc_now
 from kiosk.receipts.service import ReceiptPrinter
-from kiosk.scanner.frames import FrameSource, open_camera
+from kiosk.scanner.frames import ExclusiveCamera, FrameSource, open_camera
 from kiosk.scanner.sane import SaneScanner
 from kiosk.services import (
     Runtime,
@@ -75,7 +75,8 @@ def build_ui_services(runtime: Runtime, db: Database, env: Mapping[str, str]) ->
 
     usb_root = Path(config.kiosk.usb_root) if config.kiosk.usb_root else None
     return UiServices(config, active_catalogue(runtime), queue, submitter, utc_now,
-                      print_receipt=printer.print, open_camera=camera_source,
+                      print_receipt=printer.print,
+                      open_camera=ExclusiveCamera(camera_source),  # one opener at a time
                       open_scanner=lambda: SaneScanner(env), usb_root=usb_root)
 
 

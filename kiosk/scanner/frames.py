@@ -5,10 +5,15 @@ Every source satisfies ``FrameSource``: ``read()`` gives the next BGR frame or
 ``close()`` lets go of the device.  ``read`` never raises for a device problem:
 a kiosk whose camera cable is pulled keeps running and shows "no camera" while
 the webcam source tries to reopen the device with a growing pause.
+
+``ExclusiveCamera`` wraps the factory the kiosk opens its camera with, so the
+screens that use the one device (applicant, documents, Track) take turns: a
+second opener waits until the first source is closed.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -210,6 +215,80 @@ class ImageFolderSource(_Closing):
     def close(self) -> None:
         self._position = len(self._files)
         self.loop = False
+
+
+class ExclusiveCamera:
+    """A camera factory that lets one source be open at a time.
+
+    ``open`` takes the device and the returned source's ``close`` gives it back;
+    meanwhile another ``open`` waits (on its caller's thread, never the GUI's)
+    and gives up, returning ``None``, as soon as its ``stopped`` says so.  A
+    webcam opened twice fails or fights over frames, and a slow device may still
+    be opening for a screen the resident has already left.
+    """
+
+    def __init__(self, factory: Callable[[], FrameSource], *, poll_seconds: float = 0.05
+                 ) -> None:
+        self._factory = factory
+        self._poll = poll_seconds  # how soon a waiting opener notices it was stopped
+        self._turn = threading.Condition()
+        self._held = False
+
+    @property
+    def in_use(self) -> bool:
+        """A source is open, or being opened."""
+        with self._turn:
+            return self._held
+
+    def __call__(self) -> FrameSource:
+        """Open, waiting for as long as the device is in use (callers that never stop)."""
+        source = self.open()
+        assert source is not None  # nothing can stop this wait
+        return source
+
+    def open(self, stopped: Callable[[], bool] = lambda: False) -> FrameSource | None:
+        """The device's next source, once it is free; ``None`` if ``stopped`` came first."""
+        with self._turn:
+            while self._held and not stopped():
+                self._turn.wait(self._poll)
+            if stopped():
+                return None
+            self._held = True
+        try:
+            source = self._factory()
+        except BaseException:
+            self._give_back()
+            raise
+        return _HeldSource(source, self._give_back)
+
+    def _give_back(self) -> None:
+        with self._turn:
+            self._held = False
+            self._turn.notify_all()
+
+
+class _HeldSource(_Closing):
+    """A source from ``ExclusiveCamera``: closing it frees the device for the next opener."""
+
+    def __init__(self, source: FrameSource, give_back: Callable[[], None]) -> None:
+        self._source = source
+        self._give_back: Callable[[], None] | None = give_back
+
+    @property
+    def name(self) -> str:
+        return self._source.name
+
+    def read(self) -> Frame | None:
+        return self._source.read()
+
+    def close(self) -> None:
+        give_back, self._give_back = self._give_back, None
+        if give_back is None:  # closed before: the device may be someone else's now
+            return
+        try:
+            self._source.close()
+        finally:
+            give_back()
 
 
 def open_camera(

@@ -8,6 +8,7 @@ idle timeout and after an error, every trace of the resident is wiped.
 from __future__ import annotations
 
 import logging
+import time
 from typing import TypeVar
 
 from PySide6.QtCore import QObject
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.store.records import QueuedDossier
 from kiosk.ui import theme
+from kiosk.ui.camera import CameraWorker
 from kiosk.ui.context import UiServices
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.main_window import MainWindow
@@ -40,6 +42,7 @@ from kiosk.ui.wizard import StepScreen, Wizard
 log = logging.getLogger(__name__)
 
 REVIEW_STEP = 6
+CAMERA_RELEASE_SECONDS = 5.0  # a camera still opening at exit gets this long to let go
 _W = TypeVar("_W", bound=QWidget)
 
 
@@ -187,7 +190,17 @@ class Navigator(QObject):
         self.go_home()
 
     def shutdown(self) -> None:
-        """Stop the cameras and let background jobs finish before the database closes."""
-        self.track_flow.stop()
+        """Stop the cameras and let background jobs finish before the database closes.
+
+        The only place that waits for camera threads: a screen change never does,
+        but the device should be let go of before the process ends.
+        """
+        cameras = self._window.findChildren(CameraWorker)  # every screen's, present and future
+        for camera in cameras:
+            camera.stop()
         self.idle.uninstall()
         self._runner.wait()
+        deadline = time.monotonic() + CAMERA_RELEASE_SECONDS
+        for camera in cameras:
+            if not camera.wait(max(0.0, deadline - time.monotonic())):
+                log.warning("camera thread %s still running at exit", camera.thread_name)

@@ -3,12 +3,19 @@
 Step screens only show the draft and write back what the resident entered;
 ``Wizard`` decides where "Tiếp tục", "Quay lại" and "Sửa" lead, seals the
 dossier off the GUI thread at the end, and wipes everything in one place.
+
+A tap counts once.  An intent from a step that is no longer on screen (a
+second tap that reached the old step's button) is ignored, so a double tap on
+"Tiếp tục" moves one step; and while the dossier is being sealed the flow
+stands still — "Nộp hồ sơ" is disabled and no other tap moves it — until the
+seal answers, so a double tap on the last step seals once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -78,12 +85,22 @@ class StepFrame(QWidget):
         footer.addStretch(1)
         self.next_button = touch_button(screen.next_text or TEXTS["next"], "primary",
                                    self.next_requested.emit)
+        self._forward_text = self.next_button.text()  # shown again after sealing
         footer.addWidget(self.next_button)
         layout.addLayout(footer)
 
     def set_returning_to_review(self, returning: bool) -> None:
         forward = self.content.next_text or TEXTS["next"]
         self.next_button.setText(TEXTS["to_review"] if returning else forward)
+
+    def set_sealing(self, sealing: bool) -> None:
+        """While the dossier is sealed: the forward button says so and takes no tap."""
+        if sealing and self.next_button.isEnabled():
+            self._forward_text = self.next_button.text()
+            self.next_button.setText(TEXTS["sealing"])
+        elif not sealing and not self.next_button.isEnabled():
+            self.next_button.setText(self._forward_text)
+        self.next_button.setEnabled(not sealing)
 
 
 class Wizard(QObject):
@@ -105,13 +122,14 @@ class Wizard(QObject):
         self._show = show
         self._review = review_index
         self._returning = False
+        self._sealing = False  # a seal job is in flight: the flow stands still
         self.index = 0
         self.frames = [StepFrame(s, i + 1, len(screens)) for i, s in enumerate(screens)]
         for frame in self.frames:
-            frame.next_requested.connect(self.next)
-            frame.back_requested.connect(self.back)
+            frame.next_requested.connect(partial(self._from, frame, self.next))
+            frame.back_requested.connect(partial(self._from, frame, self.back))
             frame.help_requested.connect(self.help_requested.emit)
-            frame.content.advance_requested.connect(self.next)
+            frame.content.advance_requested.connect(partial(self._from, frame, self.next))
 
     @property
     def current(self) -> StepScreen:
@@ -120,6 +138,11 @@ class Wizard(QObject):
     def start(self) -> None:
         self.wipe()
         self.go(0)
+
+    def _from(self, frame: StepFrame, intent: Callable[[], None]) -> None:
+        """An intent of ``frame``'s: acted on only while that step is the one shown."""
+        if frame is self.frames[self.index]:
+            intent()
 
     def go(self, index: int) -> None:
         self.index = index
@@ -130,6 +153,8 @@ class Wizard(QObject):
         self._show(frame)
 
     def next(self) -> None:
+        if self._sealing:
+            return
         if not self.current.commit(self.state, self._services.clock().date()).ok:
             return
         if self.index == len(self.frames) - 1:
@@ -141,6 +166,8 @@ class Wizard(QObject):
             self.go(self.index + 1)
 
     def back(self) -> None:
+        if self._sealing:
+            return
         if self.index == 0:
             self.cancelled.emit()
         else:
@@ -149,20 +176,37 @@ class Wizard(QObject):
 
     def edit(self, index: int) -> None:
         """From the review page: change one step, then come straight back."""
+        if self._sealing:
+            return
         self._returning = True
         self.go(index)
 
     def seal(self) -> None:
-        """Seal off the GUI thread; the last step's ``commit`` has already checked the draft."""
+        """Seal off the GUI thread; the last step's ``commit`` has already checked the draft.
+
+        Once per tap that counts: until this seal answers, another is not started.
+        """
+        if self._sealing:
+            return
         draft, _problems = self.state.build(self._services.clock())
         if draft is None:  # the declaration step showed every problem already
             return
+        self._set_sealing(True)
         submitter = self._services.submitter
-        self._runner.submit(lambda: submitter.seal(draft), self._sealed, self.seal_failed.emit)
+        self._runner.submit(lambda: submitter.seal(draft), self._sealed, self._seal_failed)
+
+    def _set_sealing(self, sealing: bool) -> None:
+        self._sealing = sealing
+        self.frames[-1].set_sealing(sealing)
 
     def _sealed(self, dossier: QueuedDossier) -> None:
+        self._set_sealing(False)
         self.wipe()
         self.sealed.emit(dossier)
+
+    def _seal_failed(self, error: BaseException) -> None:
+        self._set_sealing(False)
+        self.seal_failed.emit(error)
 
     def wipe(self) -> None:
         """The one place that forgets a resident: the draft and every step's widgets."""

@@ -219,8 +219,12 @@ class DocumentsScreen(StepScreen):
             self.capture.stop()
         self.views.setCurrentIndex(self._indexes[LIST])
 
+    def _on_list(self) -> bool:
+        """A row's buttons count only while the list is shown (not a tap that came late)."""
+        return self.views.currentIndex() == self._indexes[LIST]
+
     def _open_camera(self, code: str) -> None:
-        if self.capture is None or code not in self._papers:
+        if self.capture is None or code not in self._papers or not self._on_list():
             return
         self._target = code
         papers = self._papers[code]
@@ -229,7 +233,7 @@ class DocumentsScreen(StepScreen):
         self.capture.start(papers.component.name, len(papers.pages))
 
     def _open_usb(self, code: str) -> None:
-        if self.usb is None or code not in self._papers:
+        if self.usb is None or code not in self._papers or not self._on_list():
             return
         self._target = code
         self._say("")

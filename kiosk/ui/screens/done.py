@@ -2,7 +2,8 @@
 
 The receipt prints by itself off the GUI thread; if the printer fails, the
 code stays on screen (and as a QR to photograph) and the resident is told to
-ask an official.  The screen goes home by itself after a while.
+ask an official.  «In lại» prints one slip per tap that counts: it is disabled
+while a slip is being printed.  The screen goes home by itself after a while.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.domain.dates import to_vietnam_time
 from kiosk.domain.fees import format_vnd
@@ -20,7 +21,7 @@ from kiosk.receipts.data import receipt_from_dossier
 from kiosk.store.records import QueuedDossier
 from kiosk.ui.context import UiServices
 from kiosk.ui.runner import BackgroundRunner
-from kiosk.ui.widgets.basics import plain_label
+from kiosk.ui.widgets.basics import plain_label, touch_button
 from kiosk.ui.widgets.qr import qr_pixmap
 
 TEXTS = {
@@ -62,6 +63,7 @@ class DoneScreen(QWidget):
         self._services = services
         self._runner = runner
         self._code: str | None = None
+        self._printing: str | None = None  # the code whose slip is being printed
         self._left = 0
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
@@ -91,9 +93,7 @@ class DoneScreen(QWidget):
         self.pay = plain_label("", "body")
         column.addWidget(self.pay)
         column.addStretch(1)
-        self.reprint = QPushButton(TEXTS["reprint"])
-        self.reprint.setObjectName("secondary")
-        self.reprint.clicked.connect(self.print_receipt)
+        self.reprint = touch_button(TEXTS["reprint"], "secondary", self.print_receipt)
         column.addWidget(self.reprint, 0, Qt.AlignmentFlag.AlignLeft)
         return column
 
@@ -119,10 +119,7 @@ class DoneScreen(QWidget):
         footer = QHBoxLayout()
         self.returning = plain_label("", "muted")
         footer.addWidget(self.returning, 1)
-        home = QPushButton(TEXTS["home"])
-        home.setObjectName("primary")
-        home.clicked.connect(self._go_home)
-        footer.addWidget(home)
+        footer.addWidget(touch_button(TEXTS["home"], "primary", self._go_home))
         return footer
 
     # --- showing a dossier ------------------------------------------------------
@@ -139,8 +136,9 @@ class DoneScreen(QWidget):
 
     def print_receipt(self) -> None:
         code = self._code
-        if code is None:
+        if code is None or code == self._printing:  # its slip is on the way already
             return
+        self._printing = code
         self._restart_countdown()  # reprinting takes a moment: do not leave mid-way
         self.reprint.setEnabled(False)
         self.status.setText(TEXTS["printing"])
@@ -161,6 +159,7 @@ class DoneScreen(QWidget):
         self.reprint.setEnabled(True)
 
     def _printed(self, code: str, outcome: PrintOutcome) -> None:
+        self._answered(code)
         if code != self._code:  # a late answer about a previous resident
             return
         self.reprint.setEnabled(True)
@@ -172,9 +171,14 @@ class DoneScreen(QWidget):
 
     def _print_failed(self, code: str, error: BaseException) -> None:
         log.error("receipt for %s not printed", code, exc_info=error)
+        self._answered(code)
         if code == self._code:
             self.reprint.setEnabled(True)
             self.status.setText(TEXTS["print_failed"])
+
+    def _answered(self, code: str) -> None:
+        if self._printing == code:
+            self._printing = None
 
     # --- going home -------------------------------------------------------------
 

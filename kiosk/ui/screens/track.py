@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from kiosk.domain.dates import to_vietnam_time
 from kiosk.domain.states import PORTAL_STATUS_LABELS, DossierState
 from kiosk.store.records import DossierDetail
-from kiosk.ui.widgets.basics import footer, plain_label, scroll_area
+from kiosk.ui.widgets.basics import footer, plain_label, scroll_area, touch_button
 
 TEXTS = {
     "title": "Tra cứu hồ sơ",
@@ -133,8 +132,7 @@ class TrackScreen(QWidget):
         self.camera_caption = plain_label(TEXTS["camera"], "muted")
         column.addWidget(self.camera_caption)
         column.addStretch(1)
-        self.reprint = QPushButton(TEXTS["reprint"])
-        self.reprint.clicked.connect(self._reprint)
+        self.reprint = touch_button(TEXTS["reprint"], "", self._reprint)
         self.reprint.hide()
         column.addWidget(self.reprint)
         return column
@@ -146,10 +144,7 @@ class TrackScreen(QWidget):
         self.code.setMinimumHeight(72)
         self.code.returnPressed.connect(self._lookup)
         row.addWidget(self.code, 1)
-        button = QPushButton(TEXTS["lookup"])
-        button.setObjectName("primary")
-        button.clicked.connect(self._lookup)
-        row.addWidget(button)
+        row.addWidget(touch_button(TEXTS["lookup"], "primary", self._lookup))
         return row
 
     def reset(self) -> None:
@@ -174,15 +169,18 @@ class TrackScreen(QWidget):
         self._lookup()
 
     def _reprint(self) -> None:
-        if self._shown_code:
+        if self._shown_code and self.reprint.isEnabled():
+            self.reprint.setEnabled(False)  # until this slip is printed (or fails)
             self.message.setText(TEXTS["printing"])
             self.reprint_requested.emit(self._shown_code)
 
     def show_printed(self, saved: Path | None = None) -> None:
         """Printed, or (a kiosk without a printer) saved as ``saved``."""
+        self.reprint.setEnabled(True)
         self.message.setText(TEXTS["saved"].format(path=saved) if saved else TEXTS["printed"])
 
     def show_print_failure(self, reason: str) -> None:
+        self.reprint.setEnabled(True)
         self.message.setText(TEXTS["print_failed"].format(reason=reason))
 
     def _lookup(self) -> None:

@@ -1,12 +1,33 @@
 """The smallest building blocks of every screen: a plain-text label, a touch button, and
-the footer that keeps "Gọi cán bộ hỗ trợ" within reach wherever the resident is."""
+the footer that keeps "Gọi cán bộ hỗ trợ" within reach wherever the resident is.
+
+A touch button counts a tap once.  Residents often tap twice, or press again
+because nothing seemed to happen; the screen may have changed after the first
+tap, so the second lands on whatever button the next screen has in that spot
+("tap-through").  The platform marks such a second tap as the second half of a
+double click, wherever it lands: a touch button ignores it.  A repeat on the
+same button within the double-click interval is ignored too (a finger that
+moved too far for the platform to call it a double click).  Both go by the
+events' own timestamps, so taps a test sends one after the other still count.
+Buttons that start background work also stay disabled until it answers; that
+is their screen's business.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QWidget
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QWidget,
+)
 
 TEXTS = {"home": "Về trang chủ", "help": "Gọi cán bộ hỗ trợ"}
 
@@ -29,9 +50,35 @@ def scroll_area(content: QWidget) -> QScrollArea:
     return scroll
 
 
+class TouchButton(QPushButton):
+    """A push button that a double tap, or a quick second press, clicks only once."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._last_press: int | None = None  # the event timestamp (ms) of the last press taken
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        # QWidget would take it as one more press: the second tap of a double tap.
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self._repeated(event.timestamp()):
+            event.accept()
+            return
+        self._last_press = event.timestamp()
+        super().mousePressEvent(event)
+
+    def _repeated(self, stamp: int) -> bool:
+        if self._last_press is None:
+            return False
+        gap = stamp - self._last_press  # 0 or less: no timestamps to go by, count the press
+        return 0 < gap < QApplication.styleHints().mouseDoubleClickInterval()
+
+
 def touch_button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-    """A button styled by ``name`` that never takes the keyboard focus from a field."""
-    button = QPushButton(text)
+    """A button styled by ``name`` that counts a tap once and never takes the keyboard
+    focus from a field."""
+    button = TouchButton(text)
     button.setObjectName(name)
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     button.clicked.connect(lambda: slot())

@@ -8,6 +8,9 @@ when the resident taps "Chụp"), one full-size still with its corners.
 After a capture the worker pauses (frames are still read, so the picture is
 fresh when the resident goes on) and auto-capture stays disarmed until the
 page is taken away or moved, so the page just photographed is not taken again.
+
+A stopped run's thread may still be finishing a frame when the next run starts:
+it neither takes the new run's "Chụp" request nor pauses or disarms it.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from kiosk.scanner.quality import MESSAGES as QUALITY_MESSAGES
 from kiosk.scanner.quality import assess
 from kiosk.scanner.tracking import STEADY_FRAMES, PageTracker, TrackState
 from kiosk.scanner.warp import whole_frame
-from kiosk.ui.camera import CameraWorker
+from kiosk.ui.camera import CameraRun, CameraWorker
 
 PREVIEW_WIDTH = 960
 ASSESS_EVERY = 5  # frames between quality verdicts (the hint need not change faster)
@@ -91,17 +94,17 @@ class PageCamera(CameraWorker):
         with self._lock:
             self._request = "whole" if whole else "page"
 
-    def _loop(self, source: FrameSource) -> None:
+    def _loop(self, source: FrameSource, run: CameraRun) -> None:
         tracker: PageTracker | None = None
         count = 0
         last_hint = ""
         last_time = 0.0
-        while not self._stop.is_set():
-            self._stop.wait(max(0.0, last_time + MIN_FRAME_SECONDS - time.monotonic()))
+        while not run.stop.is_set():
+            run.stop.wait(max(0.0, last_time + MIN_FRAME_SECONDS - time.monotonic()))
             last_time = time.monotonic()
             frame = source.read()
             if frame is None:
-                self._stop.wait(0.03)
+                run.stop.wait(0.03)
                 continue
             if self._paused.is_set():
                 continue
@@ -111,32 +114,38 @@ class PageCamera(CameraWorker):
             found = detect_page(frame)
             state = tracker.update(found.corners if found is not None else None)
             count += 1
-            if self._take_request(frame, state):
+            if self._take_request(frame, state, run):
                 tracker.reset()
                 continue
             if count % ASSESS_EVERY == 0 or state.steady:
                 message = assess(frame, state.corners).message
                 if message != last_hint:
                     last_hint = message
-                    self.hint.emit(message)
-            if self._auto_capture(frame, state, last_hint):
+                    run.post("hint", message)
+            if self._auto_capture(frame, state, last_hint, run):
                 tracker.reset()
                 continue
-            self.preview.emit(preview_image(frame, state, self._preview_width))
+            run.post("preview", preview_image(frame, state, self._preview_width),
+                     newest_only=True)
 
-    def _take_request(self, frame: Frame, state: TrackState) -> bool:
+    def _take_request(self, frame: Frame, state: TrackState, run: CameraRun) -> bool:
         with self._lock:
+            if run.stop.is_set():  # the request is the next run's
+                return False
             request, self._request = self._request, None
         if request is None:
             return False
         if request == "whole" or state.corners is None:
-            self._emit_still(Still(frame.copy(), whole_frame(frame), False))
+            self._emit_still(Still(frame.copy(), whole_frame(frame), False), run)
         else:
-            self._emit_still(Still(frame.copy(), state.corners.copy(), True))
+            self._emit_still(Still(frame.copy(), state.corners.copy(), True), run)
         return True
 
-    def _auto_capture(self, frame: Frame, state: TrackState, hint: str) -> bool:
+    def _auto_capture(self, frame: Frame, state: TrackState, hint: str, run: CameraRun
+                      ) -> bool:
         with self._lock:
+            if run.stop.is_set():
+                return False
             if not self._armed:
                 self._armed = self._rearm(frame, state)
                 return False
@@ -144,7 +153,7 @@ class PageCamera(CameraWorker):
             return False
         if not assess(frame, state.corners).ok:
             return False
-        self._emit_still(Still(frame.copy(), state.corners.copy(), True))
+        self._emit_still(Still(frame.copy(), state.corners.copy(), True), run)
         return True
 
     def _rearm(self, frame: Frame, state: TrackState) -> bool:
@@ -155,12 +164,14 @@ class PageCamera(CameraWorker):
         moved = float(np.max(np.linalg.norm(state.corners - self._last_corners, axis=1)))
         return moved > REARM_SHARE * float(np.hypot(*frame.shape[:2]))
 
-    def _emit_still(self, still: Still) -> None:
+    def _emit_still(self, still: Still, run: CameraRun) -> None:
         with self._lock:
+            if run.stop.is_set():  # neither pause nor disarm the run that follows
+                return
             self._armed = False
             self._last_corners = still.corners.copy()
-        self._paused.set()
-        self.captured.emit(still)
+            self._paused.set()
+        run.post("captured", still)
 
 
 def preview_image(frame: Frame, state: TrackState, width: int) -> QImage:
