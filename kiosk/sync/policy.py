@@ -2,18 +2,29 @@
 
 Pure functions of their arguments (no clock, no randomness of their own) so
 the rules can be tested exactly and the next attempt time can be stored on the
-row and survive restarts.
+row and survive restarts.  The client's portal-wide pauses are computed here
+too; the client only keeps the state (when the pause ends) and the clock.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from enum import StrEnum
 
 BASE_DELAY_SECONDS = 5.0
 MAX_DELAY_SECONDS = 15 * 60.0
 MAX_RETRY_AFTER_SECONDS = 60 * 60.0
+
+# A run of this many server failures in a row (5xx, timeouts, junk bodies) pauses the client.
+PAUSE_AFTER_FAILURES = 3
+FAILURE_PAUSE_BASE_SECONDS = 10.0
+CONNECTION_PAUSE_BASE_SECONDS = 5.0
+CONNECTION_PAUSE_MAX_SECONDS = 2 * 60.0
+AUTH_PAUSE_BASE_SECONDS = 20.0
+AUTH_PAUSE_MAX_SECONDS = 5 * 60.0
 
 
 class OutcomeKind(StrEnum):
@@ -28,21 +39,30 @@ class Outcome:
     kind: OutcomeKind
     code: str  # machine code: the portal's "error", or ours ("timeout", "not_json" …)
     message: str  # Vietnamese, for the official's dashboard
-    retry_after: float | None = None  # seconds, from a Retry-After header
+    retry_after: float | None = None  # seconds: Retry-After, or how long the client is paused
     body: dict[str, object] | None = None  # the parsed answer when ACCEPTED
+    # Says nothing about this item: the portal or the network as a whole (a pause, a
+    # connection failure, credentials, a stop, Retry-After). The worker ends its pass and
+    # reschedules the item without counting an attempt.
+    portal_wide: bool = False
+
+
+def exponential_delay(step: int, jitter: float, base: float, cap: float) -> float:
+    """The ``step``-th wait (from 1) of ``base`` doubling up to ``cap``, with "equal jitter".
+
+    The wait is between half and all of the exponential step, so kiosks that
+    went offline together do not come back in lockstep, and no wait collapses
+    to zero.  ``jitter`` is uniform in [0, 1) and clamped to it.
+    """
+    if step < 1:
+        return 0.0
+    size = min(cap, base * 2.0 ** min(step - 1, 30))
+    return size / 2 + size / 2 * min(max(jitter, 0.0), 1.0)
 
 
 def backoff_delay(attempts: int, jitter: float) -> float:
-    """Seconds to wait after the ``attempts``-th failure; ``jitter`` is uniform in [0, 1).
-
-    Exponential from 5 s, capped at 15 min, with "equal jitter": the wait is
-    between half and all of the exponential step, so kiosks that went offline
-    together do not come back in lockstep, and no wait collapses to zero.
-    """
-    if attempts < 1:
-        return 0.0
-    step = min(MAX_DELAY_SECONDS, BASE_DELAY_SECONDS * 2.0 ** min(attempts - 1, 30))
-    return step / 2 + step / 2 * min(max(jitter, 0.0), 1.0)
+    """Seconds to wait after the ``attempts``-th failure of one dossier: 5 s doubling to 15 min."""
+    return exponential_delay(attempts, jitter, BASE_DELAY_SECONDS, MAX_DELAY_SECONDS)
 
 
 def next_attempt_at(
@@ -53,3 +73,50 @@ def next_attempt_at(
     if retry_after is not None and retry_after > 0:
         delay = max(delay, min(retry_after, MAX_RETRY_AFTER_SECONDS))
     return now + timedelta(seconds=delay)
+
+
+def failure_pause(failures: int, jitter: float) -> float:
+    """The portal-wide pause after ``failures`` server failures in a row (0 below the run)."""
+    step = failures - PAUSE_AFTER_FAILURES + 1
+    return exponential_delay(step, jitter, FAILURE_PAUSE_BASE_SECONDS, MAX_DELAY_SECONDS)
+
+
+def connection_pause(failures: int, jitter: float) -> float:
+    """The pause after ``failures`` connection failures in a row: a few seconds, up to 2 min."""
+    return exponential_delay(failures, jitter, CONNECTION_PAUSE_BASE_SECONDS,
+                             CONNECTION_PAUSE_MAX_SECONDS)
+
+
+def auth_pause(failures: int, jitter: float) -> float:
+    """The pause after ``failures`` refused logins in a row: 10–20 s first, at most 5 min."""
+    return exponential_delay(failures, jitter, AUTH_PAUSE_BASE_SECONDS, AUTH_PAUSE_MAX_SECONDS)
+
+
+def retry_after_seconds(value: str, now: datetime) -> float | None:
+    """Seconds a ``Retry-After`` value asks for, capped; None when it is not one.
+
+    PORTAL_API.md: a non-negative integer in ASCII digits, or an HTTP date.
+    Anything else ("²", "-5", "1e309", garbage) is ignored, and nothing raises.
+    """
+    text = value.strip()
+    if not text:
+        return None
+    if text.isascii() and text.isdigit():  # str.isdigit alone accepts "²" and "٣"
+        digits = text.lstrip("0") or "0"
+        if len(digits) > 12:  # past any cap, and int() of 5,000 digits raises
+            return MAX_RETRY_AFTER_SECONDS
+        return min(float(int(digits)), MAX_RETRY_AFTER_SECONDS)
+    return _date_seconds(text, now)
+
+
+def _date_seconds(text: str, now: datetime) -> float | None:
+    try:
+        when = parsedate_to_datetime(text)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - now).total_seconds()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if not math.isfinite(seconds):
+        return None
+    return min(max(0.0, seconds), MAX_RETRY_AFTER_SECONDS)

@@ -1,4 +1,4 @@
-"""Backoff: exponential, jittered, capped, never sooner than Retry-After."""
+"""Backoff: exponential, jittered, capped, never sooner than Retry-After; portal pauses."""
 
 from __future__ import annotations
 
@@ -6,7 +6,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kiosk.sync.policy import MAX_DELAY_SECONDS, backoff_delay, next_attempt_at
+from kiosk.sync.policy import (
+    AUTH_PAUSE_MAX_SECONDS,
+    CONNECTION_PAUSE_MAX_SECONDS,
+    FAILURE_PAUSE_BASE_SECONDS,
+    MAX_DELAY_SECONDS,
+    auth_pause,
+    backoff_delay,
+    connection_pause,
+    failure_pause,
+    next_attempt_at,
+)
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
@@ -45,3 +55,17 @@ def test_a_short_retry_after_does_not_shorten_the_backoff() -> None:
 
 def test_an_absurd_retry_after_is_capped_at_an_hour() -> None:
     assert next_attempt_at(NOW, 1, 0.0, retry_after=10**9) == NOW + timedelta(hours=1)
+
+
+def test_a_run_of_server_failures_pauses_only_from_the_third_and_then_doubles() -> None:
+    assert failure_pause(1, 1.0) == failure_pause(2, 1.0) == 0.0
+    assert failure_pause(3, 1.0) == FAILURE_PAUSE_BASE_SECONDS
+    assert failure_pause(4, 1.0) == 2 * FAILURE_PAUSE_BASE_SECONDS
+    assert failure_pause(10_000, 1.0) == MAX_DELAY_SECONDS
+
+
+def test_connection_and_login_pauses_start_short_and_stay_capped() -> None:
+    assert 0 < connection_pause(1, 0.0) <= connection_pause(1, 1.0) <= 5
+    assert 10 <= auth_pause(1, 0.0) <= auth_pause(1, 1.0) <= 30
+    assert connection_pause(10_000, 1.0) == CONNECTION_PAUSE_MAX_SECONDS
+    assert auth_pause(10_000, 1.0) == AUTH_PAUSE_MAX_SECONDS == 300
