@@ -27,7 +27,7 @@ from kiosk.services import (
 )
 from kiosk.store.db import Database
 from kiosk.submission import Submitter
-from kiosk.ui import theme
+from kiosk.ui import platform_check, theme
 from kiosk.ui.context import UiServices
 from kiosk.ui.errors import install_exception_hook
 from kiosk.ui.main_window import MainWindow
@@ -42,11 +42,16 @@ def run_kiosk(
 ) -> int:
     """The kiosk until it quits; ``on_ready`` (the soak benchmark's driver) gets the shown
     window, so long runs exercise exactly this start-up and shutdown."""
+    problem = platform_check.startup_problem(env)
+    if problem is not None:  # said before anything starts, so there is nothing to undo
+        print(problem, file=sys.stderr)
+        return platform_check.EXIT_NO_DISPLAY
     db = open_database(runtime)
     sync = BackgroundSync(runtime, db, demo=demo)
     try:
         sync.start()
-        app = QApplication.instance() or QApplication(sys.argv[:1])
+        with platform_check.explained_start_up(env):  # a display named but unreachable
+            app = QApplication.instance() or QApplication(sys.argv[:1])
         assert isinstance(app, QApplication)
         services = build_ui_services(runtime, db, env)
         window, navigator = build_window(app, services, windowed=windowed)

@@ -34,9 +34,11 @@ RUNTIME_PACKAGES = (
     "poppler-utils",  # pdftoppm: receipt PDFs to printer and thermal rasters
 )
 # Real local components the tests drive: SANE's test scanner, a CUPS queue that
-# prints to PDF, pdftoppm to look at what was printed.
+# prints to PDF, pdftoppm to look at what was printed; a real X server, a window
+# manager and the tools that look at its windows (the full-screen tests).
 TEST_PACKAGES: tuple[str, ...] = (
     "sane-utils", "cups", "cups-client", "printer-driver-cups-pdf",
+    "xvfb", "matchbox-window-manager", "x11-utils", "xdotool",
 )
 
 Runner = Callable[..., "subprocess.CompletedProcess[bytes]"]

@@ -89,9 +89,11 @@ def _check_fonts(_runtime: Runtime) -> Check:
 
 
 def _check_qt(_runtime: Runtime) -> Check:
-    from kiosk.ui.diagnostics import qt_version
+    """Qt's version, and whether its platform plugin really opens a screen here."""
+    from kiosk.ui.diagnostics import platform_report
 
-    return Check("qt", True, qt_version())
+    report = platform_report()
+    return Check("qt", report.ok, report.detail)
 
 
 def _check_modules(_runtime: Runtime) -> Check:

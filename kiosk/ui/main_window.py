@@ -1,28 +1,57 @@
-"""The kiosk's one window: frameless full screen, a stack of screens.
+"""The kiosk's one window: the whole screen, a stack of screens.
 
 What shows in the stack is decided by ``kiosk.ui.navigator`` (STYLE.md §4).
+
+Full screen must hold with a window manager (the kiosk compositor, a desktop)
+and without one (a bare X server).  So the window is an ordinary top-level
+window asking for full screen, and its geometry is also set to its screen's
+by hand: without a window manager nobody honours the full-screen request, and
+a frameless window is left unmanaged by some window managers (matchbox shows
+it at its default size in the corner).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
 WINDOW_TITLE = "Kiosk dịch vụ công"
+WINDOWED_SIZE = (1366, 768)
 
 
 class MainWindow(QMainWindow):
+    # Both kinds are the same window (no frameless flag, see above); only how it is shown
+    # differs, so ``windowed`` matters in ``show_for_kiosk`` and is only accepted here.
     def __init__(self, *, windowed: bool) -> None:
         super().__init__()
         self.setWindowTitle(WINDOW_TITLE)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        if not windowed:
-            self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        self._watched: QScreen | None = None
 
     def show_for_kiosk(self, windowed: bool) -> None:
         if windowed:
-            self.resize(1366, 768)
+            self.resize(*WINDOWED_SIZE)
             self.show()
-        else:
-            self.showFullScreen()
+            return
+        self._fill_screen(self.screen())
+        self.showFullScreen()
+        # The native window exists only after showing; it reports moves to another screen.
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.screenChanged.connect(self._fill_screen)
+
+    def _fill_screen(self, screen: QScreen | None) -> None:
+        """Cover ``screen`` and keep covering it when its resolution changes."""
+        if screen is None:
+            return
+        if self._watched is not screen:
+            if self._watched is not None:
+                self._watched.geometryChanged.disconnect(self._fit)
+            screen.geometryChanged.connect(self._fit)
+            self._watched = screen
+        self._fit(screen.geometry())
+
+    def _fit(self, geometry: QRect) -> None:
+        self.setGeometry(geometry)
