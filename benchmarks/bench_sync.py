@@ -26,7 +26,6 @@ import requests
 
 from kiosk.sync.client import PortalClient
 from kiosk.sync.simulator import DEMO_CREDENTIALS, PortalSimulator
-from kiosk.sync.worker import SyncWorker
 from tests.support.kiosk import Kiosk, birth_draft, open_kiosk, tiny_pdf
 
 CLIENT_ID, SECRET = next(iter(DEMO_CREDENTIALS.items()))
@@ -61,7 +60,9 @@ def rss_mb() -> float:
 def drain(kiosk: Kiosk, url: str, every: int | None = None) -> tuple[float, list[float]]:
     """Send everything with the worker's own path; sample RSS after each ``every`` sends."""
     client = PortalClient(url, CLIENT_ID, SECRET, timeout=60)
-    worker = SyncWorker(kiosk.queue, client, "KIOSK-01", lambda: datetime.now(UTC))
+    kiosk.clock.now = datetime.now(UTC)  # every dossier is due
+    worker = kiosk.sync_worker(client)
+    worker.acquire()
     samples: list[float] = []
     started = time.perf_counter()
     while worker.send_due(limit=every).sent:

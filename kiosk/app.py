@@ -14,7 +14,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from kiosk.background import BackgroundSync, utc_now
+from kiosk.background import BackgroundSync
+from kiosk.domain.dates import utc_now
 from kiosk.receipts.service import ReceiptPrinter
 from kiosk.scanner.frames import ExclusiveCamera, FrameSource, open_camera
 from kiosk.scanner.sane import SaneScanner

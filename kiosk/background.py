@@ -1,28 +1,22 @@
 """The sync worker on a thread of its own inside the kiosk (and, in demo mode, the simulator).
 
 Started after the database and stopped before it closes; the UI never waits
-for the network.
+for the network.  Where a ``kiosk sync`` service already holds the sync lease,
+this worker waits and takes over only if that service stops.
 """
 
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk.catalogue_updates import CatalogueUpdates
-from kiosk.services import Runtime, build_queue
+from kiosk.services import Runtime
 from kiosk.store.db import Database
-from kiosk.sync.client import PortalClient
+from kiosk.sync.command import build_worker, portal_client
 from kiosk.sync.simulator import PortalSimulator
-from kiosk.sync.worker import SyncWorker
 
 DEMO_STEP_SECONDS = 20.0
 SYNC_IDLE_SECONDS = 5.0
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class BackgroundSync:
@@ -32,18 +26,15 @@ class BackgroundSync:
         self, runtime: Runtime, db: Database, *, demo: bool,
         demo_step_seconds: float = DEMO_STEP_SECONDS, idle_seconds: float = SYNC_IDLE_SECONDS,
     ) -> None:
-        portal = runtime.config.portal
         self.simulator: PortalSimulator | None = None
-        url = portal.url
+        url = None
         if demo:
             self.simulator = PortalSimulator(_demo_db(runtime.data_dir),
                                              step_seconds=demo_step_seconds)
             self.simulator.start()
             url = self.simulator.url
-        self._client = PortalClient(url, portal.client_id, portal.client_secret,
-                                    timeout=portal.timeout_seconds)
-        self.worker = SyncWorker(build_queue(runtime, db), self._client, runtime.config.kiosk.id,
-                                 utc_now, catalogue_updates=CatalogueUpdates(runtime.data_dir))
+        self._client = portal_client(runtime, url)
+        self.worker = build_worker(runtime, db, self._client, "kiosk-ui")
         self._thread = threading.Thread(target=self.worker.run_forever,
                                         args=(idle_seconds,), name="sync", daemon=True)
 
@@ -51,9 +42,9 @@ class BackgroundSync:
         self._thread.start()
 
     def stop(self) -> None:
-        self.worker.stop()
+        self.worker.stop()  # cuts the request in flight short: the join is brief
         if self._thread.is_alive():
-            self._thread.join(timeout=30)
+            self._thread.join(timeout=10)
         self._client.close()
         if self.simulator is not None:
             self.simulator.stop()

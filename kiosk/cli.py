@@ -175,13 +175,17 @@ def _cmd_doctor(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def _cmd_queue(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from datetime import UTC, datetime
+
     from kiosk.domain.states import STATE_LABELS
     from kiosk.services import build_queue, open_database, resolve_runtime
+    from kiosk.sync.status import read_sync_status, status_lines
 
     runtime = resolve_runtime(args.data_dir, args.config, env)
     db = open_database(runtime)
     try:
         items = build_queue(runtime, db).recent()
+        sync = read_sync_status(db)
     finally:
         db.dispose()
     if args.json:
@@ -191,6 +195,9 @@ def _cmd_queue(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         print("Hàng đợi trống: chưa có hồ sơ nào trên kiosk này.")
     for q in items:
         print(f"{q.code}  {STATE_LABELS[q.state]}{_queue_detail(q)}")
+    print()
+    for line in status_lines(sync, datetime.now(UTC)):
+        print(line)
     return EXIT_OK
 
 

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from kiosk.domain.dates import utc_now
 from kiosk.domain.errors import DomainError
 from kiosk.paths import resource
 from kiosk.services import Runtime, active_catalogue, open_database, shipped_catalogue
@@ -102,6 +103,19 @@ def _check_modules(_runtime: Runtime) -> Check:
     return Check("python packages", not missing, "đủ" if not missing else f"thiếu {missing}")
 
 
+def _check_sync(runtime: Runtime) -> Check:
+    """Who syncs, when the portal last answered, the last failure and why."""
+    from kiosk.sync.status import read_sync_status, status_lines
+
+    db = open_database(runtime)
+    try:
+        status = read_sync_status(db)
+    finally:
+        db.dispose()
+    detail = " ".join(status_lines(status, utc_now()))
+    return Check("sync", not status.failing, detail, essential=False)
+
+
 def _check_zbar(_runtime: Runtime) -> Check:
     found = ctypes.util.find_library("zbar")
     detail = found or "không có libzbar0 (chỉ cần khi chọn bộ đọc mã zbar)"
@@ -127,6 +141,7 @@ _PROBES: list[Callable[[Runtime], Check]] = [
     _check_fonts,
     _check_qt,
     _check_modules,
+    _check_sync,
     _check_zbar,
     _check_sane,
     _check_cups,

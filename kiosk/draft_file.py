@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from kiosk.domain.catalogue import Catalogue
-from kiosk.domain.dates import to_vietnam_time
+from kiosk.domain.dates import format_moment
 from kiosk.domain.draft import (
     Delivery,
     Draft,
@@ -196,7 +196,7 @@ def submit_command(runtime: Runtime, path: Path, now: datetime, out: TextIO, err
         dossier = submitter.seal(result.draft)
     finally:
         db.dispose()
-    due = to_vietnam_time(dossier.due_at).strftime("%H:%M ngày %d/%m/%Y")
+    due = format_moment(dossier.due_at)
     print(dossier.code, file=out)
     print(f"Đã nhận hồ sơ {dossier.code}; hẹn trả kết quả {due}.", file=err)
     return 0

@@ -36,7 +36,8 @@ class Submitter:
         fees = compute_fees(procedure, pages=draft.pages_to_certify, copies=draft.copies,
                             overrides=self._config.fees)
         block = SequenceBlock(self._config.kiosk.sequence_start, self._config.kiosk.sequence_end)
-        sealing = Sealing(self._config.site.agency_code, block, received, due, procedure.code)
+        sealing = Sealing(self._config.site.agency_code, block, received, due, procedure.code,
+                          draft.draft_key)
 
         def build(code: DossierCode, documents: Sequence[Mapping[str, object]]) -> dict[str, Any]:
             return portal_payload(draft, code=str(code), kiosk_id=self._config.kiosk.id,

@@ -134,3 +134,26 @@ def test_receipt_for_an_unknown_code_is_a_clear_error(tmp_path: Path) -> None:
     assert "000.00.00.H23-261124-4242" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_queue_and_doctor_say_when_sync_last_failed_and_why(tmp_path: Path) -> None:
+    from kiosk.store.syncstate import SyncHealthLog
+    from tests.support.kiosk import START, open_kiosk
+
+    site = open_kiosk(tmp_path)
+    site.seal_births(1)
+    health = SyncHealthLog(site.db)
+    health.passed(START, contacted=True)
+    health.failed(START.replace(hour=3), "connection",
+                  "Không kết nối được tới cổng dịch vụ công (mất mạng?); kiosk sẽ tự gửi lại.")
+    site.close()
+    queue = run_cli("--data-dir", str(tmp_path), "queue")
+    assert queue.returncode == 0, queue.stderr
+    assert "Liên lạc được với cổng dịch vụ công lần cuối lúc 09:30 ngày 24/11/2026" in queue.stdout
+    assert ("Đồng bộ đang lỗi (1 lượt liên tiếp), lần gần nhất lúc 10:30 ngày 24/11/2026: "
+            "Không kết nối được") in queue.stdout
+    assert "Không có tiến trình đồng bộ nào đang chạy." in queue.stdout
+    doctor = run_cli("--data-dir", str(tmp_path), "doctor", "--json")
+    sync = {c["name"]: c for c in json.loads(doctor.stdout)}["sync"]
+    assert sync["ok"] is False and sync["essential"] is False
+    assert "mất mạng" in sync["detail"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from kiosk.domain.errors import ValidationError, error_from_table
 
@@ -98,6 +98,11 @@ def check_birth_date(d: date, today: date, *, field: str | None = None) -> date:
     return d
 
 
+def utc_now() -> datetime:
+    """The real clock, as an aware UTC moment (the one clock every composition root passes)."""
+    return datetime.now(UTC)
+
+
 def to_wire(dt: datetime) -> str:
     """Format a moment as the portal's ``yyyyMMddHHmmss`` in Vietnam time.
 
@@ -112,6 +117,11 @@ def to_vietnam_time(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         return moment.replace(tzinfo=VIETNAM_TZ)
     return moment.astimezone(VIETNAM_TZ)
+
+
+def format_moment(moment: datetime) -> str:
+    """A moment as residents and officials read it, in Vietnam time: "09:30 ngày 24/11/2026"."""
+    return to_vietnam_time(moment).strftime("%H:%M ngày %d/%m/%Y")
 
 
 def from_wire(text: str) -> datetime:

@@ -100,6 +100,7 @@ class Draft:
     declared_at: datetime
     assisted_by: str | None = None  # NguoiHoTro: the official who helped
     signature_png: bytes | None = None  # drawn with a finger on the declaration screen
+    draft_key: str | None = None  # one resident's one dossier: sealing it again finds it
 
     @property
     def pages_to_certify(self) -> int:

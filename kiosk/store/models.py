@@ -83,6 +83,9 @@ class DossierRow(Base):
     due_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(120))  # the sync owner sending it
+    # The resident's draft: sealing it again finds this row instead of a second dossier.
+    draft_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
 
 class AttachmentRow(Base):
@@ -124,3 +127,31 @@ class SyncCursor(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class SyncLeaseRow(Base):
+    """Who syncs now: one row while an owner holds the lease (STYLE.md §22)."""
+
+    __tablename__ = "sync_lease"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(120))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    acquired_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SyncHealthRow(Base):
+    """How syncing last went, whoever did it."""
+
+    __tablename__ = "sync_health"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_pass_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_contact_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_failure_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_failure_code: Mapped[str | None] = mapped_column(String(64))
+    last_failure_message: Mapped[str | None] = mapped_column(Text)
+    failures_in_row: Mapped[int] = mapped_column(Integer, default=0)

@@ -59,6 +59,7 @@ class Sealing:
     received_at: datetime
     due_at: datetime
     procedure_code: str
+    draft_key: str | None = None  # the resident's draft: sealed at most once
 
 
 class DossierQueue:
@@ -71,10 +72,24 @@ class DossierQueue:
     def seal(
         self, sealing: Sealing, attachments: Sequence[AttachmentInput], build: PayloadBuilder
     ) -> QueuedDossier:
-        """Files in place, then code + row + attachments in one transaction."""
+        """Files in place, then code + row + attachments in one transaction.
+
+        A draft already sealed (a repeated tap, a retried job) gives back the dossier
+        it became: the check and the insert share the write lock, so two seals of
+        one draft, from any thread or process, make one dossier.
+        """
+        if sealing.draft_key is not None:  # most repeats end here, before any file is written
+            with self._db.read() as session:
+                existing = _sealed_draft(session, sealing.draft_key)
+                if existing is not None:
+                    return existing
         stored = [self.files.put(a.data) for a in attachments]
         documents = [_document_entry(a, s.sha256) for a, s in zip(attachments, stored, strict=True)]
         with self._db.write() as session:
+            if sealing.draft_key is not None:
+                existing = _sealed_draft(session, sealing.draft_key)
+                if existing is not None:
+                    return existing
             day = to_vietnam_time(sealing.received_at).date()  # the code carries the local date
             code = take_code(session, sealing.agency, day, sealing.block)
             payload = canonical_json(build(code, documents))
@@ -88,18 +103,28 @@ class DossierQueue:
 
     # ------------------------------------------------------------ sync worker side
 
-    def recover_interrupted(self, now: datetime) -> int:
-        """At start: SENDING rows were interrupted by a crash; they go back to PENDING."""
+    def recover_interrupted(self, now: datetime, keep_owner: str | None) -> int:
+        """SENDING rows of every owner but ``keep_owner`` go back to PENDING.
+
+        Called by the lease holder when it takes the lease (every other owner is
+        gone: its lease expired or its process died, so what it was sending was
+        interrupted), and with ``keep_owner=None`` after a failed pass of its own,
+        when nothing is in flight.  Rows a live owner is sending are never touched.
+        """
         with self._db.write() as session:
-            ids = session.scalars(
-                select(DossierRow.id).where(DossierRow.state == DossierState.SENDING)
-            ).all()
+            query = select(DossierRow.id).where(DossierRow.state == DossierState.SENDING)
+            if keep_owner is not None:
+                query = query.where(or_(DossierRow.claimed_by.is_(None),
+                                        DossierRow.claimed_by != keep_owner))
+            ids = session.scalars(query).all()
             for dossier_id in ids:
-                _move(session, dossier_id, DossierState.SENDING, Event.RECOVER, updated_at=now)
+                _move(session, dossier_id, DossierState.SENDING, Event.RECOVER, updated_at=now,
+                      claimed_by=None)
             return len(ids)
 
-    def claim_next(self, now: datetime) -> SendJob | None:
-        """The next due PENDING dossier, moved to SENDING and committed before any HTTP."""
+    def claim_next(self, now: datetime, owner: str) -> SendJob | None:
+        """The next due PENDING dossier, moved to SENDING for ``owner`` and committed
+        before any HTTP."""
         with self._db.write() as session:
             row = session.scalars(
                 select(DossierRow)
@@ -109,13 +134,14 @@ class DossierQueue:
             ).first()
             if row is None:
                 return None
-            _move(session, row.id, DossierState.PENDING, Event.CLAIM, updated_at=now)
+            _move(session, row.id, DossierState.PENDING, Event.CLAIM, updated_at=now,
+                  claimed_by=owner)
             files = session.scalars(
                 select(AttachmentRow).where(AttachmentRow.dossier_id == row.id)
                 .order_by(AttachmentRow.position)
             ).all()
             return SendJob(row.id, row.code, row.idempotency_key, row.payload, row.attempts,
-                           tuple(attachment_of(f) for f in files))
+                           tuple(attachment_of(f) for f in files), owner)
 
     def record_upload(self, attachment_id: int, portal_file_id: str) -> None:
         with self._db.write() as session:
@@ -124,30 +150,34 @@ class DossierQueue:
                 .values(portal_file_id=portal_file_id)
             )
 
+    # The three results below are fenced on the owner: a row another owner has
+    # recovered meanwhile raises LostRace instead of being overwritten.
+
     def mark_sent(
-        self, dossier_id: int, now: datetime, official_code: str, portal_status: int | None
+        self, job: SendJob, now: datetime, official_code: str, portal_status: int | None
     ) -> None:
         with self._db.write() as session:
-            _move(session, dossier_id, DossierState.SENDING, Event.ACCEPTED, updated_at=now,
-                  sent_at=now, official_code=official_code, portal_status=portal_status,
-                  last_error_code=None, last_error_message=None)
+            _move(session, job.dossier_id, DossierState.SENDING, Event.ACCEPTED,
+                  owner=job.owner, updated_at=now, sent_at=now, official_code=official_code,
+                  portal_status=portal_status, last_error_code=None, last_error_message=None,
+                  claimed_by=None)
 
     def mark_retry(
-        self, dossier_id: int, now: datetime, retry_at: datetime, code: str, message: str,
+        self, job: SendJob, now: datetime, retry_at: datetime, code: str, message: str,
         *, count_attempt: bool = True,
     ) -> None:
         """Back to PENDING until ``retry_at``, keeping the reason for the dashboard."""
         with self._db.write() as session:
             attempts = DossierRow.attempts + (1 if count_attempt else 0)
-            _move(session, dossier_id, DossierState.SENDING, Event.TRANSIENT_FAILURE,
-                  updated_at=now, next_attempt_at=retry_at, attempts=attempts,
-                  last_error_code=code, last_error_message=message)
+            _move(session, job.dossier_id, DossierState.SENDING, Event.TRANSIENT_FAILURE,
+                  owner=job.owner, updated_at=now, next_attempt_at=retry_at, attempts=attempts,
+                  last_error_code=code, last_error_message=message, claimed_by=None)
 
-    def mark_failed(self, dossier_id: int, now: datetime, code: str, message: str) -> None:
+    def mark_failed(self, job: SendJob, now: datetime, code: str, message: str) -> None:
         with self._db.write() as session:
-            _move(session, dossier_id, DossierState.SENDING, Event.PERMANENT_FAILURE,
-                  updated_at=now, attempts=DossierRow.attempts + 1,
-                  last_error_code=code, last_error_message=message)
+            _move(session, job.dossier_id, DossierState.SENDING, Event.PERMANENT_FAILURE,
+                  owner=job.owner, updated_at=now, attempts=DossierRow.attempts + 1,
+                  last_error_code=code, last_error_message=message, claimed_by=None)
 
     def official_retry(self, code: str, now: datetime) -> None:
         """An official sends a FAILED dossier again: attempts start over."""
@@ -224,17 +254,28 @@ class DossierQueue:
 
 
 def _move(
-    session: Session, dossier_id: int, expected: DossierState, event: Event, **changes: Any
+    session: Session, dossier_id: int, expected: DossierState, event: Event, *,
+    owner: str | None = None, **changes: Any,
 ) -> None:
+    """The guarded update: the row must be in ``expected`` (and claimed by ``owner``)."""
     target = transition(expected, event)
+    guard = [DossierRow.id == dossier_id, DossierRow.state == expected.value]
+    if owner is not None:
+        guard.append(DossierRow.claimed_by == owner)
     result = session.execute(
         update(DossierRow)
-        .where(DossierRow.id == dossier_id, DossierRow.state == expected.value)
+        .where(*guard)
         .values(state=target.value, **changes)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise LostRace("lost_race", f"Hồ sơ #{dossier_id} không còn ở trạng thái {expected}.")
+        raise LostRace("lost_race", f"Hồ sơ #{dossier_id} không còn ở trạng thái {expected}"
+                       + (" do tiến trình này gửi." if owner else "."))
+
+
+def _sealed_draft(session: Session, draft_key: str) -> QueuedDossier | None:
+    row = session.scalars(select(DossierRow).where(DossierRow.draft_key == draft_key)).first()
+    return queued_of(row) if row is not None else None
 
 
 def _find_row(session: Session, code: str) -> DossierRow | None:
@@ -249,7 +290,7 @@ def _new_row(code: str, sealing: Sealing, payload: bytes) -> DossierRow:
         procedure_code=sealing.procedure_code, payload=payload,
         payload_sha256=hashlib.sha256(payload).hexdigest(), state=DossierState.PENDING.value,
         attempts=0, next_attempt_at=sealing.received_at, received_at=sealing.received_at,
-        due_at=sealing.due_at, updated_at=sealing.received_at,
+        due_at=sealing.due_at, updated_at=sealing.received_at, draft_key=sealing.draft_key,
     )
 
 

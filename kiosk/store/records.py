@@ -85,6 +85,7 @@ class SendJob:
     payload: bytes
     attempts: int  # failed attempts so far (drives the backoff)
     attachments: tuple[Attachment, ...]
+    owner: str  # the sync owner that claimed it; its result updates are fenced on this
 
 
 def queued_of(row: DossierRow) -> QueuedDossier:

@@ -1,35 +1,53 @@
-"""``kiosk sync``: the sync worker as a process of its own (cron, systemd, tests)."""
+"""``kiosk sync``: the sync worker as a process of its own (cron, systemd, tests).
+
+It shares the data dir with the kiosk's own background sync: whichever holds
+the sync lease sends, the other waits (``kiosk sync``) or says so and leaves
+(``kiosk sync --once``).
+"""
 
 from __future__ import annotations
 
 import signal
-from datetime import UTC, datetime
 from typing import TextIO
 
 from kiosk.catalogue_updates import CatalogueUpdates
+from kiosk.domain.dates import utc_now
 from kiosk.services import Runtime, build_queue, open_database
+from kiosk.store.db import Database
+from kiosk.store.syncstate import LeaseOwner, SyncHealthLog, SyncLease
 from kiosk.sync.client import PortalClient
-from kiosk.sync.worker import SyncReport, SyncWorker
+from kiosk.sync.worker import MESSAGES, SyncReport, SyncWorker, describe_holder
+
+EXIT_PAUSED = 1  # the portal is out of reach or refused the kiosk's login
+EXIT_BUSY = 3  # another sync process holds the lease
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+def build_worker(runtime: Runtime, db: Database, client: PortalClient, role: str,
+                 out: TextIO | None = None) -> SyncWorker:
+    """The worker every sync owner runs: the CLI's and the kiosk's background one."""
+    lease = SyncLease(db, LeaseOwner.of_this_process(role))
+    notify = None if out is None else (lambda text: print(text, file=out, flush=True))
+    return SyncWorker(build_queue(runtime, db), client, runtime.config.kiosk.id, utc_now,
+                      lease=lease, health=SyncHealthLog(db),
+                      catalogue_updates=CatalogueUpdates(runtime.data_dir), notify=notify)
+
+
+def portal_client(runtime: Runtime, url: str | None = None) -> PortalClient:
+    portal = runtime.config.portal
+    return PortalClient(url or portal.url, portal.client_id, portal.client_secret,
+                        timeout=portal.timeout_seconds)
 
 
 def sync_command(runtime: Runtime, *, once: bool, out: TextIO) -> int:
     """Send what is due and follow statuses; ``once``: one pass, else until stopped."""
     db = open_database(runtime)
-    portal = runtime.config.portal
-    client = PortalClient(portal.url, portal.client_id, portal.client_secret,
-                          timeout=portal.timeout_seconds)
-    worker = SyncWorker(build_queue(runtime, db), client, runtime.config.kiosk.id, utc_now,
-                        catalogue_updates=CatalogueUpdates(runtime.data_dir))
+    client = portal_client(runtime)
+    worker = build_worker(runtime, db, client, "kiosk-sync", out)
     try:
         if once:
-            recovered = worker.start()
-            report = worker.run_once()
-            _print_report(report, recovered, out)
-            return 1 if report.paused_reason else 0
+            with worker.leased():
+                report = worker.run_once()
+            return _print_report(report, out)
         _stop_on_signals(worker)
         worker.run_forever()
         return 0
@@ -43,10 +61,15 @@ def _stop_on_signals(worker: SyncWorker) -> None:
         signal.signal(sig, lambda _signum, _frame: worker.stop())
 
 
-def _print_report(report: SyncReport, recovered: int, out: TextIO) -> None:
-    if recovered:
-        print(f"Đã đưa {recovered} hồ sơ bị gián đoạn về hàng chờ gửi.", file=out)
+def _print_report(report: SyncReport, out: TextIO) -> int:
+    if report.standby is not None:
+        print(MESSAGES["busy"].format(holder=describe_holder(report.standby)), file=out)
+        return EXIT_BUSY
+    if report.recovered:
+        print(f"Đã đưa {report.recovered} hồ sơ bị gián đoạn về hàng chờ gửi.", file=out)
     print(f"Đã gửi: {report.sent}; chờ gửi lại: {report.retried}; bị từ chối: {report.failed}; "
           f"cập nhật trạng thái: {report.status_updates}.", file=out)
     if report.paused_reason:
         print(f"Tạm dừng: {report.paused_reason}", file=out)
+        return EXIT_PAUSED
+    return 0

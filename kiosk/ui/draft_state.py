@@ -7,6 +7,7 @@ until sealing, and ``wipe`` forgets everything at once.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -36,6 +37,8 @@ class DraftState:
     declared: bool = False
     signature_png: bytes | None = None
     assisted_by: str | None = None
+    # New with every resident (and every wipe): the store seals each key at most once.
+    draft_key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def wipe(self) -> None:
         """Forget the resident: every field back to its empty default."""
@@ -67,4 +70,5 @@ class DraftState:
             return None, problems
         address = self.delivery_address if self.delivery is Delivery.BY_POST else None
         return Draft(procedure, applicant, form, tuple(self.documents), self.delivery, address,
-                     self.payment, now, self.assisted_by, self.signature_png), problems
+                     self.payment, now, self.assisted_by, self.signature_png,
+                     self.draft_key), problems

@@ -1,9 +1,11 @@
 """The one exception hook (STYLE.md §6): log it, then let the GUI show the friendly page.
 
-An exception escaping a slot or an event handler reaches ``sys.excepthook``;
-one escaping a Python thread reaches ``threading.excepthook``.  Both are logged
-with their traceback and handed to ``on_error`` on the GUI thread, through a
-queued signal when they happened elsewhere.  Nothing is ever printed on screen.
+An exception escaping a slot or an event handler reaches ``sys.excepthook``: it is
+logged with its traceback and handed to ``on_error``, which shows the friendly
+page.  One escaping a background thread reaches ``threading.excepthook``: it is
+logged and nothing else — the resident at the screen is never wiped for what a
+background thread did (each worker has its own error boundary and recovery;
+STYLE.md §21).  Nothing is ever printed on screen.
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ def install_exception_hook(on_error: Callable[[BaseException], None]) -> Callabl
     def thread_hook(args: threading.ExceptHookArgs) -> None:
         if args.exc_value is None:
             return
-        hook(args.exc_type, args.exc_value, args.exc_traceback)
+        name = args.thread.name if args.thread is not None else "?"
+        log.error("unexpected error in background thread %s", name,
+                  exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
 
     previous, previous_thread = sys.excepthook, threading.excepthook
     sys.excepthook, threading.excepthook = hook, thread_hook

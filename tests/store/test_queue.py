@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from kiosk.store.records import AttachmentInput, StatusEvent
 
 NOW = datetime(2026, 11, 24, 2, 30, tzinfo=UTC)  # 09:30 in Vietnam
 PDF = b"%PDF-1.4\n% test document\n%%EOF\n"
+OWNER = "sync@kiosk:100:aaaa"
 
 
 @pytest.fixture
@@ -32,9 +34,10 @@ def queue(tmp_path: Path) -> DossierQueue:
     db.dispose()
 
 
-def sealing(at: datetime = NOW) -> Sealing:
+def sealing(at: datetime = NOW, draft_key: str | None = None) -> Sealing:
     return Sealing(agency="000.00.00.H23", block=SequenceBlock(1000, 1999), received_at=at,
-                   due_at=at + timedelta(days=3), procedure_code="1.001193")
+                   due_at=at + timedelta(days=3), procedure_code="1.001193",
+                   draft_key=draft_key)
 
 
 def attachment(data: bytes = PDF) -> AttachmentInput:
@@ -71,7 +74,7 @@ def test_the_code_carries_the_vietnam_date_not_the_utc_date(queue: DossierQueue)
 
 def test_the_frozen_payload_hashes_to_its_stored_hash(queue: DossierQueue) -> None:
     code = seal_one(queue)
-    job = queue.claim_next(NOW)
+    job = queue.claim_next(NOW, OWNER)
     assert job is not None and job.code == code
     assert hashlib.sha256(job.payload).hexdigest() == queue.find(code).dossier.payload_sha256
     assert json.loads(job.payload)["MaHoSo"] == code
@@ -90,43 +93,43 @@ def test_a_failure_while_sealing_leaves_no_row_and_burns_no_code(queue: DossierQ
 def test_claim_moves_the_oldest_due_dossier_to_sending(queue: DossierQueue) -> None:
     first = seal_one(queue)
     seal_one(queue, NOW + timedelta(minutes=1))
-    job = queue.claim_next(NOW + timedelta(minutes=5))
+    job = queue.claim_next(NOW + timedelta(minutes=5), OWNER)
     assert job is not None and job.code == first
     assert queue.find(first).dossier.state is DossierState.SENDING
 
 
 def test_nothing_is_claimed_before_its_time(queue: DossierQueue) -> None:
     seal_one(queue)
-    assert queue.claim_next(NOW - timedelta(seconds=1)) is None
+    assert queue.claim_next(NOW - timedelta(seconds=1), OWNER) is None
 
 
 def test_a_retry_goes_back_to_pending_with_the_reason_and_the_next_time(
     queue: DossierQueue,
 ) -> None:
     code = seal_one(queue)
-    job = queue.claim_next(NOW)
+    job = queue.claim_next(NOW, OWNER)
     later = NOW + timedelta(seconds=40)
-    queue.mark_retry(job.dossier_id, NOW, later, "http_503", "Cổng đang bảo trì")
+    queue.mark_retry(job, NOW, later, "http_503", "Cổng đang bảo trì")
     dossier = queue.find(code).dossier
     assert (dossier.state, dossier.attempts, dossier.next_attempt_at) == (
         DossierState.PENDING, 1, later)
     assert dossier.last_error_message == "Cổng đang bảo trì"
-    assert queue.claim_next(NOW + timedelta(seconds=39)) is None
-    assert queue.claim_next(later) is not None
+    assert queue.claim_next(NOW + timedelta(seconds=39), OWNER) is None
+    assert queue.claim_next(later, OWNER) is not None
 
 
 def test_one_failing_dossier_does_not_block_the_next(queue: DossierQueue) -> None:
     bad, good = seal_one(queue), seal_one(queue)
-    job = queue.claim_next(NOW)
-    queue.mark_retry(job.dossier_id, NOW, NOW + timedelta(minutes=10), "timeout", "Hết giờ")
-    assert queue.claim_next(NOW).code == good
+    job = queue.claim_next(NOW, OWNER)
+    queue.mark_retry(job, NOW, NOW + timedelta(minutes=10), "timeout", "Hết giờ")
+    assert queue.claim_next(NOW, OWNER).code == good
     assert job.code == bad
 
 
 def test_sent_records_the_official_code_and_lookups_work_by_either(queue: DossierQueue) -> None:
     code = seal_one(queue)
-    job = queue.claim_next(NOW)
-    queue.mark_sent(job.dossier_id, NOW, "000.00.00.H23-261124-9001", 1)
+    job = queue.claim_next(NOW, OWNER)
+    queue.mark_sent(job, NOW, "000.00.00.H23-261124-9001", 1)
     by_official = queue.find("000.00.00.h23-261124-9001 ")
     assert by_official is not None and by_official.dossier.code == code
     assert by_official.dossier.state is DossierState.SENT
@@ -135,20 +138,20 @@ def test_sent_records_the_official_code_and_lookups_work_by_either(queue: Dossie
 
 def test_a_permanent_failure_keeps_the_dossier_and_its_reason(queue: DossierQueue) -> None:
     code = seal_one(queue)
-    job = queue.claim_next(NOW)
-    queue.mark_failed(job.dossier_id, NOW, "invalid", "Thiếu địa chỉ nhận kết quả")
+    job = queue.claim_next(NOW, OWNER)
+    queue.mark_failed(job, NOW, "invalid", "Thiếu địa chỉ nhận kết quả")
     dossier = queue.find(code).dossier
     assert dossier.state is DossierState.FAILED
     assert dossier.last_error_code == "invalid"
-    assert queue.claim_next(NOW + timedelta(days=30)) is None
+    assert queue.claim_next(NOW + timedelta(days=30), OWNER) is None
 
 
 def test_only_an_official_retry_revives_a_failed_dossier_and_it_resets_attempts(
     queue: DossierQueue,
 ) -> None:
     code = seal_one(queue)
-    job = queue.claim_next(NOW)
-    queue.mark_failed(job.dossier_id, NOW, "invalid", "x")
+    job = queue.claim_next(NOW, OWNER)
+    queue.mark_failed(job, NOW, "invalid", "x")
     queue.official_retry(code, NOW + timedelta(hours=1))
     dossier = queue.find(code).dossier
     assert (dossier.state, dossier.attempts, dossier.last_error_code) == (
@@ -159,27 +162,27 @@ def test_only_an_official_retry_revives_a_failed_dossier_and_it_resets_attempts(
 
 def test_guarded_updates_refuse_a_dossier_that_moved_on(queue: DossierQueue) -> None:
     seal_one(queue)
-    job = queue.claim_next(NOW)
-    queue.mark_sent(job.dossier_id, NOW, "X-1", 1)
+    job = queue.claim_next(NOW, OWNER)
+    queue.mark_sent(job, NOW, "X-1", 1)
     with pytest.raises(LostRace):
-        queue.mark_sent(job.dossier_id, NOW, "X-2", 1)
+        queue.mark_sent(job, NOW, "X-2", 1)
     with pytest.raises(LostRace):
-        queue.mark_retry(job.dossier_id, NOW, NOW, "late", "late")
+        queue.mark_retry(job, NOW, NOW, "late", "late")
     assert queue.find("X-1").dossier.official_code == "X-1"
 
 
 def test_restart_returns_interrupted_sends_to_pending(queue: DossierQueue) -> None:
     code = seal_one(queue)
-    queue.claim_next(NOW)
-    assert queue.recover_interrupted(NOW) == 1
+    queue.claim_next(NOW, OWNER)
+    assert queue.recover_interrupted(NOW, keep_owner="a later owner") == 1
     assert queue.find(code).dossier.state is DossierState.PENDING
-    assert queue.recover_interrupted(NOW) == 0
+    assert queue.recover_interrupted(NOW, keep_owner="a later owner") == 0
 
 
 def test_portal_timeline_is_recorded_once_however_often_it_is_seen(queue: DossierQueue) -> None:
     code = seal_one(queue)
-    job = queue.claim_next(NOW)
-    queue.mark_sent(job.dossier_id, NOW, code, 1)
+    job = queue.claim_next(NOW, OWNER)
+    queue.mark_sent(job, NOW, code, 1)
     events = [StatusEvent(1, NOW, "Mới đăng ký"), StatusEvent(2, NOW + timedelta(hours=1),
                                                               "Được tiếp nhận", "Một cửa")]
     assert queue.apply_portal_status(code, 2, events, NOW)
@@ -193,7 +196,7 @@ def test_portal_timeline_is_recorded_once_however_often_it_is_seen(queue: Dossie
 def test_counts_by_state(queue: DossierQueue) -> None:
     for _ in range(3):
         seal_one(queue)
-    queue.claim_next(NOW)
+    queue.claim_next(NOW, OWNER)
     counts = queue.counts()
     assert counts[DossierState.PENDING] == 2 and counts[DossierState.SENDING] == 1
     assert counts[DossierState.SENT] == 0
@@ -212,3 +215,48 @@ def test_a_damaged_attachment_is_refused_rather_than_sent(queue: DossierQueue) -
     with pytest.raises(DomainError) as caught:
         queue.files.read(sha)
     assert caught.value.code == "file_damaged"
+
+
+def test_recovery_leaves_the_rows_its_own_owner_is_sending(queue: DossierQueue) -> None:
+    mine, theirs = seal_one(queue), seal_one(queue)
+    queue.claim_next(NOW, OWNER)
+    queue.claim_next(NOW, "sync@kiosk:200:bbbb")
+    assert queue.recover_interrupted(NOW, keep_owner=OWNER) == 1
+    assert queue.find(mine).dossier.state is DossierState.SENDING
+    assert queue.find(theirs).dossier.state is DossierState.PENDING
+
+
+def test_a_result_for_a_row_another_owner_recovered_is_refused(queue: DossierQueue) -> None:
+    code = seal_one(queue)
+    stale = queue.claim_next(NOW, OWNER)
+    # The lease passed on meanwhile, and the new owner recovered the row:
+    queue.recover_interrupted(NOW, keep_owner="sync@kiosk:200:bbbb")
+    fresh = queue.claim_next(NOW, "sync@kiosk:200:bbbb")
+    with pytest.raises(LostRace):
+        queue.mark_sent(stale, NOW, "X-1", 1)
+    with pytest.raises(LostRace):
+        queue.mark_retry(stale, NOW, NOW, "late", "late")
+    queue.mark_sent(fresh, NOW, "X-2", 1)
+    assert queue.find(code).dossier.official_code == "X-2"
+
+
+def test_sealing_one_draft_twice_gives_back_the_same_dossier(queue: DossierQueue) -> None:
+    first = queue.seal(sealing(draft_key="draft-1"), [attachment()], build)
+    again = queue.seal(sealing(draft_key="draft-1"), [attachment()], build)
+    other = queue.seal(sealing(draft_key="draft-2"), [attachment()], build)
+    assert again == first
+    assert other.code != first.code
+    assert sum(queue.counts().values()) == 2
+
+
+def test_drafts_sealed_at_once_from_many_threads_make_one_dossier_each(
+    queue: DossierQueue,
+) -> None:
+    keys = ["a", "b", "a", "b", "a", "c"] * 3
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        sealed = list(pool.map(
+            lambda key: queue.seal(sealing(draft_key=key), [attachment()], build), keys))
+    codes = {key: {d.code for d, k in zip(sealed, keys, strict=True) if k == key}
+             for key in set(keys)}
+    assert all(len(found) == 1 for found in codes.values())
+    assert sum(queue.counts().values()) == 3

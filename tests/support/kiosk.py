@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from kiosk.config import Config
 from kiosk.domain.catalogue import Catalogue
@@ -20,7 +21,10 @@ from kiosk.services import Runtime, build_calendar, build_queue, open_database, 
 from kiosk.store.db import Database
 from kiosk.store.queue import DossierQueue
 from kiosk.store.records import QueuedDossier
+from kiosk.store.syncstate import LeaseOwner, SyncHealthLog, SyncLease
 from kiosk.submission import Submitter
+from kiosk.sync.client import Portal
+from kiosk.sync.worker import SyncWorker
 from kiosk.ui.draft_state import DraftState
 
 START = datetime(2026, 11, 24, 2, 30, tzinfo=UTC)  # Tuesday 09:30 in Vietnam
@@ -108,6 +112,12 @@ class Kiosk:
     def seal_births(self, count: int) -> list[QueuedDossier]:
         return [self.submitter.seal(birth_draft(self.catalogue, self.clock(), str(i)))
                 for i in range(count)]
+
+    def sync_worker(self, portal: Portal, role: str = "test", **options: Any) -> SyncWorker:
+        """A sync worker of its own (its own lease owner) on this kiosk's queue and clock."""
+        lease = SyncLease(self.db, LeaseOwner.of_this_process(role))
+        return SyncWorker(self.queue, portal, self.runtime.config.kiosk.id, self.clock,
+                          lease=lease, health=SyncHealthLog(self.db), **options)
 
     def close(self) -> None:
         self.db.dispose()

@@ -15,7 +15,7 @@ from kiosk.domain.errors import DataError
 from kiosk.services import Runtime, active_catalogue, shipped_catalogue
 from kiosk.sync.client import PortalClient
 from kiosk.sync.simulator import DEMO_CREDENTIALS, PortalSimulator
-from kiosk.sync.worker import CATALOGUE_CURSOR, SyncWorker
+from kiosk.sync.worker import CATALOGUE_CURSOR
 from tests.support.kiosk import Kiosk, open_kiosk
 
 
@@ -33,8 +33,7 @@ def test_the_worker_stores_what_the_portal_offers_and_moves_its_cursor(
     client_id, secret = next(iter(DEMO_CREDENTIALS.items()))
     with PortalSimulator(tmp_path / "portal.sqlite3", clock=kiosk.clock) as portal:
         client = PortalClient(portal.url, client_id, secret)
-        worker = SyncWorker(kiosk.queue, client, "KIOSK-01", kiosk.clock,
-                            catalogue_updates=updates)
+        worker = kiosk.sync_worker(client, catalogue_updates=updates)
         first = worker.run_once()
         second = worker.run_once()
         client.close()

@@ -40,9 +40,10 @@ def portal(tmp_path: Path, kiosk: Kiosk) -> Iterator[PortalSimulator]:
 
 def worker_for(kiosk: Kiosk, url: str, timeout: float = 5.0, secret: str = CLIENT_SECRET
                ) -> tuple[SyncWorker, PortalClient]:
-    client = PortalClient(url, CLIENT_ID, secret, timeout=timeout)
-    worker = SyncWorker(kiosk.queue, client, kiosk.runtime.config.kiosk.id, kiosk.clock,
-                        jitter=lambda: 0.5)
+    # The client's pauses run on the same (fake) time as the worker's backoff.
+    client = PortalClient(url, CLIENT_ID, secret, timeout=timeout,
+                          clock=lambda: kiosk.clock().timestamp())
+    worker = kiosk.sync_worker(client, jitter=lambda: 0.5)
     return worker, client
 
 
@@ -79,9 +80,11 @@ def test_fifty_dossiers_sealed_offline_are_delivered_exactly_once(
     port = free_port()
     worker, client = worker_for(kiosk, f"http://127.0.0.1:{port}", timeout=2)
     sealed = kiosk.seal_births(50)
-    report = worker.run_once()  # the portal is down: everything waits, nothing is lost
-    assert report.sent == 0 and report.retried == 50
+    report = worker.run_once()  # the portal is down: the pass ends at once, nothing is lost
+    assert (report.sent, report.retried, report.paused_code) == (0, 1, "connection")
     assert states(kiosk) == {DossierState.PENDING: 50}
+    assert all(d.attempts == 0 for d in kiosk.queue.recent())  # the network's fault, not theirs
+    assert [d.last_error_code for d in kiosk.queue.recent()].count("connection") == 1
     with PortalSimulator(tmp_path / "portal.sqlite3", port=port, clock=kiosk.clock) as sim:
         drain(kiosk, worker)
         counters = stats(sim)
@@ -173,7 +176,9 @@ def test_a_recovered_kiosk_resends_an_interrupted_dossier_as_a_replay(
             faults.ForwardThenDrop() if p.startswith("/api/v1/dossiers") and m == "POST"
             else faults.Fault())) as proxy:
         worker, client = worker_for(kiosk, proxy.url)
-        worker.send_due()
+        with worker.leased():  # given up at the end, as a worker that stops does
+            worker.acquire()
+            worker.send_due()
         client.close()
     assert kiosk.queue.find(dossier.code).dossier.state is DossierState.PENDING
     worker, client = worker_for(kiosk, portal.url)

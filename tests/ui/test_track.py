@@ -21,6 +21,8 @@ from tests.ui.conftest import RecordingPrinter, slip_video
 
 pytestmark = pytest.mark.gui
 
+OWNER = "sync@test:1:track"
+
 
 def open_track(qtbot: QtBot, window: MainWindow, navigator: Navigator) -> None:
     tap(qtbot, window, "Tra cứu hồ sơ")
@@ -48,10 +50,10 @@ def shown_text(navigator: Navigator) -> str:
 
 def sent_with_history(backend: Kiosk) -> str:
     (dossier,) = backend.seal_births(1)
-    job = backend.queue.claim_next(backend.clock())
+    job = backend.queue.claim_next(backend.clock(), OWNER)
     assert job is not None
     now = backend.clock()
-    backend.queue.mark_sent(job.dossier_id, now, "000.00.00.H23-261124-9001", 1)
+    backend.queue.mark_sent(job, now, "000.00.00.H23-261124-9001", 1)
     backend.queue.apply_portal_status(dossier.code, 2, [
         StatusEvent(1, now, "Mới đăng ký"),
         StatusEvent(2, now + timedelta(hours=2), "Được tiếp nhận", "Bộ phận Một cửa")], now)
