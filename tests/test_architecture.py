@@ -16,6 +16,7 @@ ALLOWED = {
     "sqlalchemy": ("store/",),
     "alembic": ("store/",),
     "requests": ("sync/client.py",),
+    "urllib3": ("sync/client.py", "sync/transport.py"),  # the watched connections
 }
 # The domain core imports nothing but the standard library and itself.
 DOMAIN_MAY_IMPORT = {"kiosk.domain"}
