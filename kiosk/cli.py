@@ -131,9 +131,11 @@ def _add_receipt(sub: Any) -> None:
 
 def _cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from kiosk.app import run_kiosk  # Qt is loaded only when the kiosk itself starts
+    from kiosk.logsetup import configure_logging
     from kiosk.services import resolve_runtime
 
     runtime = resolve_runtime(args.data_dir, args.config, env)
+    configure_logging(runtime.data_dir, "kiosk")
     return run_kiosk(runtime, env, demo=args.demo, windowed=args.windowed)
 
 
@@ -217,11 +219,13 @@ def _queue_detail(q: Any) -> str:
 
 
 def _cmd_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from kiosk.logsetup import configure_logging
     from kiosk.services import resolve_runtime
     from kiosk.sync.command import sync_command
 
-    return sync_command(resolve_runtime(args.data_dir, args.config, env), once=args.once,
-                        out=sys.stdout)
+    runtime = resolve_runtime(args.data_dir, args.config, env)
+    configure_logging(runtime.data_dir, "sync")
+    return sync_command(runtime, once=args.once, out=sys.stdout)
 
 
 def _cmd_submit(args: argparse.Namespace, env: Mapping[str, str]) -> int:

@@ -157,3 +157,18 @@ def test_queue_and_doctor_say_when_sync_last_failed_and_why(tmp_path: Path) -> N
     sync = {c["name"]: c for c in json.loads(doctor.stdout)}["sync"]
     assert sync["ok"] is False and sync["essential"] is False
     assert "mất mạng" in sync["detail"]
+
+
+def test_a_sync_process_writes_what_happened_to_its_log_file(tmp_path: Path) -> None:
+    from tests.support.kiosk import open_kiosk
+
+    site = open_kiosk(tmp_path)
+    (dossier,) = site.seal_births(1)
+    site.close()
+    config = tmp_path / "offline.toml"
+    config.write_text('[portal]\nurl = "http://127.0.0.1:9"\n', encoding="utf-8")
+    result = run_cli("--data-dir", str(tmp_path), "--config", str(config), "sync", "--once")
+    assert result.returncode == 1, result.stderr  # paused: the portal is out of reach
+    log = (tmp_path / "logs" / "sync.log").read_text(encoding="utf-8")
+    assert f"dossier {dossier.code}: transient (connection)" in log
+    assert "Nguyễn Thị Ánh" not in log  # the applicant's name never reaches a log
