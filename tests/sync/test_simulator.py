@@ -295,7 +295,7 @@ def test_a_huge_upload_is_refused_from_its_content_length_without_reading_it(
         sock.sendall(head.encode())
         answer = _read_until_closed(sock)
     status_line, _, rest = answer.partition(b"\r\n")
-    assert status_line == b"HTTP/1.1 413 Request Entity Too Large"
+    assert status_line.startswith(b"HTTP/1.1 413 ")  # the phrase differs by Python version
     assert json.loads(rest.split(b"\r\n\r\n", 1)[1])["error"] == "too_large"
 
 
