@@ -129,10 +129,12 @@ class ApplicantScreen(StepScreen):
         self.preview = QLabel()
         self.preview.setFixedSize(*PREVIEW_SIZE)
         self.preview.setScaledContents(True)
-        self.preview.setVisible(self.camera is not None)
         if self.camera is not None:
             column.addWidget(label(TEXTS["scan_camera"], "muted"))
         column.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Only once it has a parent: an orphan label shown is a window of its own, and it
+        # takes the activation (and a USB scanner's keys) from the kiosk's window.
+        self.preview.setVisible(self.camera is not None)
         self.scan_status = label("", "body")
         self.scan_error = label("", "message")
         column.addWidget(self.scan_status)

@@ -101,8 +101,10 @@ class FieldEditor(QWidget):
         column.addWidget(self.title)
         column.addWidget(self._build_input())
         self.help = label(spec.help, "muted")
-        self.help.setVisible(bool(spec.help))
         column.addWidget(self.help)
+        # Shown only once parented: a label shown as an orphan is a window of its own, which
+        # takes the activation (and a USB scanner's keys) from the kiosk's window.
+        self.help.setVisible(bool(spec.help))
         self.error = label("", "message")
         self.error.hide()
         column.addWidget(self.error)
