@@ -58,7 +58,10 @@ def xvfb(tmp_path: Path, size: tuple[int, int], *, window_manager: bool) -> Iter
     read_end, write_end = os.pipe()
     server = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{size[0]}x{size[1]}x24",
-         "-nolisten", "tcp", "-fbdir", str(fbdir)],
+         "-nolisten", "tcp", "-fbdir", str(fbdir),
+         # Without it the server resets whenever its last client leaves (one xprop call),
+         # and a client connecting during the reset "can't open display".
+         "-noreset"],
         pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write_end)
     started: list[subprocess.Popen[bytes]] = [server]
@@ -90,13 +93,17 @@ def _read_display_number(fd: int) -> str:
 
 
 def _start_window_manager(x: XServer) -> subprocess.Popen[bytes]:
-    wm = subprocess.Popen(["matchbox-window-manager", "-use_titlebar", "no"],
-                          env=x.env(dict(os.environ)), stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL)
+    log = x.framebuffer.parent / "matchbox.log"
+    with open(log, "wb") as err:
+        wm = subprocess.Popen(["matchbox-window-manager", "-use_titlebar", "no"],
+                              env=x.env(dict(os.environ)), stdout=err, stderr=err)
     # Managed from the start: wait until it owns the screen (it sets _NET_SUPPORTING_WM_CHECK).
-    if not wait_for(lambda: "_NET_SUPPORTING_WM_CHECK" in _root_properties(x)):
+    if not wait_for(lambda: wm.poll() is not None
+                    or "_NET_SUPPORTING_WM_CHECK" in _root_properties(x)) or wm.poll() is not None:
         stop(wm)
-        raise TimeoutError("matchbox-window-manager did not take the screen")
+        said = log.read_text(errors="replace")[-500:]
+        raise TimeoutError(f"matchbox-window-manager did not take the screen "
+                           f"(exit {wm.returncode}): {said!r}")
     return wm
 
 
