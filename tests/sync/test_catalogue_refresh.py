@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,14 +15,7 @@ from kiosk.services import Runtime, active_catalogue, shipped_catalogue
 from kiosk.sync.client import PortalClient
 from kiosk.sync.simulator import DEMO_CREDENTIALS, PortalSimulator
 from kiosk.sync.worker import CATALOGUE_CURSOR
-from tests.support.kiosk import Kiosk, open_kiosk
-
-
-@pytest.fixture
-def kiosk(tmp_path: Path) -> Iterator[Kiosk]:
-    k = open_kiosk(tmp_path / "kiosk")
-    yield k
-    k.close()
+from tests.support.kiosk import Kiosk
 
 
 def test_the_worker_stores_what_the_portal_offers_and_moves_its_cursor(

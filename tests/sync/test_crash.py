@@ -32,7 +32,7 @@ KILLS = 10
 
 def kiosk_command(data_dir: Path, config: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), "--config", str(config),
-            "sync", *args]
+            *args]
 
 
 def write_config(path: Path, url: str) -> None:
@@ -58,14 +58,14 @@ def test_sigkill_at_random_moments_never_loses_or_duplicates_a_dossier(tmp_path:
         write_config(config, proxy.url)
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
         for _ in range(KILLS):
-            process = subprocess.Popen(kiosk_command(data_dir, config), env=env,
+            process = subprocess.Popen(kiosk_command(data_dir, config, "sync"), env=env,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(rng.uniform(0.8, 2.0))
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=30)
         write_config(config, portal.url)
         for _ in range(3):
-            subprocess.run(kiosk_command(data_dir, config, "--once"), env=env, check=False,
+            subprocess.run(kiosk_command(data_dir, config, "sync", "--once"), env=env, check=False,
                            capture_output=True, timeout=120)
         counters = requests.get(portal.url + "/_sim/stats", timeout=10).json()
     kiosk = open_kiosk(data_dir)

@@ -12,7 +12,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -25,7 +24,7 @@ from kiosk.services import DATABASE_FILE
 from kiosk.sync.simulator import PortalSimulator
 from tests.support.kiosk import open_kiosk
 from tests.sync import faults
-from tests.sync.test_crash import write_config
+from tests.sync.test_crash import kiosk_command, write_config
 
 pytestmark = pytest.mark.soak
 
@@ -49,11 +48,6 @@ class SlowAnswer(faults.Fault):
 
 def slow_dossiers(method: str, path: str) -> faults.Fault:
     return SlowAnswer() if method == "POST" and path == "/api/v1/dossiers" else faults.Fault()
-
-
-def kiosk(data_dir: Path, config: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), "--config", str(config),
-            *args]
 
 
 def child_env() -> dict[str, str]:
@@ -115,8 +109,9 @@ def test_two_sync_processes_and_the_kiosk_share_one_queue_and_survive_a_kill(
             faults.FaultProxy(portal.url, slow_dossiers) as proxy:
         write_config(config, proxy.url)
         logs = tmp_path / "logs"
-        with processes(logs, kiosk(data_dir, config, "sync"), kiosk(data_dir, config, "sync"),
-                       kiosk(data_dir, config, "run", "--windowed")) as running:
+        sync = kiosk_command(data_dir, config, "sync")
+        gui = kiosk_command(data_dir, config, "run", "--windowed")
+        with processes(logs, sync, sync, gui) as running:
             wait_for(lambda: sending_pid(data_dir) is not None, "a dossier in flight")
             victim_pid = sending_pid(data_dir)
             victim = next(p for p in running if p.pid == victim_pid)
@@ -150,10 +145,11 @@ def test_a_second_sync_once_says_another_is_running_and_sends_nothing(tmp_path: 
     with PortalSimulator(tmp_path / "portal.sqlite3") as portal, \
             faults.FaultProxy(portal.url, slow_dossiers) as proxy:
         write_config(config, proxy.url)
-        with processes(tmp_path / "logs", kiosk(data_dir, config, "sync")) as (first,):
+        with processes(tmp_path / "logs", kiosk_command(data_dir, config, "sync")) as (first,):
             wait_for(lambda: sending_pid(data_dir) == first.pid, "the first one sending")
-            second = subprocess.run(kiosk(data_dir, config, "sync", "--once"), env=child_env(),
-                                    capture_output=True, text=True, timeout=60, check=False)
+            second = subprocess.run(kiosk_command(data_dir, config, "sync", "--once"),
+                                    env=child_env(), capture_output=True, text=True, timeout=60,
+                                    check=False)
             assert first.poll() is None
     assert second.returncode == 3
     assert "Một tiến trình đồng bộ khác đang chạy" in second.stdout

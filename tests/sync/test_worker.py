@@ -8,43 +8,24 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 
 from kiosk.domain.states import DossierState
 from kiosk.sync.client import PortalClient
-from kiosk.sync.simulator import DEMO_CREDENTIALS, PortalSimulator
+from kiosk.sync.simulator import PortalSimulator
 from kiosk.sync.worker import SyncWorker
-from tests.support.kiosk import Kiosk, open_kiosk
+from tests.support.kiosk import Kiosk
 from tests.sync import faults
-
-CLIENT_ID, CLIENT_SECRET = next(iter(DEMO_CREDENTIALS.items()))
-
-
-@pytest.fixture
-def kiosk(tmp_path: Path) -> Iterator[Kiosk]:
-    k = open_kiosk(tmp_path / "kiosk")
-    yield k
-    k.close()
-
-
-@pytest.fixture
-def portal(tmp_path: Path, kiosk: Kiosk) -> Iterator[PortalSimulator]:
-    with PortalSimulator(tmp_path / "portal.sqlite3", step_seconds=60, clock=kiosk.clock) as sim:
-        yield sim
+from tests.sync.conftest import CLIENT_ID, CLIENT_SECRET, kiosk_client
 
 
 def worker_for(kiosk: Kiosk, url: str, timeout: float = 5.0, secret: str = CLIENT_SECRET
                ) -> tuple[SyncWorker, PortalClient]:
-    # The client's pauses run on the same (fake) time as the worker's backoff.
-    client = PortalClient(url, CLIENT_ID, secret, timeout=timeout,
-                          clock=lambda: kiosk.clock().timestamp())
-    worker = kiosk.sync_worker(client, jitter=lambda: 0.5)
-    return worker, client
+    client = kiosk_client(kiosk, url, timeout, secret)
+    return kiosk.sync_worker(client, jitter=lambda: 0.5), client
 
 
 def stats(portal: PortalSimulator) -> dict[str, Any]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -14,26 +12,13 @@ from kiosk.domain.states import DossierState
 from kiosk.store.syncstate import SyncHealthLog, lease_holder
 from kiosk.sync.client import PortalClient
 from kiosk.sync.policy import Outcome
-from kiosk.sync.simulator import DEMO_CREDENTIALS, PortalSimulator
+from kiosk.sync.simulator import PortalSimulator
 from kiosk.sync.worker import SyncWorker
-from tests.support.kiosk import Kiosk, open_kiosk
+from tests.support.kiosk import Kiosk
 from tests.sync import faults
+from tests.sync.conftest import kiosk_client
 
-CLIENT_ID, CLIENT_SECRET = next(iter(DEMO_CREDENTIALS.items()))
 WAIT_SECONDS = 30.0
-
-
-@pytest.fixture
-def kiosk(tmp_path: Path) -> Iterator[Kiosk]:
-    k = open_kiosk(tmp_path / "kiosk")
-    yield k
-    k.close()
-
-
-@pytest.fixture
-def portal(tmp_path: Path, kiosk: Kiosk) -> Iterator[PortalSimulator]:
-    with PortalSimulator(tmp_path / "portal.sqlite3", step_seconds=0, clock=kiosk.clock) as sim:
-        yield sim
 
 
 class BrokenOnce(PortalClient):
@@ -48,11 +33,6 @@ class BrokenOnce(PortalClient):
             self.raised = True
             raise RuntimeError("a bug in the client")
         return super().submit_dossier(body, idempotency_key)
-
-
-def client_for(kiosk: Kiosk, url: str, cls: type[PortalClient] = PortalClient) -> PortalClient:
-    return cls(url, CLIENT_ID, CLIENT_SECRET, timeout=5,
-               clock=lambda: kiosk.clock().timestamp())
 
 
 def wait_until(condition: object, what: str) -> None:
@@ -79,7 +59,7 @@ def test_a_bug_in_a_pass_is_logged_and_recorded_and_syncing_goes_on(
     kiosk: Kiosk, portal: PortalSimulator, caplog: pytest.LogCaptureFixture,
 ) -> None:
     kiosk.seal_births(3)
-    client = client_for(kiosk, portal.url, BrokenOnce)
+    client = kiosk_client(kiosk, portal.url, cls=BrokenOnce)
     worker = kiosk.sync_worker(client, jitter=lambda: 0.0)
     thread = in_thread(worker)
     try:
@@ -107,7 +87,7 @@ def test_stop_cuts_a_request_in_flight_short_and_leaves_nothing_sending(
     stall = faults.Stall(60.0)
     with faults.FaultProxy(portal.url, lambda m, p: stall if m == "POST" and
                            p == "/api/v1/dossiers" else faults.Fault()) as proxy:
-        client = client_for(kiosk, proxy.url)
+        client = kiosk_client(kiosk, proxy.url)
         worker = kiosk.sync_worker(client)
         thread = in_thread(worker)
         wait_until(lambda: proxy.seen.get("stall", 0) > 0, "the dossier post in flight")
@@ -128,7 +108,7 @@ def test_a_retry_after_holds_every_call_until_then(
     busy = faults.Status(503, retry_after="120")
     with faults.FaultProxy(portal.url, lambda m, p: busy if m == "POST" and
                            p == "/api/v1/dossiers" else faults.Fault()) as proxy:
-        client = client_for(kiosk, proxy.url)
+        client = kiosk_client(kiosk, proxy.url)
         worker = kiosk.sync_worker(client)
         first = worker.run_once()
         calls = sum(proxy.seen.values())
