@@ -7,8 +7,9 @@ file of a printed receipt, as a webcam would show it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -16,7 +17,6 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import build_window
 from kiosk.receipts.errors import PrintError
 from kiosk.receipts.raster import rasterize_pdf
 from kiosk.receipts.service import ReceiptPrinter
@@ -26,6 +26,7 @@ from kiosk.ui.context import UiServices
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator
 from tests.support.kiosk import Kiosk, open_kiosk
+from tests.support.touch import open_window
 
 
 class RecordingPrinter:
@@ -53,6 +54,16 @@ def slip_video(path: Path, slip_pdf: bytes, frames: int = 12) -> Path:
         writer.write(frame)
     writer.release()
     return path
+
+
+def services_for(backend: Kiosk, printer: Callable[[bytes], None] | None = None,
+                 **devices: Any) -> UiServices:
+    """The UI's services on ``backend``: slips go to ``printer`` (or nowhere); ``devices``
+    are UiServices' keyword arguments (open_camera, open_scanner, usb_root, submitter)."""
+    submitter = devices.pop("submitter", backend.submitter)
+    receipts = ReceiptPrinter(backend.runtime.config, printer or (lambda _pdf: None))
+    return UiServices(backend.runtime.config, backend.catalogue, backend.queue, submitter,
+                      backend.clock, print_receipt=receipts.print, **devices)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -97,14 +108,8 @@ def kiosk(
     def open_camera() -> FrameSource:
         return VideoFileSource(camera_video[0], loop=True)
 
-    receipts = ReceiptPrinter(backend.runtime.config, printer)
-    services = UiServices(backend.runtime.config, backend.catalogue, backend.queue,
-                          backend.submitter, backend.clock, print_receipt=receipts.print,
-                          open_camera=open_camera if camera_video else None)
-    window, navigator = build_window(qapp, services, windowed=True)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
+    services = services_for(backend, printer,
+                            open_camera=open_camera if camera_video else None)
+    window, navigator = open_window(qtbot, qapp, services)
     yield window, navigator
     navigator.shutdown()

@@ -21,18 +21,16 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import build_window
-from kiosk.receipts.service import ReceiptPrinter
 from kiosk.scanner.arrays import Frame
 from kiosk.scanner.frames import ExclusiveCamera, FrameSource, VideoFileSource
 from kiosk.scanner.synthetic import code_image
 from kiosk.ui.camera import CameraCodeReader, CameraWorker
-from kiosk.ui.context import UiServices
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator
 from kiosk.ui.widgets.page_camera import PageCamera
 from tests.support.kiosk import Kiosk
-from tests.ui.conftest import RecordingPrinter
+from tests.support.touch import open_window
+from tests.ui.conftest import RecordingPrinter, services_for
 
 pytestmark = pytest.mark.gui
 
@@ -265,15 +263,8 @@ def window(
     qtbot: QtBot, qapp: QApplication, backend: Kiosk, printer: RecordingPrinter,
     slow_camera: Device,
 ) -> Iterator[tuple[MainWindow, Navigator]]:
-    receipts = ReceiptPrinter(backend.runtime.config, printer)
-    services = UiServices(backend.runtime.config, backend.catalogue, backend.queue,
-                          backend.submitter, backend.clock, print_receipt=receipts.print,
-                          open_camera=ExclusiveCamera(slow_camera.open))
-    window, navigator = build_window(qapp, services, windowed=True)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
+    services = services_for(backend, printer, open_camera=ExclusiveCamera(slow_camera.open))
+    window, navigator = open_window(qtbot, qapp, services)
     yield window, navigator
     slow_camera.let_open.set()
     navigator.shutdown()

@@ -22,12 +22,12 @@ from kiosk.scanner.arrays import f32
 from kiosk.scanner.frames import FrameSource, VideoFileSource
 from kiosk.scanner.sane import FakeScanner
 from kiosk.ui import theme
-from kiosk.ui.context import UiServices
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.screens.capture import STILL
 from kiosk.ui.screens.documents import DocumentsScreen
 from tests.support.kiosk import Kiosk, tiny_pdf
+from tests.ui.conftest import services_for
 
 pytestmark = pytest.mark.gui
 
@@ -83,9 +83,7 @@ def screen(
     def open_camera() -> FrameSource:
         return VideoFileSource(video[0], loop=True)
 
-    services = UiServices(backend.runtime.config, backend.catalogue, backend.queue,
-                          backend.submitter, backend.clock, print_receipt=lambda _d: None,
-                          open_camera=open_camera)
+    services = services_for(backend, open_camera=open_camera)
     screen = DocumentsScreen(services, runner, FakeScanner, usb)
     qtbot.addWidget(screen)
     screen.resize(1366, 640)

@@ -23,18 +23,16 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import build_window
 from kiosk.domain.draft import Draft
-from kiosk.receipts.service import ReceiptPrinter
 from kiosk.store.records import QueuedDossier
 from kiosk.submission import Submitter
-from kiosk.ui.context import UiServices
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator
 from kiosk.ui.widgets.basics import touch_button
 from tests.support.kiosk import Kiosk, birth_state
-from tests.ui.conftest import RecordingPrinter
+from tests.support.touch import open_window
+from tests.ui.conftest import RecordingPrinter, services_for
 
 pytestmark = pytest.mark.gui
 
@@ -62,14 +60,8 @@ def kiosk(
     qtbot: QtBot, qapp: QApplication, backend: Kiosk, printer: RecordingPrinter,
     submitter: CountingSubmitter,
 ) -> Iterator[tuple[MainWindow, Navigator]]:
-    receipts = ReceiptPrinter(backend.runtime.config, printer)
-    services = UiServices(backend.runtime.config, backend.catalogue, backend.queue,
-                          submitter, backend.clock, print_receipt=receipts.print)
-    window, navigator = build_window(qapp, services, windowed=True)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
+    window, navigator = open_window(qtbot, qapp,
+                                    services_for(backend, printer, submitter=submitter))
     yield window, navigator
     navigator.shutdown()
 

@@ -13,13 +13,13 @@ from pytestqt.qtbot import QtBot
 from kiosk.config import Config
 from kiosk.domain.draft import Delivery
 from kiosk.services import shipped_catalogue
-from kiosk.ui.context import UiServices
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.screens.result_fee import ResultFeeScreen
 from kiosk.ui.screens.review import ReviewScreen
 from kiosk.ui.wizard import StepScreen, Wizard
 from tests.support.kiosk import START, Kiosk, birth_state
+from tests.ui.conftest import services_for
 
 pytestmark = pytest.mark.gui
 
@@ -83,8 +83,7 @@ def test_clear_leaves_nothing_of_the_resident(review: ReviewScreen) -> None:
 
 
 def test_edit_goes_to_the_step_and_comes_straight_back(qtbot: QtBot, backend: Kiosk) -> None:
-    services = UiServices(backend.runtime.config, backend.catalogue, backend.queue,
-                          backend.submitter, backend.clock, print_receipt=lambda _d: None)
+    services = services_for(backend)
     review = ReviewScreen(services.config)
     result = ResultFeeScreen(services.config)
     screens = [StepScreen() for _ in range(5)] + [result, review, StepScreen()]

@@ -16,9 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.domain.states import DossierState
-from kiosk.receipts.service import ReceiptPrinter
 from kiosk.scanner.sane import FakeScanner
-from kiosk.ui.context import UiServices
 from kiosk.ui.errors import install_exception_hook
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator
@@ -26,7 +24,7 @@ from tests.support import residents
 from tests.support.kiosk import Kiosk
 from tests.support.residents import CCCD, CCCD_NAME
 from tests.support.touch import Finger, any_text_contains, assert_nothing_left, open_window
-from tests.ui.conftest import RecordingPrinter
+from tests.ui.conftest import RecordingPrinter, services_for
 
 pytestmark = pytest.mark.gui
 
@@ -45,10 +43,7 @@ def finger() -> Finger:
 def flow(
     qtbot: QtBot, qapp: QApplication, backend: Kiosk, printer: RecordingPrinter, usb: Path
 ) -> Iterator[tuple[MainWindow, Navigator]]:
-    receipts = ReceiptPrinter(backend.runtime.config, printer)
-    services = UiServices(backend.runtime.config, backend.catalogue, backend.queue,
-                          backend.submitter, backend.clock, print_receipt=receipts.print,
-                          open_scanner=FakeScanner, usb_root=usb)
+    services = services_for(backend, printer, open_scanner=FakeScanner, usb_root=usb)
     window, navigator = open_window(qtbot, qapp, services)
     yield window, navigator
     navigator.shutdown()

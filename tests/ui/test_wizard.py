@@ -13,11 +13,11 @@ from pytestqt.qtbot import QtBot
 from kiosk.domain.draft import Delivery
 from kiosk.domain.errors import Problems, ValidationError
 from kiosk.store.records import QueuedDossier
-from kiosk.ui.context import UiServices
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.wizard import StepScreen, Wizard
 from tests.support.kiosk import Kiosk, birth_state
+from tests.ui.conftest import services_for
 
 pytestmark = pytest.mark.gui
 
@@ -60,8 +60,7 @@ def full_draft(backend: Kiosk) -> Callable[[DraftState], None]:
 
 @pytest.fixture
 def flow(qtbot: QtBot, backend: Kiosk) -> tuple[Wizard, QStackedWidget]:
-    services = UiServices(backend.runtime.config, backend.catalogue, backend.queue,
-                          backend.submitter, backend.clock, print_receipt=lambda d: None)
+    services = services_for(backend)
     stack = QStackedWidget()
     qtbot.addWidget(stack)
     steps = [Step(f"Bước thử {i}", lambda s: None) for i in range(3)]
