@@ -120,12 +120,12 @@ class Finger:
 
     def keyboard(self, screen: ApplicantScreen | FormScreen, name: str, *keys: str) -> None:
         """Touch field ``name`` and tap ``keys`` on the Vietnamese keyboard, then «Xong»."""
-        self.tap(screen.fields.editors[name].editor)
+        self.tap(_editor(screen, name))
         for key in (*keys, "done"):
             self.tap(screen.dock.keyboard.key(key))
 
     def pad(self, screen: ApplicantScreen | FormScreen, name: str, digits: str) -> None:
-        self.tap(screen.fields.editors[name].editor)
+        self.tap(_editor(screen, name))
         for key in (*digits, "done"):
             self.tap(screen.dock.pad.key(key))
 
@@ -167,6 +167,12 @@ class Finger:
         code_label = navigator.done.findChild(QLabel, "dossierCode")
         assert code_label is not None
         return str(code_label.text())
+
+
+def _editor(screen: ApplicantScreen | FormScreen, name: str) -> QWidget:
+    editor = screen.fields.editors[name].editor
+    assert editor is not None, f"{name} is a choice, not a field to type in"
+    return editor
 
 
 def _settled(documents: DocumentsScreen, code: str, tiles: int) -> bool:
