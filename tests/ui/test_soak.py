@@ -35,17 +35,15 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config, SessionConfig
-from kiosk.receipts.service import ReceiptPrinter
 from kiosk.scanner import synthetic
 from kiosk.scanner.demo import DemoCamera
 from kiosk.scanner.frames import FrameSource, VideoFileSource
-from kiosk.ui.context import UiServices
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator
 from tests.support import residents
 from tests.support.kiosk import Kiosk, open_kiosk
 from tests.support.touch import Finger, assert_nothing_left, open_window
-from tests.ui.conftest import RecordingPrinter, slip_video
+from tests.ui.conftest import RecordingPrinter, services_for, slip_video
 
 pytestmark = [pytest.mark.gui, pytest.mark.soak]
 
@@ -123,10 +121,8 @@ def soak(
     qtbot: QtBot, qapp: QApplication, morning: Kiosk, printer: RecordingPrinter,
     camera: Camera, tmp_path: Path,
 ) -> Iterator[tuple[MainWindow, Navigator]]:
-    receipts = ReceiptPrinter(morning.runtime.config, printer)
-    services = UiServices(morning.runtime.config, morning.catalogue, morning.queue,
-                          morning.submitter, morning.clock, print_receipt=receipts.print,
-                          open_camera=camera, usb_root=residents.usb_stick(tmp_path / "usb"))
+    services = services_for(morning, printer, open_camera=camera,
+                            usb_root=residents.usb_stick(tmp_path / "usb"))
     window, navigator = open_window(qtbot, qapp, services)
     yield window, navigator
     navigator.shutdown()
