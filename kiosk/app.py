@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.background import BackgroundSync
 from kiosk.domain.dates import utc_now
+from kiosk.memory import keep_frames_out_of_the_heap
 from kiosk.receipts.service import ReceiptPrinter
 from kiosk.scanner.frames import ExclusiveCamera, FrameSource, open_camera
 from kiosk.scanner.sane import SaneScanner
@@ -47,6 +48,7 @@ def run_kiosk(
     if problem is not None:  # said before anything starts, so there is nothing to undo
         print(problem, file=sys.stderr)
         return platform_check.EXIT_NO_DISPLAY
+    keep_frames_out_of_the_heap()  # before any camera thread allocates its first frame
     db = open_database(runtime)
     sync = BackgroundSync(runtime, db, demo=demo)
     try:
