@@ -36,6 +36,7 @@ from kiosk.scanner.frames import ExclusiveCamera, FrameSource
 PREVIEW_WIDTH = 480
 DECODE_EVERY = 2  # frames; decoding every frame is not needed to feel instant
 DELIVER_MS = 15  # the GUI takes what the thread found about twice per frame at 30 fps
+MIN_FRAME_SECONDS = 1 / 30  # a video file (the demo camera) would play as fast as it decodes
 
 TEXTS = {"no_camera": "Không mở được camera. Xin dùng máy quét mã hoặc nhập mã bằng bàn phím."}
 
@@ -49,6 +50,19 @@ def to_qimage(frame: Frame, width: int = PREVIEW_WIDTH) -> QImage:
     rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
     image = QImage(rgb.data, width, height, rgb.strides[0], QImage.Format.Format_RGB888)
     return image.copy()  # detach from the numpy buffer
+
+
+class FramePacer:
+    """At most one frame per ``seconds``: a webcam paces itself, a video file does not, and
+    an unpaced demo camera keeps a whole core busy all day."""
+
+    def __init__(self, seconds: float = MIN_FRAME_SECONDS) -> None:
+        self._seconds = seconds
+        self._last = 0.0
+
+    def wait(self, stop: threading.Event) -> None:
+        stop.wait(max(0.0, self._last + self._seconds - time.monotonic()))
+        self._last = time.monotonic()
 
 
 class CameraRun:
@@ -195,7 +209,9 @@ class CameraCodeReader(CameraWorker):
     def _loop(self, source: FrameSource, run: CameraRun) -> None:
         seen: set[str] = set()
         count = 0
+        pacer = FramePacer()
         while not run.stop.is_set():
+            pacer.wait(run.stop)
             frame = source.read()
             if frame is None:
                 run.stop.wait(0.03)

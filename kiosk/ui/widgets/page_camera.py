@@ -16,7 +16,6 @@ it neither takes the new run's "Chụp" request nor pauses or disarms it.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,11 +31,10 @@ from kiosk.scanner.quality import MESSAGES as QUALITY_MESSAGES
 from kiosk.scanner.quality import assess
 from kiosk.scanner.tracking import STEADY_FRAMES, PageTracker, TrackState
 from kiosk.scanner.warp import whole_frame
-from kiosk.ui.camera import CameraRun, CameraWorker
+from kiosk.ui.camera import CameraRun, CameraWorker, FramePacer
 
 PREVIEW_WIDTH = 960
 ASSESS_EVERY = 5  # frames between quality verdicts (the hint need not change faster)
-MIN_FRAME_SECONDS = 1 / 30  # a video file would otherwise play as fast as it decodes
 REARM_SHARE = 0.05  # of the diagonal: the page moved this far counts as a new page
 OUTLINE_OK = (40, 160, 0)  # BGR green
 OUTLINE_WAIT = (0, 140, 255)  # BGR orange
@@ -98,10 +96,9 @@ class PageCamera(CameraWorker):
         tracker: PageTracker | None = None
         count = 0
         last_hint = ""
-        last_time = 0.0
+        pacer = FramePacer()
         while not run.stop.is_set():
-            run.stop.wait(max(0.0, last_time + MIN_FRAME_SECONDS - time.monotonic()))
-            last_time = time.monotonic()
+            pacer.wait(run.stop)
             frame = source.read()
             if frame is None:
                 run.stop.wait(0.03)
