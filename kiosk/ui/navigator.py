@@ -60,7 +60,7 @@ class Navigator(QObject):
         self.notice = self._add(NoticeScreen())
         self.notice.home_requested.connect(self.go_home)
         self.track = self._add(TrackScreen())
-        self.track.home_requested.connect(self.go_home)
+        self.track.home_requested.connect(self.end_session)  # forgets the dossier looked up
         self.track.help_requested.connect(lambda: self._show_notice("help"))
         self.track_flow = TrackFlow(services, runner, self.track)
         self.guide = self._add(GuideScreen(services.config.site.portal_address))

@@ -231,3 +231,18 @@ def test_without_a_camera_the_screen_does_not_mention_one(
     open_track(qtbot, window, navigator)
     assert not navigator.track.camera.isVisible()
     assert not navigator.track.camera_caption.isVisible()
+
+
+def test_going_home_from_track_forgets_the_dossier_looked_up(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator], backend: Kiosk
+) -> None:
+    window, navigator = kiosk
+    code = sent_with_history(backend)
+    open_track(qtbot, window, navigator)
+    scan(qtbot, navigator, code)
+    qtbot.waitUntil(lambda: code in shown_text(navigator), timeout=10_000)
+    tap(qtbot, window, "Về trang chủ")
+    assert window.stack.currentWidget() is navigator.home
+    assert navigator.track.code.text() == ""
+    # The result's widgets go with the next turn of the event loop (deleteLater).
+    qtbot.waitUntil(lambda: code not in shown_text(navigator), timeout=2_000)
