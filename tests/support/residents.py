@@ -18,7 +18,7 @@ from kiosk.ui.navigator import Navigator
 from kiosk.ui.screens.applicant import ApplicantScreen
 from kiosk.ui.screens.documents import DocumentsScreen
 from kiosk.ui.screens.form import FormScreen
-from tests.support.touch import Finger
+from tests.support.touch import SLOW_MS, Finger
 
 BIRTH = "1.001193"
 CERTIFIED_COPY = "2.000815"
@@ -73,7 +73,7 @@ def applicant_by_camera(finger: Finger, navigator: Navigator, name: str, phone: 
                         dwell_ms: int = 0) -> None:
     """The card held up to the camera fills the fields by itself; then the phone."""
     screen = applicant(navigator)
-    finger.wait(lambda: card_read(screen, name), 30_000)
+    finger.wait(lambda: card_read(screen, name), SLOW_MS)
     # The resident reads the fields through while the camera previews.
     finger.linger(navigator.wizard.frames[2].step, dwell_ms)
     finger.pad(screen, "so_dien_thoai", phone)
@@ -188,7 +188,7 @@ def walk_away(finger: Finger, window: MainWindow, navigator: Navigator, timeout_
     begin(finger, window, navigator, CERTIFIED_COPY)
     screen = applicant(navigator)
     if card_name is not None:
-        finger.wait(lambda: card_read(screen, card_name), 30_000)
+        finger.wait(lambda: card_read(screen, card_name), SLOW_MS)
     else:
         finger.keyboard(screen, "ho_ten", *WALKER_KEYS)
     finger.pad(screen, "so_dien_thoai", WALKER_PHONE)
@@ -199,10 +199,10 @@ def done_and_home(finger: Finger, window: MainWindow, navigator: Navigator, *,
                   reprint: bool = False) -> None:
     """On the Done screen: «In lại» once the slip is out, if asked; then «Về trang chủ»."""
     done = navigator.done
-    finger.wait(done.reprint.isEnabled, 20_000)  # the first slip has been printed
+    finger.wait(done.reprint.isEnabled, SLOW_MS)  # the first slip has been printed
     if reprint:
         finger.tap(done.reprint)
-        finger.wait(done.reprint.isEnabled, 20_000)
+        finger.wait(done.reprint.isEnabled, SLOW_MS)
     finger.tap_text(window, "Về trang chủ")
     assert window.stack.currentWidget() is navigator.home
 
@@ -215,12 +215,12 @@ def track(finger: Finger, window: MainWindow, navigator: Navigator, code: str, *
     screen = navigator.track
     if scanner:
         finger.scanner(code)
-    finger.wait(lambda: _shows_dossier(navigator, code), 30_000)
+    finger.wait(lambda: _shows_dossier(navigator, code), SLOW_MS)
     finger.linger(screen.message, dwell_ms)  # reads the timeline; the camera previews
     if reprint:
         finger.tap(screen.reprint)
         assert not screen.reprint.isEnabled()  # until the slip is out
-        finger.wait(screen.reprint.isEnabled, 20_000)
+        finger.wait(screen.reprint.isEnabled, SLOW_MS)
     finger.tap_text(screen, "Về trang chủ")
     assert window.stack.currentWidget() is navigator.home
 
