@@ -17,6 +17,7 @@ from typing import Literal, TypeVar
 
 from kiosk.domain.contact import normalise_email, normalise_phone
 from kiosk.domain.dates import parse_date
+from kiosk.domain.entry import YEAR_DIGITS, capitalise_name
 from kiosk.domain.errors import (
     Advisory,
     DataError,
@@ -24,7 +25,6 @@ from kiosk.domain.errors import (
     ValidationError,
     error_from_table,
 )
-from kiosk.domain.entry import YEAR_DIGITS, capitalise_name
 from kiosk.domain.identity import FEMALE, MALE, check_personal_id
 from kiosk.domain.lists import canonical, ethnicities, nationalities
 from kiosk.domain.textnorm import fold
@@ -94,7 +94,8 @@ MESSAGES: dict[str, str] = {
     "def_pattern_message": "Trường «{name}»: có thông báo lỗi định dạng nhưng không có pattern.",
     "def_link": "Trường «{name}»: chỉ trường kiểu «id_number» mới được liên kết với ngày sinh "
     "hoặc giới tính.",
-    "def_default": "Trường «{name}»: giá trị mặc định (default) «{value}» không hợp lệ cho trường này.",
+    "def_default": "Trường «{name}»: giá trị mặc định (default) «{value}» không hợp lệ "
+    "cho trường này.",
     "def_card": "Trường «{name}»: «card» phải là một trong: {allowed}.",
 }
 

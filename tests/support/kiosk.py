@@ -60,7 +60,8 @@ BIRTH_FORM = {
     "noi_cu_tru_me": "Thôn Cộng Lạc, xã Cộng Lạc, Thành phố Hải Phòng",
     "dan_toc_me": "Kinh", "quoc_tich_me": "Việt Nam",
     "ho_ten_cha": "Trần Văn Bình", "nam_sinh_cha": "1993", "dan_toc_cha": "Kinh",
-    "quoc_tich_cha": "Việt Nam", "noi_cu_tru_cha": "Thôn Cộng Lạc, xã Cộng Lạc, Thành phố Hải Phòng",
+    "quoc_tich_cha": "Việt Nam",
+    "noi_cu_tru_cha": "Thôn Cộng Lạc, xã Cộng Lạc, Thành phố Hải Phòng",
     "quan_he_nguoi_khai": "Mẹ", "so_ban_sao": "1",
 }
 
