@@ -145,6 +145,7 @@ class PickerPanel(QFrame):
         self.rows = [self._row(option) for option in found[:MAX_ROWS]]
         for row in self.rows:
             self._rows_layout.addWidget(row)
+            row.show()  # added to a panel already on screen: not shown by itself
         self._rows_layout.addStretch(1)
         hidden = len(found) - len(self.rows)
         self.note.setText(TEXTS["none"] if not found else
