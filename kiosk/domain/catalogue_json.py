@@ -230,7 +230,7 @@ def _parse_items(items: list[tuple[str, object]]) -> tuple[Procedure, ...]:
 _PROCEDURE_KEYS = "code name field level time_limit fees documents fields result"
 _FIELD_KEYS = (
     "required choices max_length min max date_rule pattern pattern_message help "
-    "birth_date_field gender_field"
+    "birth_date_field gender_field group default card"
 )
 
 
@@ -322,6 +322,9 @@ def _parse_field(value: object, where: str) -> FormField:
             help=obj.optional_text("help", 1000),
             birth_date_field=obj.nullable_text("birth_date_field", 64),
             gender_field=obj.nullable_text("gender_field", 64),
+            group=obj.optional_text("group", 60),
+            default=obj.optional_text("default", 200),
+            card=obj.optional_text("card", 20),
         )
 
 

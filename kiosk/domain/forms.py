@@ -17,6 +17,7 @@ from typing import Literal, TypeVar
 
 from kiosk.domain.contact import normalise_email, normalise_phone
 from kiosk.domain.dates import parse_date
+from kiosk.domain.entry import YEAR_DIGITS, capitalise_name
 from kiosk.domain.errors import (
     Advisory,
     DataError,
@@ -25,14 +26,29 @@ from kiosk.domain.errors import (
     error_from_table,
 )
 from kiosk.domain.identity import FEMALE, MALE, check_personal_id
+from kiosk.domain.lists import canonical, ethnicities, nationalities
 from kiosk.domain.textnorm import fold
 
-FieldType = Literal["text", "multiline", "date", "choice", "id_number", "phone", "email", "number"]
+FieldType = Literal[
+    "text", "multiline", "date", "choice", "id_number", "phone", "email", "number",
+    "name", "year", "ethnicity", "nationality", "place",
+]
+CardValue = Literal["full_name", "personal_id", "birth_year", "birth_date", "gender", "residence"]
 DateRule = Literal["past", "future", "not_future"]
 
 FIELD_TYPES: frozenset[str] = frozenset(
-    ("text", "multiline", "date", "choice", "id_number", "phone", "email", "number")
+    ("text", "multiline", "date", "choice", "id_number", "phone", "email", "number",
+     "name", "year", "ethnicity", "nationality", "place")
 )
+# What a field can be filled with from a scanned CCCD (``FormField.card``).
+CARD_VALUES: frozenset[str] = frozenset(
+    ("full_name", "personal_id", "birth_year", "birth_date", "gender", "residence")
+)
+# Free-text kinds: a pattern may further restrict them.
+PATTERN_TYPES = frozenset(("text", "multiline", "name"))
+# A person's name: letters, with spaces, apostrophes or hyphens between words.
+NAME_PATTERN = r"[^\W\d_]+(?:[ '’-][^\W\d_]+)*"
+EARLIEST_YEAR = 1900
 DATE_RULES: frozenset[str] = frozenset(("past", "future", "not_future"))
 
 MESSAGES: dict[str, str] = {
@@ -50,6 +66,10 @@ MESSAGES: dict[str, str] = {
     "date_not_past": "«{label}» phải là một ngày trước hôm nay.",
     "date_not_future": "«{label}» phải là một ngày sau hôm nay.",
     "date_in_future": "«{label}» không được sau ngày hôm nay.",
+    "not_name": "«{label}» chỉ gồm chữ cái, dấu cách, dấu nháy (') hoặc gạch nối; không có chữ số.",
+    "not_year": "«{label}» là một năm gồm 4 chữ số, ví dụ 1990.",
+    "year_range": "«{label}» phải từ năm {low} đến năm {high}.",
+    "unknown_ethnicity": "«{label}» chưa đúng tên một dân tộc. Xin chọn trong danh sách.",
     "unknown_value": "Mục «{name}» không có trong biểu mẫu của thủ tục này nên đã được bỏ qua.",
     # What an official editing the catalogue sees (DataError).
     "def_name": (
@@ -74,6 +94,9 @@ MESSAGES: dict[str, str] = {
     "def_pattern_message": "Trường «{name}»: có thông báo lỗi định dạng nhưng không có pattern.",
     "def_link": "Trường «{name}»: chỉ trường kiểu «id_number» mới được liên kết với ngày sinh "
     "hoặc giới tính.",
+    "def_default": "Trường «{name}»: giá trị mặc định (default) «{value}» không hợp lệ "
+    "cho trường này.",
+    "def_card": "Trường «{name}»: «card» phải là một trong: {allowed}.",
 }
 
 # Without an explicit max_length a field still has a ceiling, so a stuck key
@@ -110,9 +133,15 @@ class FormField:
     # an ID that disagrees with its owner's birth year or gender is flagged.
     birth_date_field: str | None = None
     gender_field: str | None = None
+    # The form step shows one group (e.g. "Mẹ") per page.
+    group: str = ""
+    # Prefilled on an empty draft ("Việt Nam", "1").
+    default: str = ""
+    # Filled from that person's scanned CCCD: which of the card's values ("full_name", …).
+    card: str = ""
 
     def __post_init__(self) -> None:
-        for check in (_check_identity, _check_choices, _check_limits, _check_rules):
+        for check in (_check_identity, _check_choices, _check_limits, _check_rules, _check_extras):
             check(self)
 
     @property
@@ -151,7 +180,7 @@ def _check_limits(spec: FormField) -> None:
     if spec.max_length is not None and not 1 <= spec.max_length <= MAX_MAX_LENGTH:
         raise _definition_error("def_max_length", spec, limit=MAX_MAX_LENGTH)
     has_range = spec.min_value is not None or spec.max_value is not None
-    if has_range and spec.type != "number":
+    if has_range and spec.type not in ("number", "year"):
         raise _definition_error("def_range", spec)
     low, high = spec.min_value, spec.max_value
     if low is not None and high is not None and low > high:
@@ -162,7 +191,7 @@ def _check_rules(spec: FormField) -> None:
     if spec.date_rule is not None and (spec.type != "date" or spec.date_rule not in DATE_RULES):
         raise _definition_error("def_date_rule", spec, rule=spec.date_rule)
     if spec.pattern is not None:
-        if spec.type not in ("text", "multiline"):
+        if spec.type not in PATTERN_TYPES:
             raise _definition_error("def_pattern", spec)
         try:
             re.compile(spec.pattern)
@@ -173,6 +202,25 @@ def _check_rules(spec: FormField) -> None:
     has_link = spec.birth_date_field is not None or spec.gender_field is not None
     if has_link and spec.type != "id_number":
         raise _definition_error("def_link", spec)
+
+
+def _check_extras(spec: FormField) -> None:
+    if spec.card and spec.card not in CARD_VALUES:
+        raise _definition_error("def_card", spec, allowed=", ".join(sorted(CARD_VALUES)))
+    if spec.default:
+        try:
+            _clean_field(spec, spec.default, date.max, {})
+        except _Invalid:
+            raise _definition_error("def_default", spec, value=spec.default[:40]) from None
+
+
+def with_defaults(fields: Sequence[FormField], values: Mapping[str, str]) -> dict[str, str]:
+    """``values`` with each field that has no value yet given its default."""
+    out = dict(values)
+    for spec in fields:
+        if spec.default and spec.name not in out:
+            out[spec.name] = spec.default
+    return out
 
 
 def form_field_to_dict(spec: FormField) -> dict[str, object]:
@@ -191,6 +239,9 @@ def form_field_to_dict(spec: FormField) -> dict[str, object]:
         ("help", spec.help or None),
         ("birth_date_field", spec.birth_date_field),
         ("gender_field", spec.gender_field),
+        ("group", spec.group or None),
+        ("default", spec.default or None),
+        ("card", spec.card or None),
     ]
     out.update((key, value) for key, value in optional if value is not None)
     return out
@@ -309,6 +360,37 @@ def _clean_free_text(spec: FormField, text: str, today: date) -> object:
     return text
 
 
+def _clean_name(spec: FormField, text: str, today: date) -> object:
+    if spec.pattern is not None:
+        return _clean_free_text(spec, capitalise_name(text), today)
+    if not re.fullmatch(NAME_PATTERN, text):
+        raise _invalid("not_name", spec)
+    return capitalise_name(text)
+
+
+def _clean_year(spec: FormField, text: str, today: date) -> object:
+    compact = unicodedata.normalize("NFKC", text).replace(" ", "")
+    if not (compact.isascii() and compact.isdigit() and len(compact) == YEAR_DIGITS):
+        raise _invalid("not_year", spec)
+    low = spec.min_value if spec.min_value is not None else EARLIEST_YEAR
+    high = spec.max_value if spec.max_value is not None else today.year
+    if not low <= int(compact) <= high:
+        raise _invalid("year_range", spec, low=low, high=high)
+    return compact
+
+
+def _clean_ethnicity(spec: FormField, text: str, today: date) -> object:
+    found = canonical(ethnicities(), text)
+    if found is None:
+        raise _invalid("unknown_ethnicity", spec)
+    return found
+
+
+def _clean_nationality(spec: FormField, text: str, today: date) -> object:
+    # Any country may be typed after «Khác»; a listed one gets the list's spelling.
+    return canonical(nationalities(), text) or text
+
+
 def _clean_choice(spec: FormField, text: str, today: date) -> object:
     if text in spec.choices:
         return text
@@ -389,4 +471,9 @@ _CLEANERS = {
     "date": _clean_date,
     "phone": _clean_phone,
     "email": _clean_email,
+    "name": _clean_name,
+    "year": _clean_year,
+    "ethnicity": _clean_ethnicity,
+    "nationality": _clean_nationality,
+    "place": _clean_free_text,  # a card's old three-tier address stays as printed
 }

@@ -274,6 +274,11 @@ def test_every_shipped_form_accepts_plausible_answers() -> None:
         "phone": "0912345678",
         "email": "mai@example.vn",
         "number": "1",
+        "name": "Nguyễn Thị Mai",
+        "year": "1990",
+        "ethnicity": "Kinh",
+        "nationality": "Việt Nam",
+        "place": "Xã Cộng Lạc, Thành phố Hải Phòng",
     }
     for procedure in load_catalogue(CATALOGUE):
         values = {

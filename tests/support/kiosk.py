@@ -53,9 +53,16 @@ def tiny_pdf(label: str) -> bytes:
 
 BIRTH_FORM = {
     "ho_ten_tre": "Trần Minh Đức", "ngay_sinh": "20/11/2026", "gioi_tinh": "Nam",
-    "noi_sinh": "Trạm y tế xã Cộng Lạc", "dan_toc": "Kinh", "quoc_tich": "Việt Nam",
-    "ho_ten_me": "Nguyễn Thị Ánh", "so_dinh_danh_me": "030195012345",
-    "quan_he_nguoi_khai": "Mẹ",
+    "dan_toc": "Kinh", "quoc_tich": "Việt Nam",
+    "noi_sinh": "Trạm y tế xã Cộng Lạc, Thành phố Hải Phòng",
+    "que_quan": "Xã Cộng Lạc, Thành phố Hải Phòng",
+    "ho_ten_me": "Nguyễn Thị Ánh", "nam_sinh_me": "1995", "so_dinh_danh_me": "030195012345",
+    "noi_cu_tru_me": "Thôn Cộng Lạc, xã Cộng Lạc, Thành phố Hải Phòng",
+    "dan_toc_me": "Kinh", "quoc_tich_me": "Việt Nam",
+    "ho_ten_cha": "Trần Văn Bình", "nam_sinh_cha": "1993", "dan_toc_cha": "Kinh",
+    "quoc_tich_cha": "Việt Nam",
+    "noi_cu_tru_cha": "Thôn Cộng Lạc, xã Cộng Lạc, Thành phố Hải Phòng",
+    "quan_he_nguoi_khai": "Mẹ", "so_ban_sao": "1",
 }
 
 

@@ -89,11 +89,12 @@ def birth_form(finger: Finger, navigator: Navigator) -> None:
     finger.pad(form, "ngay_sinh", "20112026")
     finger.choose(form, "gioi_tinh", "Nam")
     finger.keyboard(form, "noi_sinh", "shift", *"tram", "space", *"y", "space", *"te")
-    finger.keyboard(form, "dan_toc", "shift", *"kinh")
-    finger.keyboard(form, "quoc_tich", "shift", *"viet", "circumflex", "nang", "space",
-                    "shift", *"nam")
+    finger.pick(form, "dan_toc", "Kinh")  # quoc_tich: "Việt Nam" already, the default
     finger.keyboard(form, "ho_ten_me", "shift", *"nguyen", "circumflex", "nga", "space",
                     "shift", *"thi", "nang", "space", "shift", *"anh", "sac")
+    finger.pad(form, "nam_sinh_me", "1995")
+    finger.keyboard(form, "noi_cu_tru_me", "shift", *"thon", "space", "shift", *"cong")
+    finger.pick(form, "dan_toc_me", "Kinh")
     finger.choose(form, "quan_he_nguoi_khai", "Mẹ")
     finger.go_on(navigator)
 

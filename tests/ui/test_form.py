@@ -54,6 +54,12 @@ def line(screen: FormScreen, name: str) -> QLineEdit:
     return editor
 
 
+def pick_button(screen: FormScreen, name: str) -> QWidget:
+    button = screen.fields.editors[name].pick_button
+    assert button is not None
+    return button
+
+
 def pad_digits(qtbot: QtBot, screen: FormScreen, name: str, digits: str) -> None:
     tap(qtbot, line(screen, name))
     assert screen.dock.pad.isVisible() and not screen.dock.keyboard.isVisible()
@@ -84,7 +90,8 @@ def test_the_birth_form_is_generated_from_its_catalogue_fields(
     assert screen.fields.editors["so_dinh_danh_me"].pad == "digits"
     assert screen.fields.editors["ho_ten_tre"].pad == "letters"
     relation = screen.fields.editors["quan_he_nguoi_khai"]
-    assert list(relation.choices) == list(state.procedure.fields[-1].choices)
+    spec = next(f for f in state.procedure.fields if f.name == "quan_he_nguoi_khai")
+    assert list(relation.choices) == list(spec.choices)
     assert "Đăng ký khai sinh" in screen.intro.text()
 
 
@@ -123,9 +130,13 @@ def test_a_form_filled_by_touch_commits(
     assert line(screen, "ho_ten_tre").text() == unicodedata.normalize("NFC", "Nguyễn Thị Ánh")
     pad_digits(qtbot, screen, "ngay_sinh", "01112026")
     tap(qtbot, screen.fields.editors["gioi_tinh"].choices["Nữ"])
-    for name, text in (("noi_sinh", "xa"), ("dan_toc", "kinh"), ("quoc_tich", "viet"),
-                       ("ho_ten_me", "lan")):
+    for name, text in (("noi_sinh", "xa"), ("ho_ten_me", "lan"), ("noi_cu_tru_me", "thon")):
         letters(qtbot, screen, name, *text)
+    for name in ("dan_toc", "dan_toc_me"):  # chosen from the list, not typed
+        tap(qtbot, pick_button(screen, name))
+        tap(qtbot, screen.fields.picker.row("Kinh"))
+    pad_digits(qtbot, screen, "nam_sinh_me", "1995")
+    assert line(screen, "quoc_tich").text() == "Việt Nam"  # the default of an empty draft
     tap(qtbot, screen.fields.editors["quan_he_nguoi_khai"].choices["Mẹ"])
     problems = screen.commit(state, TODAY)
     assert problems.ok, [e.message for e in problems.errors]

@@ -10,13 +10,15 @@ for it beside the step's own buttons) and goes away with "Xong".
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -26,23 +28,37 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk import admin_units
+from kiosk.domain import lists
+from kiosk.domain.entry import group_date_digits
 from kiosk.domain.errors import Problems, ValidationError
 from kiosk.domain.forms import FormField
+from kiosk.scanner.frames import FrameSource
 from kiosk.ui.theme import MUTED
+from kiosk.ui.widgets.card_scan import CardScan
 from kiosk.ui.widgets.dock import Editable, KeyboardDock, layout_now
 from kiosk.ui.widgets.keyboard import (
     TelexFilter,
 )
+from kiosk.ui.widgets.pickers import PickerPanel
+
+__all__ = ["FieldEditor", "FieldList", "group_date_digits", "label", "mark_checked"]
 
 TEXTS = {
     "optional": " (không bắt buộc)",
     "editing": "Đang nhập:\n{label}",
     "date_hint": "Gõ liền 8 chữ số: ngày, tháng, năm. Ví dụ 05091960 là 05/09/1960.",
     "checked": "✓ {text}",
+    "pick": "Chạm để chọn",
+    "pick_nationality": "Chọn nước",
+    "pick_place": "Chọn xã, tỉnh",
+    "year_hint": "Gõ 4 chữ số của năm, ví dụ 1995.",
 }
 
 EMAIL_EXTRAS = ("@", ".", "_", "@gmail.com", ".com", ".vn")
-DIGIT_TYPES = frozenset(("id_number", "phone", "number", "date"))
+DIGIT_TYPES = frozenset(("id_number", "phone", "number", "date", "year"))
+TYPED_TEXT = frozenset(("text", "multiline", "name", "nationality", "place"))
+LISTED = frozenset(("ethnicity", "nationality", "place"))
 MULTILINE_HEIGHT = 160
 LONG_CHOICE = 12  # characters
 
@@ -68,30 +84,19 @@ def choice_columns(choices: Sequence[str]) -> int:
     return 2 if longest > LONG_CHOICE else min(len(choices), 4)
 
 
-def group_date_digits(text: str) -> str:
-    """Digits typed on the pad shown as a date: "0509196" → "05/09/196".
-
-    Text typed some other way ("5/9/1960") is left as it is.
-    """
-    parts = text.split("/")
-    digits = "".join(parts)
-    plain = digits.isascii() and (digits.isdigit() or not digits)
-    if not plain or len(digits) > 8 or any(len(p) != 2 for p in parts[:-1]):
-        return text
-    groups = [digits[:2], digits[2:4], digits[4:]]
-    return "/".join(g for g in groups if g)
-
-
 class FieldEditor(QWidget):
     """One field: label, input, help, message. ``value()`` is what a resident entered."""
 
     edit_requested = Signal(object)  # this FieldEditor
+    pick_requested = Signal(object)  # this FieldEditor: its list is to be shown
 
     def __init__(self, spec: FormField) -> None:
         super().__init__()
         self.spec = spec
         self.editor: Editable | None = None
         self.choices: dict[str, QPushButton] = {}
+        self.pick_button: QPushButton | None = None
+        self._picked = ""
         self._group = QButtonGroup(self)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 8, 0, 8)
@@ -112,13 +117,15 @@ class FieldEditor(QWidget):
     @property
     def pad(self) -> str:
         """Which keyboard the field needs: "digits", "letters" or "" (a choice)."""
-        if self.spec.type == "choice":
+        if self.spec.type in ("choice", "ethnicity"):
             return ""
         return "digits" if self.spec.type in DIGIT_TYPES else "letters"
 
     def _build_input(self) -> QWidget:
         if self.spec.type == "choice":
             return self._build_choices()
+        if self.spec.type == "ethnicity":
+            return self._build_pick_button(TEXTS["pick"])
         editor: Editable
         if self.spec.type == "multiline":
             editor = QPlainTextEdit()
@@ -129,8 +136,12 @@ class FieldEditor(QWidget):
         else:
             editor = QLineEdit()
             editor.setMaxLength(max(self.spec.length_limit, 10))
-        if self.spec.type in ("text", "multiline"):
+        if self.spec.type in TYPED_TEXT:
             editor.installEventFilter(TelexFilter(parent=editor))
+        if self.spec.type == "name":
+            editor.setProperty("capitalise", "words")  # read by the keyboard's helper
+        if self.spec.type == "year" and isinstance(editor, QLineEdit):
+            editor.setMaxLength(4)
         if self.spec.type == "date":
             assert isinstance(editor, QLineEdit)
             editor.textChanged.connect(self._regroup_date)
@@ -139,7 +150,27 @@ class FieldEditor(QWidget):
         if isinstance(editor, QPlainTextEdit):  # its viewport gets the touches
             editor.viewport().installEventFilter(self)
         self.editor = editor
+        if self.spec.type in ("nationality", "place"):
+            return self._with_pick_button(editor)
         return editor
+
+    def _build_pick_button(self, text: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName("pickButton")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setStyleSheet("QPushButton#pickButton { text-align: left; }")
+        button.clicked.connect(lambda _=False: self.pick_requested.emit(self))
+        self.pick_button = button
+        return button
+
+    def _with_pick_button(self, editor: QWidget) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(editor, 1)
+        key = "pick_nationality" if self.spec.type == "nationality" else "pick_place"
+        row.addWidget(self._build_pick_button(TEXTS[key]))
+        return box
 
     def _build_choices(self) -> QWidget:
         box = QWidget()
@@ -172,6 +203,8 @@ class FieldEditor(QWidget):
             return self.editor.text()
         if isinstance(self.editor, QPlainTextEdit):
             return self.editor.toPlainText()
+        if self.spec.type == "ethnicity":
+            return self._picked
         return next((c for c, b in self.choices.items() if b.isChecked()), "")
 
     def set_value(self, text: str) -> None:
@@ -180,6 +213,10 @@ class FieldEditor(QWidget):
             self.editor.setCursorPosition(0)  # a long address shows its beginning
         elif isinstance(self.editor, QPlainTextEdit):
             self.editor.setPlainText(text)
+        elif self.spec.type == "ethnicity" and self.pick_button is not None:
+            self._picked = text
+            shown = TEXTS["checked"].format(text=text) if text else TEXTS["pick"]
+            self.pick_button.setText(shown)
         else:
             self._check(self.choices.get(text))
 
@@ -203,8 +240,13 @@ class FieldList(QScrollArea):
     """Editors for a list of fields, one under the other, scrolling when long."""
 
     edited = Signal(str)  # a field's name, when the resident finishes typing in it
+    # From a scanned parent's card: every marked field of that person, also those on other
+    # pages (the screen hands them on), name → value.
+    card_read = Signal(dict)
 
-    def __init__(self, fields: Sequence[FormField], dock: KeyboardDock) -> None:
+    def __init__(self, fields: Sequence[FormField], dock: KeyboardDock,
+                 open_camera: Callable[[], FrameSource] | None = None,
+                 clock: Callable[[], date] = date.today) -> None:
         super().__init__()
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -214,15 +256,57 @@ class FieldList(QScrollArea):
         self._column = QVBoxLayout(content)
         self._column.setContentsMargins(0, 0, 16, 0)
         self.editors: dict[str, FieldEditor] = {}
+        self.scans = self._card_scans(fields, clock, open_camera)
+        self.picker = PickerPanel(self, dock)
+        self.picker.picked.connect(self._picked)
+        self._picking: FieldEditor | None = None
         for spec in fields:
             editor = FieldEditor(spec)
             editor.edit_requested.connect(self._edit)
+            editor.pick_requested.connect(self.pick)
             self.editors[spec.name] = editor
             self._column.addWidget(editor)
         self._column.addStretch(1)
         self.setWidget(content)
         dock.opened.connect(self._make_room)
         dock.closed.connect(self._done)
+
+    def _card_scans(self, fields: Sequence[FormField], clock: Callable[[], date],
+                    open_camera: Callable[[], FrameSource] | None) -> dict[str, CardScan]:
+        """A «Quét thẻ căn cước của …» panel for each person whose fields a card fills."""
+        scans: dict[str, CardScan] = {}
+        for group in dict.fromkeys(spec.group for spec in fields if spec.card and spec.group):
+            marked = tuple(spec for spec in fields if spec.group == group and spec.card)
+            scan = CardScan(group.lower(), marked, clock, open_camera)
+            scan.read.connect(self._fill_from_card)
+            self._column.addWidget(scan)
+            scans[group] = scan
+        return scans
+
+    def _fill_from_card(self, values: dict[str, str]) -> None:
+        self._dock.close_keyboard()
+        self.set_values(values)
+        for name in values:
+            if name in self.editors:
+                self.editors[name].show_error("")
+        self.card_read.emit(values)
+
+    def pick(self, field: FieldEditor) -> None:
+        """Show the field's list over the window (what its «Chọn» button does)."""
+        self._dock.close_keyboard()
+        self._picking = field
+        kind, label_text, current = field.spec.type, field.spec.label, field.value()
+        if kind == "place":
+            self.picker.choose_place(label_text, admin_units.provinces(), current)
+        else:
+            options = lists.ethnicities() if kind == "ethnicity" else lists.nationalities()
+            self.picker.choose(label_text, options, current)
+
+    def _picked(self, value: str) -> None:
+        field, self._picking = self._picking, None
+        if field is not None:
+            field.set_value(value)
+            self.edited.emit(field.spec.name)
 
     def edit(self, name: str) -> None:
         """Open the keyboard on one field (what touching it does)."""
@@ -261,9 +345,12 @@ class FieldList(QScrollArea):
         return {name: editor.value() for name, editor in self.editors.items()}
 
     def set_values(self, values: Mapping[str, str]) -> None:
-        for name, value in values.items():
-            if name in self.editors:
-                self.editors[name].set_value(value)
+        """Fill the fields named in ``values``; an empty field not named gets its default."""
+        for name, editor in self.editors.items():
+            if name in values:
+                editor.set_value(values[name])
+            elif editor.spec.default and not editor.value():
+                editor.set_value(editor.spec.default)
 
     def show_problems(self, problems: Problems, only: str | None = None) -> None:
         """Each error under its field; ``only``: just that field's line changes."""
@@ -277,6 +364,9 @@ class FieldList(QScrollArea):
 
     def clear(self) -> None:
         self._current = None
+        self.picker.close_panel()
+        for scan in self.scans.values():
+            scan.reset()
         for editor in self.editors.values():
             editor.clear()
         self.verticalScrollBar().setValue(0)

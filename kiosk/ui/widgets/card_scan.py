@@ -1,0 +1,225 @@
+"""«Quét thẻ căn cước của mẹ»: a parent's fields filled from their CCCD's QR code.
+
+Shown by a ``FieldList`` above the fields of one person (those with a
+``card`` marking, e.g. the mother's page).  While it is on screen a USB QR
+scanner's keys are watched for, wherever they land, as the applicant step
+does: a burst of characters faster than anyone types, ending in Enter, is a
+scan, and what it typed into a field is undone.  The button starts the camera,
+when the kiosk has one, and shows what it sees until the card is read.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QHideEvent, QImage, QKeyEvent, QPixmap, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.card_fill import values_from_card
+from kiosk.domain.errors import ValidationError
+from kiosk.domain.forms import FormField
+from kiosk.domain.identity import parse_cccd_qr
+from kiosk.scanner.frames import FrameSource
+from kiosk.ui.camera import CameraCodeReader
+from kiosk.ui.widgets.basics import plain_label
+
+TEXTS = {
+    "button": "Quét thẻ căn cước của {who}",
+    "how": "Đưa mã QR trên thẻ căn cước của {who} vào máy quét. Các ô sẽ tự điền.",
+    "camera": "Hoặc giơ mã QR của thẻ trước camera.",
+    "read": "Đã đọc thẻ của: {name}. Xin kiểm tra lại thông tin.",
+}
+
+# As in the applicant step: a scanner types a character every few milliseconds.
+BURST_GAP_SECONDS = 0.08
+MIN_SEPARATORS = 5
+MIN_SCAN_CHARS = 20
+PREVIEW_SIZE = (320, 240)
+
+
+class _Burst:
+    """Characters arriving faster than anyone types, ending in Enter: a scanner's text."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._chars: list[str] = []
+        self._last = float("-inf")
+
+    def add(self, char: str) -> bool:
+        now = self._clock()
+        fresh = now - self._last > BURST_GAP_SECONDS
+        if fresh:
+            self._chars = []
+        self._chars.append(char)
+        self._last = now
+        return fresh
+
+    def finish(self) -> str | None:
+        text, going = "".join(self._chars), self._clock() - self._last <= BURST_GAP_SECONDS
+        self._chars, self._last = [], float("-inf")
+        if going and len(text) >= MIN_SCAN_CHARS and text.count("|") >= MIN_SEPARATORS:
+            return text
+        return None
+
+
+class CardScan(QFrame):
+    """The scan button and its messages for one person's fields; ``read`` carries the values."""
+
+    read = Signal(dict)  # field name → value, for this person's fields with a card marking
+
+    def __init__(self, who: str, fields: tuple[FormField, ...], clock: Callable[[], date],
+                 open_camera: Callable[[], FrameSource] | None = None) -> None:
+        super().__init__()
+        self.setObjectName("scanPanel")
+        self.setFrameShape(QFrame.Shape.Box)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._fields, self._clock = fields, clock
+        self._burst = _Burst()
+        self._before: tuple[QLineEdit | QPlainTextEdit, str] | None = None
+        self._last_scan = ""
+        self.camera = CameraCodeReader(open_camera, self) if open_camera else None
+        column = QVBoxLayout(self)
+        column.setContentsMargins(16, 8, 16, 8)
+        self.button = QPushButton(TEXTS["button"].format(who=who))
+        self.button.setObjectName("primary")
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.clicked.connect(self._start)
+        column.addWidget(self.button)
+        self.how = plain_label(TEXTS["how"].format(who=who), "body")
+        column.addWidget(self.how)
+        self.preview = QLabel()
+        self.preview.setFixedSize(*PREVIEW_SIZE)
+        self.preview.setScaledContents(True)
+        column.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.status = plain_label("", "body")
+        self.error = plain_label("", "message")
+        column.addWidget(self.status)
+        column.addWidget(self.error)
+        for widget in (self.how, self.preview, self.status, self.error):
+            widget.setVisible(False)
+        if self.camera is not None:
+            self.camera.preview.connect(self._show_frame)
+            self.camera.decoded.connect(self._camera_decoded)
+            self.camera.failed.connect(self._show_error)
+
+    def _start(self) -> None:
+        self.how.setVisible(True)
+        if self.camera is not None:
+            self.how.setText(self.how.text() + "\n" + TEXTS["camera"])
+            self.preview.setVisible(True)
+            self.camera.start()
+
+    def stop(self) -> None:
+        if self.camera is not None:
+            self.camera.stop()
+        self.preview.setVisible(False)
+
+    def reset(self) -> None:
+        self.stop()
+        self._last_scan, self._before = "", None
+        self._burst.finish()
+        for label in (self.status, self.error):
+            label.clear()
+            label.setVisible(False)
+        self.how.setVisible(False)
+
+    # --- reading a card ------------------------------------------------------------
+
+    def _camera_decoded(self, text: str) -> None:
+        if text != self._last_scan:  # a card held there a while must not undo corrections
+            self.fill_from_qr(text)
+
+    def fill_from_qr(self, text: str) -> None:
+        """Fill this person's fields from the card's QR text, or say why it cannot be read."""
+        try:
+            card = parse_cccd_qr(text, today=self._clock())
+        except ValidationError as error:
+            self._show_error(error.message)
+            return
+        self._last_scan = text
+        self.stop()
+        self.read.emit(values_from_card(self._fields, card))
+        notes = [TEXTS["read"].format(name=card.full_name)]
+        notes += [advisory.message for advisory in card.advisories]
+        self._say(self.status, "\n".join(notes))
+        self._say(self.error, "")
+
+    def _show_error(self, message: str) -> None:
+        self._say(self.status, "")
+        self._say(self.error, message)
+
+    @staticmethod
+    def _say(label: QLabel, text: str) -> None:
+        label.setText(text)
+        label.setVisible(bool(text))
+
+    def _show_frame(self, image: QImage) -> None:
+        self.preview.setPixmap(QPixmap.fromImage(image))
+
+    # --- the scanner that types ------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self.stop()
+        super().hideEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if not self._first_receiver(watched):
+            return False
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return self._end_of_burst()
+        text = event.text()
+        if len(text) == 1 and text.isprintable() and self._burst.add(text):
+            self._before = _snapshot(QApplication.focusWidget())
+        return False
+
+    def _first_receiver(self, watched: QObject) -> bool:
+        """Each key once: as it reaches the focused widget, or the window when none has focus."""
+        focus = QApplication.focusWidget()
+        if focus is None:
+            return watched is self.window()
+        return watched is focus and self.window().isAncestorOf(focus)
+
+    def _end_of_burst(self) -> bool:
+        text = self._burst.finish()
+        if text is None:
+            return False
+        if self._before is not None:  # undo what the scanner typed into a field
+            editor, before = self._before
+            if isinstance(editor, QLineEdit):
+                editor.setText(before)
+            else:
+                editor.setPlainText(before)
+        self._before = None
+        self.fill_from_qr(text)
+        return True
+
+
+def _snapshot(widget: QWidget | None) -> tuple[QLineEdit | QPlainTextEdit, str] | None:
+    if isinstance(widget, QLineEdit):
+        return widget, widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        return widget, widget.toPlainText()
+    return None
