@@ -106,13 +106,15 @@ def test_the_d_key_strokes_the_word_or_types_the_letter(
     assert edit.text().endswith(" đung")
 
 
-def test_a_second_tap_takes_a_tone_or_mark_off(
+def test_a_second_tap_moves_a_tone_to_the_other_correct_vowel_and_a_third_takes_it_off(
     qtbot: QtBot, field: tuple[QLineEdit, VietnameseKeyboard]
 ) -> None:
     edit, keyboard = field
     tap_letters(qtbot, keyboard, "Hoa")
     tap(qtbot, keyboard, "huyen")
     assert edit.text() == "Hòa"
+    tap(qtbot, keyboard, "huyen")
+    assert edit.text() == "Hoà"
     tap(qtbot, keyboard, "huyen")
     assert edit.text() == "Hoa"
     tap(qtbot, keyboard, "sac", "hoi")
