@@ -52,8 +52,14 @@ class TouchKeys:
         self.shift = Shift.OFF
 
     def capitals(self, before: str) -> bool:
-        """Whether a letter key types a capital now (what its label shows)."""
-        return self.shift is not Shift.OFF or auto_capital(before, self.capitalise)
+        """Whether a letter key types a capital now (what its label shows).
+
+        Where the field gives a capital by itself, shift for one letter makes it small
+        instead ("Xuân xanh"); shift locked gives capitals everywhere.
+        """
+        if auto_capital(before, self.capitalise):
+            return self.shift is not Shift.ONCE
+        return self.shift is not Shift.OFF
 
     def press(self, before: str, key: str) -> str:
         """The text before the cursor after touching ``key``."""

@@ -17,10 +17,26 @@ order, the mark goes on
 "qu" and "gi" before another vowel are consonants ("quý", "già", "giữ").
 ``ToneStyle.NEW`` ("hoá", "thuý") is available for offices that want it.
 
-Both kinds of keys toggle: applying the tone a word already has removes it,
-and applying a vowel mark it already has removes that mark.  This is what lets
-a resident undo a wrong tap with a second tap, and what Telex uses for its
-doubled-key escape ("ass" → "as").
+``apply_tone`` and ``apply_mark`` toggle: applying the tone a word already has
+removes it, and applying a vowel mark it already has removes that mark.  Telex
+uses that for its doubled-key escape ("ass" → "as").
+
+The on-screen keyboard's keys (``press_tone``, ``press_mark``; the whole key
+set is :mod:`kiosk.domain.touchkeys`) behave so that a first-time resident can
+reach every spelling by touching the same key again and watching the word:
+
+* Type the bare letters, then touch the marks and the tone, in any order.
+* A tone key puts the tone on the vowel above.  Where both spellings are
+  correct (open "oa", "oe", "uy": "Hòa"/"Hoà", "Thủy"/"Thuỷ") a second touch
+  moves it to the other vowel; the next touch takes it off.  Elsewhere the
+  second touch takes it off.  A tone the resident placed stays where it is
+  while letters are added, as long as it may stand there ("Thủ" + y → "Thủy");
+  otherwise it moves ("Hòa" + n → "Hoàn").
+* «ơ ư» on "uo" goes round four spellings: uo → ươ ("thương") → uơ ("thuở",
+  "huơ", "khuơ") → ưo → uo.  On one u or o it adds the horn ("Tư", "Sơn",
+  "quở") and takes it off at the second touch.
+* «â ê ô», «ă» and «đ» add their mark and take it off at the second touch;
+  «đ» types the letter when the word has no d.
 
 Nothing here raises on any ``str``; words with no vowel come back unchanged.
 Output is NFC.
