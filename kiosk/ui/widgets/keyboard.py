@@ -347,6 +347,30 @@ class NumericPad(_KeyPanel):
             replace_before_cursor(self._target, "", digits)
 
 
+class CodePad(_KeyPanel):
+    """Digits, capital letters, "." and "-" for a dossier code ("000.00.00.H23-261124-1000")."""
+
+    ROWS = ("1234567890", "ABCDEFGHIJ", "KLMNOPQRST", "UVWXYZ.-")
+
+    def __init__(self, metrics: Metrics | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(metrics, parent)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(8, 8, 8, 8)
+        column.addLayout(self.grid)
+        for row, chars in enumerate(self.ROWS):
+            for col, char in enumerate(chars):
+                key = _make_key(char, "digit" if char.isdigit() else "letter")
+                key.clicked.connect(lambda _=False, c=char: self.type_text(c))
+                self._add(char, key, row, col)
+        self._add_common(0, 10, 2)
+        self._add_done(2, 10, 2, rows=2)
+
+    def type_text(self, text: str) -> None:
+        """Insert ``text`` at the cursor."""
+        if self._target is not None and text:
+            replace_before_cursor(self._target, "", text)
+
+
 class _DigitsOnly(QObject):
     """Swallows key presses that would type anything but an ASCII digit."""
 
