@@ -17,10 +17,26 @@ order, the mark goes on
 "qu" and "gi" before another vowel are consonants ("quý", "già", "giữ").
 ``ToneStyle.NEW`` ("hoá", "thuý") is available for offices that want it.
 
-Both kinds of keys toggle: applying the tone a word already has removes it,
-and applying a vowel mark it already has removes that mark.  This is what lets
-a resident undo a wrong tap with a second tap, and what Telex uses for its
-doubled-key escape ("ass" → "as").
+``apply_tone`` and ``apply_mark`` toggle: applying the tone a word already has
+removes it, and applying a vowel mark it already has removes that mark.  Telex
+uses that for its doubled-key escape ("ass" → "as").
+
+The on-screen keyboard's keys (``press_tone``, ``press_mark``; the whole key
+set is :mod:`kiosk.domain.touchkeys`) behave so that a first-time resident can
+reach every spelling by touching the same key again and watching the word:
+
+* Type the bare letters, then touch the marks and the tone, in any order.
+* A tone key puts the tone on the vowel above.  Where both spellings are
+  correct (open "oa", "oe", "uy": "Hòa"/"Hoà", "Thủy"/"Thuỷ") a second touch
+  moves it to the other vowel; the next touch takes it off.  Elsewhere the
+  second touch takes it off.  A tone the resident placed stays where it is
+  while letters are added, as long as it may stand there ("Thủ" + y → "Thủy");
+  otherwise it moves ("Hòa" + n → "Hoàn").
+* «ơ ư» on "uo" goes round four spellings: uo → ươ ("thương") → uơ ("thuở",
+  "huơ", "khuơ") → ưo → uo.  On one u or o it adds the horn ("Tư", "Sơn",
+  "quở") and takes it off at the second touch.
+* «â ê ô», «ă» and «đ» add their mark and take it off at the second touch;
+  «đ» types the letter when the word has no d.
 
 Nothing here raises on any ``str``; words with no vowel come back unchanged.
 Output is NFC.
@@ -171,6 +187,17 @@ def _tone_index(word: _Word, nucleus: list[int], style: ToneStyle) -> int:
     return nucleus[1] if new_style else nucleus[0]
 
 
+def _tone_places(word: _Word, nucleus: list[int], style: ToneStyle) -> list[int]:
+    """Where the tone may go: the style's vowel first, then the other style's if it differs."""
+    other = ToneStyle.NEW if style is ToneStyle.OLD else ToneStyle.OLD
+    first, second = _tone_index(word, nucleus, style), _tone_index(word, nucleus, other)
+    return [first] if first == second else [first, second]
+
+
+def _toned_index(word: _Word) -> int | None:
+    return next((i for i in word.vowel_run() if word.glyph(i).tone is not Tone.NONE), None)
+
+
 def _current_tone(word: _Word) -> Tone:
     for index in word.vowel_run():
         if word.glyph(index).tone is not Tone.NONE:
@@ -178,10 +205,15 @@ def _current_tone(word: _Word) -> Tone:
     return Tone.NONE
 
 
-def _place(word: _Word, nucleus: list[int], tone: Tone, style: ToneStyle) -> str:
+def _place(word: _Word, nucleus: list[int], tone: Tone, style: ToneStyle,
+           keep: bool = False) -> str:
+    """Put ``tone`` on the style's vowel; with ``keep``, on the vowel it is on if that one may
+    carry it too ("Thuỷ" stays "Thuỷ" in the traditional style, "Hoà" + n becomes "Hoàn")."""
+    places = _tone_places(word, nucleus, style)
+    now = _toned_index(word)
+    target = now if keep and now in places else places[0]
     for index in word.vowel_run():
         word.set(index, replace(word.glyph(index), tone=Tone.NONE))
-    target = _tone_index(word, nucleus, style)
     word.set(target, replace(word.glyph(target), tone=tone))
     return word.text()
 
@@ -205,12 +237,15 @@ def apply_tone(word: str, tone: Tone, style: ToneStyle = ToneStyle.OLD) -> str:
 
 
 def retone(word: str, style: ToneStyle = ToneStyle.OLD) -> str:
-    """Move an existing tone to where it belongs now that letters were added ("hòan" → "hoàn")."""
+    """Move an existing tone where it belongs now that letters were added ("hòan" → "hoàn").
+
+    A tone on a vowel that may carry it in either style stays there ("Thuỷ", "Hoà").
+    """
     parsed = _Word(word)
     nucleus = parsed.nucleus()
     if not nucleus:
         return parsed.text()
-    return _place(parsed, nucleus, _current_tone(parsed), style)
+    return _place(parsed, nucleus, _current_tone(parsed), style, keep=True)
 
 
 def apply_mark(
@@ -253,6 +288,58 @@ def _horn_targets(word: _Word, candidates: list[int]) -> list[int]:
         if second == first + 1 and pair == "uo":
             return [first, second]
     return candidates[:1]
+
+
+# --- the on-screen keyboard's keys ----------------------------------------------------------
+
+# The horn key on "uo": each touch gives the next form, round and round.
+_HORN_CYCLE = {(False, False): (True, True), (True, True): (False, True),
+               (False, True): (True, False), (True, False): (False, False)}
+
+
+def press_tone(word: str, tone: Tone, style: ToneStyle = ToneStyle.OLD) -> str:
+    """A tone key: the tone on its vowel; touched again, on the other correct vowel if the
+    syllable has one ("Thủy" → "Thuỷ", "Hòa" → "Hoà"), and then off."""
+    parsed = _Word(word)
+    nucleus = parsed.nucleus()
+    if not nucleus or tone is Tone.NONE:
+        return apply_tone(word, Tone.NONE, style) if nucleus else parsed.text()
+    if _current_tone(parsed) is not tone:
+        return _place(parsed, nucleus, tone, style, keep=True)
+    places = _tone_places(parsed, nucleus, style)
+    now = _toned_index(parsed)
+    following = places.index(now) + 1 if now in places else len(places)
+    if following >= len(places):
+        return _place(parsed, nucleus, Tone.NONE, style)
+    for index in parsed.vowel_run():
+        parsed.set(index, replace(parsed.glyph(index), tone=Tone.NONE))
+    parsed.set(places[following], replace(parsed.glyph(places[following]), tone=tone))
+    return parsed.text()
+
+
+def press_mark(word: str, mark: Mark, style: ToneStyle = ToneStyle.OLD) -> str:
+    """A mark key.  The horn key on "uo" cycles uo → ươ → uơ → ưo → uo ("thương", "thuở",
+    "huơ"); every other mark goes on, and comes off at the second touch."""
+    parsed = _Word(word)
+    if mark is Mark.HORN:
+        pair = _uo_pair(parsed)
+        if pair is not None:
+            u, o = (parsed.glyph(i) for i in pair)
+            state = _HORN_CYCLE[(u.mark is Mark.HORN, o.mark is Mark.HORN)]
+            for index, horned in zip(pair, state, strict=True):
+                parsed.set(index, replace(parsed.glyph(index), mark=Mark.HORN if horned else None))
+            return retone(parsed.text(), style)
+    return apply_mark(word, mark, style=style)
+
+
+def _uo_pair(word: _Word) -> tuple[int, int] | None:
+    """The u and o of an "uo" in the syllable's vowels, whatever their marks ("uô", "ươ")."""
+    nucleus = word.nucleus()
+    for first, second in pairwise(nucleus):
+        pair = word.glyph(first).base.lower() + word.glyph(second).base.lower()
+        if pair == "uo":
+            return first, second
+    return None
 
 
 def split_word(text: str) -> tuple[str, str]:
@@ -357,3 +444,4 @@ def _horn_targets_exist(word: _Word) -> bool:
 def telex(text: str, style: ToneStyle = ToneStyle.OLD) -> str:
     """Convert a whole string typed in Telex ("Nguyeenx Thij Asnh" → "Nguyễn Thị Ánh")."""
     return TelexComposer(style).feed(text)
+

@@ -13,9 +13,26 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui import theme
-from kiosk.ui.widgets.keyboard import Layout, NumericPad, TelexFilter, VietnameseKeyboard
+from kiosk.ui.widgets.dock import set_capitalise
+from kiosk.ui.widgets.keyboard import (
+    CodePad,
+    Layout,
+    NumericPad,
+    TelexFilter,
+    VietnameseKeyboard,
+)
+from tests.domain.test_touchkeys import DATA, word_keys
 
 pytestmark = pytest.mark.gui
+
+
+def resident_keys(name: str, tone_touches: int = 1) -> list[str]:
+    """The touches for a name in a field that capitalises words (tests/domain/test_touchkeys)."""
+    keys: list[str] = []
+    for index, word in enumerate(name.split(" ")):
+        keys += ["space"] if index else []
+        keys += word_keys(word, tone_touches, shift_capitals=False)
+    return keys
 
 
 
@@ -106,13 +123,15 @@ def test_the_d_key_strokes_the_word_or_types_the_letter(
     assert edit.text().endswith(" đung")
 
 
-def test_a_second_tap_takes_a_tone_or_mark_off(
+def test_a_second_tap_moves_a_tone_to_the_other_correct_vowel_and_a_third_takes_it_off(
     qtbot: QtBot, field: tuple[QLineEdit, VietnameseKeyboard]
 ) -> None:
     edit, keyboard = field
     tap_letters(qtbot, keyboard, "Hoa")
     tap(qtbot, keyboard, "huyen")
     assert edit.text() == "Hòa"
+    tap(qtbot, keyboard, "huyen")
+    assert edit.text() == "Hoà"
     tap(qtbot, keyboard, "huyen")
     assert edit.text() == "Hoa"
     tap(qtbot, keyboard, "sac", "hoi")
@@ -337,3 +356,68 @@ def test_telex_works_in_a_plain_text_edit(qtbot: QtBot) -> None:
     qtbot.keyClick(text, Qt.Key.Key_Return)
     type_keys(qtbot, text, "Dieepj")
     assert text.toPlainText() == "Ngọc\nDiệp"
+
+
+def test_the_horn_key_reaches_thuo_with_two_taps_and_thuong_with_one(
+    qtbot: QtBot, field: tuple[QLineEdit, VietnameseKeyboard]
+) -> None:
+    edit, keyboard = field
+    tap_letters(qtbot, keyboard, "Thuo")
+    tap(qtbot, keyboard, "horn")
+    assert edit.text() == "Thươ"
+    tap(qtbot, keyboard, "horn", "hoi")
+    assert edit.text() == "Thuở"
+
+
+def test_a_field_marked_for_names_gets_a_capital_at_each_word(
+    qtbot: QtBot, field: tuple[QLineEdit, VietnameseKeyboard]
+) -> None:
+    edit, keyboard = field
+    set_capitalise(edit, "words")
+    keyboard.set_target(edit)
+    assert keyboard.key("a").text() == "A"
+    tap(qtbot, keyboard, "l", "e", "circumflex")
+    assert keyboard.key("a").text() == "a"
+    tap(qtbot, keyboard, "space")
+    assert keyboard.key("a").text() == "A"
+    tap(qtbot, keyboard, "shift")  # the exception: a small letter where a capital would come
+    assert keyboard.key("a").text() == "a"
+    tap(qtbot, keyboard, "v", "a", "n", "breve")
+    assert edit.text() == "Lê văn"
+    set_capitalise(edit, None)
+    keyboard.set_target(edit)
+    tap(qtbot, keyboard, "space", "a")
+    assert edit.text() == "Lê văn a"
+
+
+SAMPLE = (DATA / "vi_given_names.txt").read_text(encoding="utf-8").splitlines()[::97]
+
+
+@pytest.mark.parametrize("name", SAMPLE)
+def test_the_real_keyboard_types_a_sample_of_real_names(
+    qtbot: QtBot, field: tuple[QLineEdit, VietnameseKeyboard], name: str
+) -> None:
+    edit, keyboard = field
+    set_capitalise(edit, "words")
+    keyboard.set_target(edit)
+    keys = resident_keys(name)
+    for key in keys:
+        tap(qtbot, keyboard, key)
+    if edit.text() != unicodedata.normalize("NFC", name):  # the other vowel for the tone
+        edit.clear()
+        for key in resident_keys(name, tone_touches=2):
+            tap(qtbot, keyboard, key)
+    assert edit.text() == unicodedata.normalize("NFC", name)
+
+
+def test_the_code_pad_types_a_dossier_code(qtbot: QtBot, metrics: theme.Metrics) -> None:
+    edit = QLineEdit()
+    pad = CodePad(metrics)
+    qtbot.addWidget(edit)
+    qtbot.addWidget(pad)
+    pad.set_target(edit)
+    tap(qtbot, pad, *"000.00.00.H23-261124-1000", "backspace", "9")
+    assert edit.text() == "000.00.00.H23-261124-1009"
+    assert all(k.focusPolicy() == Qt.FocusPolicy.NoFocus for k in pad.keys.values())
+    with qtbot.waitSignal(pad.done_requested, timeout=1000):
+        tap(qtbot, pad, "done")

@@ -246,3 +246,19 @@ def test_going_home_from_track_forgets_the_dossier_looked_up(
     assert navigator.track.code.text() == ""
     # The result's widgets go with the next turn of the event loop (deleteLater).
     qtbot.waitUntil(lambda: code not in shown_text(navigator), timeout=2_000)
+
+
+def test_touching_the_code_field_opens_a_code_pad_that_types_the_code(
+    qtbot: QtBot, kiosk: tuple[MainWindow, Navigator]
+) -> None:
+    window, navigator = kiosk
+    open_track(qtbot, window, navigator)
+    field = navigator.track.code
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+    pad = navigator.track.dock.code_pad
+    assert navigator.track.dock.is_open and pad.isVisible()
+    for key in "H23-1.5":
+        qtbot.mouseClick(pad.key(key), Qt.MouseButton.LeftButton)
+    assert field.text() == "H23-1.5"
+    qtbot.mouseClick(pad.key("done"), Qt.MouseButton.LeftButton)
+    assert not navigator.track.dock.is_open

@@ -36,7 +36,7 @@ from kiosk.scanner.frames import FrameSource
 from kiosk.ui.camera import CameraCodeReader
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.theme import Metrics
-from kiosk.ui.widgets.dock import KeyboardDock
+from kiosk.ui.widgets.dock import KeyboardDock, set_capitalise
 from kiosk.ui.widgets.fields import FieldList, label
 from kiosk.ui.wizard import StepScreen
 
@@ -108,6 +108,7 @@ class ApplicantScreen(StepScreen):
         self._last_scan = ""
         self.dock = KeyboardDock(self, metrics)
         self.fields = FieldList(APPLICANT_FIELDS, self.dock)
+        set_capitalise(self.fields.editors["ho_ten"].editor, "words")
         self.fields.edited.connect(self._check_one)
         self.camera = CameraCodeReader(open_camera, self) if open_camera else None
         row = QHBoxLayout(self)

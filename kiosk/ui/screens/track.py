@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
 from kiosk.domain.dates import to_vietnam_time
 from kiosk.domain.states import PORTAL_STATUS_LABELS, DossierState
 from kiosk.store.records import DossierDetail
+from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets.basics import footer, plain_label, scroll_area, touch_button
+from kiosk.ui.widgets.dock import KeyboardDock
 
 TEXTS = {
     "title": "Tra cứu hồ sơ",
@@ -120,6 +122,10 @@ class TrackScreen(QWidget):
         scroll = scroll_area(self.result)  # a long timeline scrolls; the screen never grows
         layout.addWidget(scroll, 1)
         outer.addLayout(footer(self.home_requested.emit, self.help_requested.emit))
+        # Touching the code field opens a code pad; a USB scanner types into it all the same.
+        self.dock = KeyboardDock(self)
+        self.dock.closed.connect(self.code.setFocus)
+        self.code.installEventFilter(self)
 
     def _side_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
@@ -147,8 +153,19 @@ class TrackScreen(QWidget):
         row.addWidget(touch_button(TEXTS["lookup"], "primary", self._lookup))
         return row
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        pressed = event.type() == QEvent.Type.MouseButtonPress
+        if watched is self.code and pressed and self.dock.target() is not self.code:
+            self.dock.open_code_for(self.code)
+        return False
+
+    def set_metrics(self, metrics: Metrics) -> None:
+        """Restyle the code pad after the text size changed."""
+        self.dock.set_metrics(metrics)
+
     def reset(self) -> None:
         """Forget the previous lookup: the next resident sees nothing of it."""
+        self.dock.close_keyboard()
         self.code.clear()
         self.message.clear()
         self.camera.clear()
@@ -184,6 +201,7 @@ class TrackScreen(QWidget):
         self.message.setText(TEXTS["print_failed"].format(reason=reason))
 
     def _lookup(self) -> None:
+        self.dock.close_keyboard()  # the result shows where the pad was
         code = self.code.text().strip()
         self._clear_result()
         if not code:

@@ -19,11 +19,28 @@ from PySide6.QtWidgets import (
 
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets.basics import plain_label
-from kiosk.ui.widgets.keyboard import NumericPad, VietnameseKeyboard, replace_before_cursor
+from kiosk.ui.widgets.keyboard import (
+    CodePad,
+    NumericPad,
+    VietnameseKeyboard,
+    replace_before_cursor,
+)
 
 PAD_WIDTH = 560
 
 Editable = QLineEdit | QPlainTextEdit
+
+
+CAPITALISE = "capitalise"  # the editor's dynamic property the keyboard reads
+
+
+def set_capitalise(editor: Editable | None, mode: str | None) -> None:
+    """Let the keyboard capitalise ``editor`` by itself: "words" (names), "sentence", or None.
+
+    Read when the editor gets the keyboard; Shift stays available for exceptions.
+    """
+    if editor is not None:
+        editor.setProperty(CAPITALISE, mode)
 
 
 def _unwrapped(label: QLabel) -> QLabel:
@@ -45,6 +62,7 @@ class KeyboardDock(QFrame):
         self.keyboard = VietnameseKeyboard(metrics)
         self.pad = NumericPad(metrics)
         self.pad.setFixedWidth(PAD_WIDTH)
+        self.code_pad = CodePad(metrics)
         self.caption = plain_label("", "subtitle")
         self.caption.setContentsMargins(24, 0, 24, 0)
         # Shown when the field itself is hidden under the keyboard (short or large-text screens).
@@ -55,7 +73,7 @@ class KeyboardDock(QFrame):
         self.extras = QWidget()
         self._extras_row = QHBoxLayout(self.extras)
         self._extras_row.setContentsMargins(8, 4, 8, 8)
-        for panel in (self.keyboard, self.pad):
+        for panel in (self.keyboard, self.pad, self.code_pad):
             panel.done_requested.connect(self.close_keyboard)
         self._layout()
         self.hide()
@@ -71,43 +89,54 @@ class KeyboardDock(QFrame):
         row.addWidget(self.pad)
         column.addLayout(row)
         column.addWidget(self.keyboard)
+        column.addWidget(self.code_pad)
 
     def set_metrics(self, metrics: Metrics) -> None:
         """Restyle the keys for a text-size setting."""
-        self.keyboard.set_metrics(metrics)
-        self.pad.set_metrics(metrics)
+        for panel in (self.keyboard, self.pad, self.code_pad):
+            panel.set_metrics(metrics)
 
     @property
     def is_open(self) -> bool:
         return self.isVisible()
 
     def target(self) -> Editable | None:
-        return self.keyboard.target() or self.pad.target()
+        return self.keyboard.target() or self.pad.target() or self.code_pad.target()
 
     def open_for(self, editor: Editable, digits: bool, caption: str = "",
                  extras: Sequence[str] = (), name: str = "") -> None:
-        """Show the pad (``digits``) or the keyboard for ``editor``, over the window's bottom."""
+        """Show the pad (``digits``) or the keyboard for ``editor``, over the window's bottom.
+
+        The keyboard capitalises as the editor's "capitalise" property says (``set_capitalise``).
+        """
+        self._open(editor, self.pad if digits else self.keyboard, caption, extras, name)
+
+    def open_code_for(self, editor: Editable) -> None:
+        """Show the code pad (digits, capitals, "." and "-") for a dossier code field."""
+        self._open(editor, self.code_pad, "", (), "")
+
+    def _open(self, editor: Editable, panel: QWidget, caption: str,
+              extras: Sequence[str], name: str) -> None:
         self._watch(editor, name)
-        self.keyboard.hint.show()
         self.mirror.hide()
-        self.keyboard.set_target(None if digits else editor)
-        self.pad.set_target(editor if digits else None)
-        self.keyboard.setVisible(not digits)
-        self.pad.setVisible(digits)
+        self.keyboard.set_target(editor if panel is self.keyboard else None)
+        self.pad.set_target(editor if panel is self.pad else None)
+        self.code_pad.set_target(editor if panel is self.code_pad else None)
+        for each in (self.keyboard, self.pad, self.code_pad):
+            each.setVisible(each is panel)
         self.caption.setText(caption)
-        self.caption.setVisible(digits)
+        self.caption.setVisible(panel is self.pad)
         self._set_extras(editor, extras)
         self._place()
         self.opened.emit(self.height())
         self._fit(editor)
 
     def _fit(self, editor: Editable) -> None:
-        """When the field is still under the keyboard, show its text above the keys instead."""
+        """When the field is still under the keys, show its text above them (the hint stays)."""
         window = self._host.window()
         bottom = editor.mapTo(window, editor.rect().bottomLeft()).y()
         if bottom <= self.y():
             return
-        self.keyboard.hint.hide()
         self.mirror.show()
         self._update_mirror()
         self._place()
@@ -165,6 +194,7 @@ class KeyboardDock(QFrame):
         self.mirror.clear()
         self.keyboard.reset()
         self.pad.set_target(None)
+        self.code_pad.set_target(None)
         if target is not None:
             target.clearFocus()
         was_open = self.isVisible()

@@ -27,16 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.domain.vntyping import (
-    Mark,
-    TelexComposer,
-    Tone,
-    ToneStyle,
-    apply_mark,
-    apply_tone,
-    retone,
-    split_word,
-)
+from kiosk.domain.touchkeys import CAPITALISE_MODES, Shift, TouchKeys
+from kiosk.domain.vntyping import Mark, TelexComposer, Tone, ToneStyle, split_word
 from kiosk.ui.theme import INK, MUTED, PAPER, PRIMARY, Metrics
 
 TEXTS = {
@@ -65,12 +57,6 @@ Editable = QLineEdit | QPlainTextEdit
 class Layout(Enum):
     ABC = ("abcdefghij", "klmnopqrst", "uvwxyz,.-/")
     QWERTY = ("qwertyuiop", "asdfghjkl'", "zxcvbnm,./")
-
-
-class _Shift(Enum):
-    OFF = 0
-    ONCE = 1
-    LOCK = 2
 
 
 def _units(text: str) -> int:
@@ -104,6 +90,16 @@ def replace_before_cursor(editor: Editable, old: str, new: str) -> None:
     cursor.movePosition(QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, count)
     cursor.insertText(new)
     editor.setTextCursor(cursor)
+
+
+def _shared_start(one: str, other: str) -> int:
+    """How many characters two texts have in common at their start."""
+    count = 0
+    for a, b in zip(one, other, strict=False):
+        if a != b:
+            break
+        count += 1
+    return count
 
 
 def _backspace(editor: Editable) -> None:
@@ -204,7 +200,12 @@ class _KeyPanel(QWidget):
 
 
 class VietnameseKeyboard(_KeyPanel):
-    """Letters, digits, vowel marks and the five tones, editing ``set_target``'s field."""
+    """Letters, digits, vowel marks and the five tones, editing ``set_target``'s field.
+
+    What each key does is :class:`kiosk.domain.touchkeys.TouchKeys`; this widget only hands
+    it the text before the cursor and writes back what changed.  A field whose dynamic
+    property "capitalise" is "words" or "sentence" gets its capitals by itself.
+    """
 
     def __init__(
         self,
@@ -215,8 +216,7 @@ class VietnameseKeyboard(_KeyPanel):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(metrics, parent)
-        self._style = style
-        self._shift = _Shift.OFF
+        self._typing = TouchKeys(style)
         self.hint = QLabel(TEXTS["hint"])
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
@@ -228,104 +228,87 @@ class VietnameseKeyboard(_KeyPanel):
 
     def _build(self, layout: Layout) -> None:
         for col, digit in enumerate("1234567890"):
-            self._add_char(digit, "digit", 0, col)
+            self._add_key(digit, digit, "digit", 0, col)
         self._add_common(0, 10, 2)
         for row, letters in enumerate(layout.value, start=1):
             for col, letter in enumerate(letters):
-                self._add_char(letter, "letter", row, col)
+                self._add_key(letter, letter, "letter", row, col)
         marks = ((Mark.CIRCUMFLEX, 1, 10), (Mark.BREVE, 1, 11), (Mark.HORN, 2, 10),
                  (Mark.STROKE, 2, 11))
         for mark, row, col in marks:
-            self._add_mark(mark, row, col)
-        self._add_shift(3, 10, 2)
+            self._add_key(mark.name.lower(), TEXTS[mark], "mark", row, col)
+        shift = self._add_key("shift", TEXTS["shift"], "action", 3, 10, 2)
+        shift.setCheckable(True)
         for index, tone in enumerate(TONES):
-            self._add_tone(tone, 4, 2 * index)
-        self._add_space(5, 0, 10)
+            self._add_key(tone.name.lower(), TEXTS[tone], "tone", 4, 2 * index, 2)
+        self._add_key("space", TEXTS["space"], "action", 5, 0, 10)
         self._add_done(4, 10, 2, rows=2)
 
-    def _add_char(self, char: str, role: str, row: int, col: int) -> None:
-        key = _make_key(char, role)
-        key.clicked.connect(lambda: self._type(key.text()))
-        self._add(char, key, row, col)
+    def _add_key(self, name: str, label: str, role: str, row: int, col: int,
+                 span: int = 1) -> QPushButton:
+        key = _make_key(label, role)
+        key.clicked.connect(lambda: self.press(name))
+        self._add(name, key, row, col, span)
+        return key
 
-    def _add_mark(self, mark: Mark, row: int, col: int) -> None:
-        key = _make_key(TEXTS[mark], "mark")
-        key.clicked.connect(lambda: self.press_mark(mark))
-        self._add(mark.name.lower(), key, row, col)
-
-    def _add_tone(self, tone: Tone, row: int, col: int) -> None:
-        key = _make_key(TEXTS[tone], "tone")
-        key.clicked.connect(lambda: self.press_tone(tone))
-        self._add(tone.name.lower(), key, row, col, 2)
-
-    def _add_shift(self, row: int, col: int, span: int) -> None:
-        key = _make_key(TEXTS["shift"], "action")
-        key.setCheckable(True)
-        key.clicked.connect(self._cycle_shift)
-        self._add("shift", key, row, col, span)
-
-    def _add_space(self, row: int, col: int, span: int) -> None:
-        key = _make_key(TEXTS["space"], "action")
-        key.clicked.connect(lambda: self._insert(" "))
-        self._add("space", key, row, col, span)
+    def set_target(self, editor: Editable | None) -> None:
+        """Edit ``editor``, capitalising as its "capitalise" property asks."""
+        old = self._target
+        if old is not None:
+            old.cursorPositionChanged.disconnect(self._refresh)
+        super().set_target(editor)
+        mode = editor.property("capitalise") if editor is not None else None
+        self._typing.capitalise = mode if mode in CAPITALISE_MODES else None
+        if editor is not None:
+            editor.cursorPositionChanged.connect(self._refresh)
+        self._refresh()
 
     # --- editing -----------------------------------------------------------
 
-    def _word(self) -> str:
+    def _before(self) -> str:
+        return text_before_cursor(self._target) if self._target is not None else ""
+
+    def press(self, name: str) -> None:
+        """What touching the key ``name`` does (see :class:`TouchKeys` for the names)."""
         if self._target is None:
-            return ""
-        return split_word(text_before_cursor(self._target))[1]
-
-    def _replace_word(self, old: str, new: str) -> None:
-        if self._target is not None and new != old:
-            replace_before_cursor(self._target, old, new)
-
-    def _insert(self, text: str) -> None:
-        if self._target is not None:
-            replace_before_cursor(self._target, "", text)
-
-    def _type(self, char: str) -> None:
-        """A letter, digit or sign; a tone already typed moves if it must ("Hòa" + n)."""
-        word = self._word()
-        self._replace_word(word, retone(word + char, self._style))
-        if self._shift is _Shift.ONCE:
-            self._set_shift(_Shift.OFF)
+            return
+        if name == "backspace":
+            _backspace(self._target)
+        else:
+            before = self._before()
+            after = self._typing.press(before, name)
+            same = _shared_start(before, after)
+            if after != before:
+                replace_before_cursor(self._target, before[same:], after[same:])
+        self._refresh()
 
     def press_mark(self, mark: Mark) -> None:
         """What the mark keys do; "đ" types the letter when the word has no d."""
-        word = self._word()
-        marked = apply_mark(word, mark, style=self._style)
-        if marked == word and mark is Mark.STROKE:
-            self._type(self._cased("đ"))
-            return
-        self._replace_word(word, marked)
+        self.press(mark.name.lower())
 
     def press_tone(self, tone: Tone) -> None:
-        """What the tone keys do: the tone on the current word, or off if it is there."""
-        word = self._word()
-        self._replace_word(word, apply_tone(word, tone, self._style))
+        """What the tone keys do (a second touch moves it or takes it off)."""
+        self.press(tone.name.lower())
 
-    # --- shift -------------------------------------------------------------
+    # --- capitals ----------------------------------------------------------
 
-    def _cased(self, char: str) -> str:
-        return char.upper() if self._shift is not _Shift.OFF else char
+    def _refresh(self) -> None:
+        """Letter keys show what they will type; shift shows its state."""
+        shift = self._typing.shift
+        key = self.keys["shift"]
+        key.setChecked(shift is not Shift.OFF)
+        key.setText(TEXTS["caps"] if shift is Shift.LOCK else TEXTS["shift"])
+        capitals = self._typing.capitals(self._before())
+        for name, letter in self.keys.items():
+            if letter.objectName() == "letter" and name.isalpha():
+                letter.setText(name.upper() if capitals else name)
 
     def _cycle_shift(self) -> None:
-        following = {_Shift.OFF: _Shift.ONCE, _Shift.ONCE: _Shift.LOCK, _Shift.LOCK: _Shift.OFF}
-        self._set_shift(following[self._shift])
-
-    def _set_shift(self, state: _Shift) -> None:
-        self._shift = state
-        shift = self.keys["shift"]
-        shift.setChecked(state is not _Shift.OFF)
-        shift.setText(TEXTS["caps"] if state is _Shift.LOCK else TEXTS["shift"])
-        for name, key in self.keys.items():
-            if key.objectName() == "letter" and name.isalpha():
-                key.setText(self._cased(name))
+        self.press("shift")
 
     def reset(self) -> None:
         """Back to lower case with no target (called when a session is wiped)."""
-        self._set_shift(_Shift.OFF)
+        self._typing.shift = Shift.OFF
         self.set_target(None)
 
 
@@ -362,6 +345,30 @@ class NumericPad(_KeyPanel):
         digits = "".join(c for c in text if c.isascii() and c.isdigit())
         if self._target is not None and digits:
             replace_before_cursor(self._target, "", digits)
+
+
+class CodePad(_KeyPanel):
+    """Digits, capital letters, "." and "-" for a dossier code ("000.00.00.H23-261124-1000")."""
+
+    ROWS = ("1234567890", "ABCDEFGHIJ", "KLMNOPQRST", "UVWXYZ.-")
+
+    def __init__(self, metrics: Metrics | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(metrics, parent)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(8, 8, 8, 8)
+        column.addLayout(self.grid)
+        for row, chars in enumerate(self.ROWS):
+            for col, char in enumerate(chars):
+                key = _make_key(char, "digit" if char.isdigit() else "letter")
+                key.clicked.connect(lambda _=False, c=char: self.type_text(c))
+                self._add(char, key, row, col)
+        self._add_common(0, 10, 2)
+        self._add_done(2, 10, 2, rows=2)
+
+    def type_text(self, text: str) -> None:
+        """Insert ``text`` at the cursor."""
+        if self._target is not None and text:
+            replace_before_cursor(self._target, "", text)
 
 
 class _DigitsOnly(QObject):
