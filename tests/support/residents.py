@@ -84,14 +84,14 @@ def birth_form(finger: Finger, navigator: Navigator) -> None:
     """The child's details, typed and chosen: Trần Minh Đức, born 20/11/2026, mother Ánh."""
     form = navigator.wizard.frames[3].content
     assert isinstance(form, FormScreen)
-    finger.keyboard(form, "ho_ten_tre", "shift", *"tran", "circumflex", "huyen", "space",
-                    "shift", *"minh", "space", "shift", *"duc", "stroke", "horn", "sac")
+    finger.keyboard(form, "ho_ten_tre", *"tran", "circumflex", "huyen", "space",
+                    *"minh", "space", *"duc", "stroke", "horn", "sac")  # capitals by themselves
     finger.pad(form, "ngay_sinh", "20112026")
     finger.choose(form, "gioi_tinh", "Nam")
     finger.keyboard(form, "noi_sinh", "shift", *"tram", "space", *"y", "space", *"te")
     finger.pick(form, "dan_toc", "Kinh")  # quoc_tich: "Việt Nam" already, the default
-    finger.keyboard(form, "ho_ten_me", "shift", *"nguyen", "circumflex", "nga", "space",
-                    "shift", *"thi", "nang", "space", "shift", *"anh", "sac")
+    finger.keyboard(form, "ho_ten_me", *"nguyen", "circumflex", "nga", "space",
+                    *"thi", "nang", "space", *"anh", "sac")
     finger.pad(form, "nam_sinh_me", "1995")
     finger.keyboard(form, "noi_cu_tru_me", "shift", *"thon", "space", "shift", *"cong")
     finger.pick(form, "dan_toc_me", "Kinh")
@@ -163,8 +163,8 @@ def certified_copy(finger: Finger, window: MainWindow, navigator: Navigator, *,
 
 def copy_applicant_typed(finger: Finger, navigator: Navigator) -> None:
     screen = applicant(navigator)
-    finger.keyboard(screen, "ho_ten", "shift", *"pham", "nang", "space", "shift",
-                    *"van", "breve", "space", "shift", *"huong", "horn", "hoi")
+    finger.keyboard(screen, "ho_ten", *"pham", "nang", "space",
+                    *"van", "breve", "space", *"huong", "horn", "hoi")
     finger.pad(screen, "ngay_sinh", "12061958")
     finger.choose(screen, "gioi_tinh", "Nam")
     finger.pad(screen, "so_dinh_danh", "030058004321")
@@ -173,7 +173,7 @@ def copy_applicant_typed(finger: Finger, navigator: Navigator) -> None:
     finger.go_on(navigator)
 
 
-WALKER_KEYS = ("shift", *"le", "space", "shift", *"van", "breve", "space", "shift", *"binh",
+WALKER_KEYS = (*"le", "space", *"van", "breve", "space", *"binh",
                "huyen")
 WALKER_NAME = "Lê Văn Bình"
 WALKER_PHONE = "0977123456"
