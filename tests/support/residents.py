@@ -95,7 +95,7 @@ def birth_form(finger: Finger, navigator: Navigator) -> None:
     finger.keyboard(form, "ho_ten_me", "shift", *"nguyen", "circumflex", "nga", "space",
                     "shift", *"thi", "nang", "space", "shift", *"anh", "sac")
     finger.choose(form, "quan_he_nguoi_khai", "Mẹ")
-    finger.go_on(navigator)
+    finger.leave_form(navigator)
 
 
 def documents(navigator: Navigator) -> DocumentsScreen:

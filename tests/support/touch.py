@@ -34,6 +34,8 @@ from kiosk.ui.navigator import Navigator
 from kiosk.ui.screens.applicant import ApplicantScreen
 from kiosk.ui.screens.documents import DocumentsScreen
 from kiosk.ui.screens.form import FormScreen
+from kiosk.ui.screens.form_pages import FormPages
+from kiosk.ui.wizard import StepFrame
 
 if TYPE_CHECKING:  # the benchmark's driver uses this module without pytest-qt
     from pytestqt.qtbot import QtBot
@@ -43,6 +45,7 @@ WaitUntil = Callable[[Condition, int], None]  # (condition, timeout in ms)
 WAIT_MS = 10_000
 CHECK_BOX_X = 24  # px from a check box's left edge: on its box
 LINGER_TOUCH_MS = 4_000  # well inside the shortest idle warning a config allows (10 s)
+PAGES_AT_MOST = 20  # «Tiếp tục» taps to leave a form of many pages
 
 
 def open_window(qtbot: QtBot, app: QApplication, services: UiServices
@@ -118,18 +121,45 @@ class Finger:
                 QApplication.sendEvent(target, QKeyEvent(kind, key,
                                                          Qt.KeyboardModifier.NoModifier, char))
 
+    def turn_to(self, screen: ApplicantScreen | FormScreen, name: str) -> None:
+        """On a step of several pages: «Tiếp tục» or «Quay lại» until field ``name`` shows."""
+        pages = screen.fields
+        if not isinstance(pages, FormPages):
+            return
+        frame = screen.parentWidget()
+        assert isinstance(frame, StepFrame)
+        for _ in range(pages.count()):
+            wanted = pages.page_of(name)
+            if wanted == pages.index:
+                return
+            self.tap(frame.next_button if wanted > pages.index else frame.back_button)
+        raise AssertionError(f"the page of {name!r} cannot be reached: {pages.index}")
+
+    def leave_form(self, navigator: Navigator) -> None:
+        """«Tiếp tục» page after page until the flow is on the next step."""
+        wizard = navigator.wizard
+        step = wizard.index
+        for _ in range(PAGES_AT_MOST):
+            self.go_on(navigator)
+            if wizard.index != step:
+                return
+        raise AssertionError("the form did not let the resident go on")
+
     def keyboard(self, screen: ApplicantScreen | FormScreen, name: str, *keys: str) -> None:
         """Touch field ``name`` and tap ``keys`` on the Vietnamese keyboard, then «Xong»."""
+        self.turn_to(screen, name)
         self.tap(_editor(screen, name))
         for key in (*keys, "done"):
             self.tap(screen.dock.keyboard.key(key))
 
     def pad(self, screen: ApplicantScreen | FormScreen, name: str, digits: str) -> None:
+        self.turn_to(screen, name)
         self.tap(_editor(screen, name))
         for key in (*digits, "done"):
             self.tap(screen.dock.pad.key(key))
 
     def choose(self, screen: ApplicantScreen | FormScreen, name: str, choice: str) -> None:
+        self.turn_to(screen, name)
         self.tap(screen.fields.editors[name].choices[choice])
 
     def from_usb(self, documents: DocumentsScreen, code: str, file_name: str) -> None:

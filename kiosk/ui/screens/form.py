@@ -1,9 +1,12 @@
-"""The procedure's own form, generated from its catalogue entry's fields.
+"""The procedure's own form, generated from its catalogue entry's fields, page by page.
 
-Each field's input follows its type (``kiosk.ui.widgets.fields``); messages
-come from ``validate_form``, the same checks ``kiosk submit`` makes, and show
-under the field they concern: after the resident finishes typing in a field,
-and for every field at once on "Tiếp tục".
+The fields lie on short pages (``form_pages``): "Tiếp tục" checks the page
+shown and turns to the next, and only the last page leaves the step; "Quay
+lại" turns back.  Each field's input follows its type
+(``kiosk.ui.widgets.fields``); messages come from ``validate_form``, the same
+checks ``kiosk submit`` makes, and show under the field they concern: after the
+resident finishes typing in a field, and for the whole page on "Tiếp tục".  A
+message goes away the moment its field is right.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from PySide6.QtWidgets import QVBoxLayout
 from kiosk.domain.errors import Problems
 from kiosk.domain.forms import FormField, validate_form
 from kiosk.ui.draft_state import DraftState
+from kiosk.ui.screens.form_pages import TEXTS as PAGE_TEXTS
+from kiosk.ui.screens.form_pages import FormPages
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets.dock import KeyboardDock
-from kiosk.ui.widgets.fields import FieldList, label
+from kiosk.ui.widgets.fields import label
 from kiosk.ui.wizard import StepScreen
 
 TEXTS = {
@@ -40,13 +45,17 @@ class FormScreen(StepScreen):
         self.dock = KeyboardDock(self, metrics)
         self._column = QVBoxLayout(self)
         self._column.setContentsMargins(0, 0, 0, 0)
-        self.intro = label("", "subtitle")
+        self.heading = label("", "resultTitle")
+        self.intro = label("", "muted")
+        self._column.addWidget(self.heading)
         self._column.addWidget(self.intro)
         self.fields = self._build(())
 
-    def _build(self, specs: tuple[FormField, ...]) -> FieldList:
-        fields = FieldList(specs, self.dock)
+    def _build(self, specs: tuple[FormField, ...]) -> FormPages:
+        fields = FormPages(specs, self.dock)
         fields.edited.connect(self._check_one)
+        fields.changed.connect(self._recheck)
+        fields.turned.connect(self._show_page)
         self._column.addWidget(fields, 1)
         return fields
 
@@ -73,6 +82,7 @@ class FormScreen(StepScreen):
         self.intro.setText(TEXTS["intro"].format(name=procedure.name))
         self.fields.clear()
         self.fields.set_values(state.form)
+        self._show_page()
 
     def commit(self, state: DraftState, today: date) -> Problems:
         self.dock.close_keyboard()
@@ -80,21 +90,72 @@ class FormScreen(StepScreen):
         state.form = values
         _cleaned, problems = validate_form(self._specs, values, today)
         self.fields.show_problems(problems)
+        wrong = self.fields.first_page_with(problems)
+        if wrong is not None:
+            self.fields.turn(wrong)
         return problems
 
     def clear(self) -> None:
         self.dock.close_keyboard()
         self.fields.clear()
         self.intro.clear()
+        self.heading.clear()
+        self.page_changed.emit("")
+
+    # --- the pages -----------------------------------------------------------
+
+    def advance_within(self) -> bool:
+        """"Tiếp tục": this page's messages, or the next page; False on the last page."""
+        if self.fields.index >= self.fields.last:
+            return False
+        self.dock.close_keyboard()
+        if self.fields.show_page_problems(self._problems()):
+            return True
+        self.fields.turn(self.fields.index + 1)
+        return True
+
+    def retreat_within(self) -> bool:
+        if self.fields.index == 0:
+            return False
+        self.dock.close_keyboard()
+        self.fields.turn(self.fields.index - 1)
+        return True
+
+    def turn_to_end(self) -> None:
+        self.fields.turn(self.fields.last)
+
+    def turn_to(self, name: str) -> None:
+        self.fields.turn(self.fields.page_of(name))
+
+    def _show_page(self) -> None:
+        pages = self.fields
+        self.heading.setText(pages.plan.title)
+        self.intro.setVisible(pages.index == 0)  # said once: every line counts at 768 px
+        many = pages.count() > 1 and self._code is not None
+        self.page_changed.emit(
+            PAGE_TEXTS["page"].format(number=pages.index + 1, total=pages.count()) if many
+            else "")
+
+    # --- messages ------------------------------------------------------------
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.dock.close_keyboard()
         super().hideEvent(event)
 
+    def _problems(self) -> Problems:
+        _cleaned, problems = validate_form(self._specs, self.fields.values(), self._clock().date())
+        return problems
+
     def _check_one(self, name: str) -> None:
-        values = self.fields.values()
-        if not values.get(name, "").strip():
+        if not self.fields.values().get(name, "").strip():
             self.fields.editors[name].show_error("")
             return
-        _cleaned, problems = validate_form(self._specs, values, self._clock().date())
-        self.fields.show_problems(problems, only=name)
+        self.fields.show_problems(self._problems(), only=name)
+
+    def _recheck(self, name: str) -> None:
+        """While a message shows: gone as soon as the field is right (never a new one)."""
+        editor = self.fields.editors.get(name)
+        if editor is None or not editor.error.text():
+            return
+        if not any(error.field == name for error in self._problems().errors):
+            editor.show_error("")
