@@ -21,7 +21,7 @@ from kiosk.domain.errors import Problems
 from kiosk.domain.forms import FormField, validate_form
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.screens.form_pages import TEXTS as PAGE_TEXTS
-from kiosk.ui.screens.form_pages import FormPages
+from kiosk.ui.screens.form_pages import FormPages, PageTurning
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets.dock import KeyboardDock
 from kiosk.ui.widgets.fields import label
@@ -33,7 +33,7 @@ TEXTS = {
 }
 
 
-class FormScreen(StepScreen):
+class FormScreen(PageTurning, StepScreen):
     title = TEXTS["title"]
 
     def __init__(self, clock: Callable[[], datetime], metrics: Metrics | None = None) -> None:
@@ -53,8 +53,8 @@ class FormScreen(StepScreen):
 
     def _build(self, specs: tuple[FormField, ...]) -> FormPages:
         fields = FormPages(specs, self.dock)
-        fields.edited.connect(self._check_one)
-        fields.changed.connect(self._recheck)
+        fields.edited.connect(self.check_one)
+        fields.changed.connect(self.recheck)
         fields.turned.connect(self._show_page)
         self._column.addWidget(fields, 1)
         return fields
@@ -68,6 +68,9 @@ class FormScreen(StepScreen):
         old.deleteLater()
         self._code, self._specs = code, specs
         self.fields = self._build(specs)
+
+    def specs(self) -> tuple[FormField, ...]:
+        return self._specs
 
     def set_metrics(self, metrics: Metrics) -> None:
         """Restyle the on-screen keyboard after the text size changed."""
@@ -90,9 +93,7 @@ class FormScreen(StepScreen):
         state.form = values
         _cleaned, problems = validate_form(self._specs, values, today)
         self.fields.show_problems(problems)
-        wrong = self.fields.first_page_with(problems)
-        if wrong is not None:
-            self.fields.turn(wrong)
+        self.shown_wrong_page(problems)
         return problems
 
     def clear(self) -> None:
@@ -103,29 +104,6 @@ class FormScreen(StepScreen):
         self.page_changed.emit("")
 
     # --- the pages -----------------------------------------------------------
-
-    def advance_within(self) -> bool:
-        """"Tiếp tục": this page's messages, or the next page; False on the last page."""
-        if self.fields.index >= self.fields.last:
-            return False
-        self.dock.close_keyboard()
-        if self.fields.show_page_problems(self._problems()):
-            return True
-        self.fields.turn(self.fields.index + 1)
-        return True
-
-    def retreat_within(self) -> bool:
-        if self.fields.index == 0:
-            return False
-        self.dock.close_keyboard()
-        self.fields.turn(self.fields.index - 1)
-        return True
-
-    def turn_to_end(self) -> None:
-        self.fields.turn(self.fields.last)
-
-    def turn_to(self, name: str) -> None:
-        self.fields.turn(self.fields.page_of(name))
 
     def _show_page(self) -> None:
         pages = self.fields
@@ -141,21 +119,3 @@ class FormScreen(StepScreen):
     def hideEvent(self, event: QHideEvent) -> None:
         self.dock.close_keyboard()
         super().hideEvent(event)
-
-    def _problems(self) -> Problems:
-        _cleaned, problems = validate_form(self._specs, self.fields.values(), self._clock().date())
-        return problems
-
-    def _check_one(self, name: str) -> None:
-        if not self.fields.values().get(name, "").strip():
-            self.fields.editors[name].show_error("")
-            return
-        self.fields.show_problems(self._problems(), only=name)
-
-    def _recheck(self, name: str) -> None:
-        """While a message shows: gone as soon as the field is right (never a new one)."""
-        editor = self.fields.editors.get(name)
-        if editor is None or not editor.error.text():
-            return
-        if not any(error.field == name for error in self._problems().errors):
-            editor.show_error("")

@@ -13,13 +13,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import groupby
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
 
 from kiosk.domain.errors import Problems
-from kiosk.domain.forms import FormField
+from kiosk.domain.forms import FormField, validate_form
+from kiosk.ui.theme import kinetic
 from kiosk.ui.widgets.dock import KeyboardDock
 from kiosk.ui.widgets.fields import FieldEditor, FieldList
 
@@ -92,11 +94,11 @@ def _split(run: tuple[FormField, ...]) -> list[tuple[FormField, ...]]:
     chunks: list[tuple[FormField, ...]] = []
     page: tuple[FormField, ...] = ()
     for spec in run:
-        if page and not _fits(page + (spec,), most):
+        if page and not _fits((*page, spec), most):
             chunks.append(page)
             page = ()
         page += (spec,)
-    return chunks + [page] if page else chunks
+    return [*chunks, page] if page else chunks
 
 
 def _fits(page: tuple[FormField, ...], most: int) -> bool:
@@ -119,9 +121,10 @@ class FormPages(QStackedWidget):
     changed = Signal(str)  # a field's name, at every keystroke or choice
     turned = Signal()
 
-    def __init__(self, specs: Sequence[FormField], dock: KeyboardDock) -> None:
+    def __init__(self, specs: Sequence[FormField], dock: KeyboardDock,
+                 plans: Sequence[PagePlan] | None = None) -> None:
         super().__init__()
-        self.plans = plan_pages(specs) or [PagePlan("", 1, 1, ((),))]
+        self.plans = list(plans or plan_pages(specs)) or [PagePlan("", 1, 1, ((),))]
         self.lists: list[list[FieldList]] = []
         self.editors: dict[str, FieldEditor] = {}
         for plan in self.plans:
@@ -134,6 +137,7 @@ class FormPages(QStackedWidget):
         row.setSpacing(32)
         lists = [FieldList(column, dock) for column in plan.columns]
         for fields in lists:
+            kinetic(fields)
             fields.edited.connect(self.edited.emit)
             self.editors.update(fields.editors)
             row.addWidget(fields, 1)
@@ -214,3 +218,62 @@ def _watch(editor: FieldEditor, changed: Callable[[str], None]) -> None:
         inner.textChanged.connect(lambda *_: changed(name))
     for button in editor.choices.values():
         button.toggled.connect(lambda *_: changed(name))
+
+
+class PageTurning:
+    """The step protocol's page turning for a screen whose ``fields`` are ``FormPages``."""
+
+    fields: FormPages
+    dock: KeyboardDock
+    _clock: Callable[[], datetime]
+
+    def specs(self) -> Sequence[FormField]:
+        raise NotImplementedError
+
+    def advance_within(self) -> bool:
+        """"Tiếp tục": this page's messages, or the next page; False on the last page."""
+        if self.fields.index >= self.fields.last:
+            return False
+        self.dock.close_keyboard()
+        if self.fields.show_page_problems(self.problems()):
+            return True
+        self.fields.turn(self.fields.index + 1)
+        return True
+
+    def retreat_within(self) -> bool:
+        if self.fields.index == 0:
+            return False
+        self.dock.close_keyboard()
+        self.fields.turn(self.fields.index - 1)
+        return True
+
+    def turn_to_end(self) -> None:
+        self.fields.turn(self.fields.last)
+
+    def turn_to(self, name: str) -> None:
+        self.fields.turn(self.fields.page_of(name))
+
+    def problems(self) -> Problems:
+        _cleaned, found = validate_form(self.specs(), self.fields.values(), self._clock().date())
+        return found
+
+    def check_one(self, name: str) -> None:
+        """After typing in a field: its own message, only when something was typed."""
+        if not self.fields.values().get(name, "").strip():
+            self.fields.editors[name].show_error("")
+            return
+        self.fields.show_problems(self.problems(), only=name)
+
+    def recheck(self, name: str) -> None:
+        """While a message shows: gone as soon as the field is right (never a new one)."""
+        editor = self.fields.editors.get(name)
+        if editor is None or not editor.error.text():
+            return
+        if not any(error.field == name for error in self.problems().errors):
+            editor.show_error("")
+
+    def shown_wrong_page(self, problems: Problems) -> None:
+        """After a check of every page: the first page with a message."""
+        wrong = self.fields.first_page_with(problems)
+        if wrong is not None:
+            self.fields.turn(wrong)
