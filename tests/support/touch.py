@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QWidget,
 )
 
@@ -97,6 +98,7 @@ class Finger:
         """A tap in the middle of ``widget``; on a check box, on its box (a wide row's
         middle may lie past its words, where a tap does nothing)."""
         assert widget.isVisible(), f"a finger cannot tap what is not on screen: {widget!r}"
+        _swipe_into_view(widget)
         spot = widget.rect().center()
         if isinstance(widget, QCheckBox):
             spot = QPoint(min(CHECK_BOX_X, spot.x()), spot.y())
@@ -197,6 +199,16 @@ class Finger:
         code_label = navigator.done.findChild(QLabel, "dossierCode")
         assert code_label is not None
         return str(code_label.text())
+
+
+def _swipe_into_view(widget: QWidget) -> None:
+    """What a resident does before tapping something below the fold: scroll to it (a
+    kinetic scroll area passes on only taps that land in its visible part)."""
+    ancestor = widget.parentWidget()
+    while ancestor is not None:
+        if isinstance(ancestor, QScrollArea):
+            ancestor.ensureWidgetVisible(widget, 0, 0)
+        ancestor = ancestor.parentWidget()
 
 
 def _editor(screen: ApplicantScreen | FormScreen, name: str) -> QWidget:
