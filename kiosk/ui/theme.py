@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScroller
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScroller, QScrollerProperties
 
 from kiosk.paths import resource
 
@@ -59,6 +59,12 @@ def kinetic(area: QAbstractScrollArea) -> QAbstractScrollArea:
     viewport = area.viewport()
     QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.TouchGesture)
     QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    # A tap reaches the button under the finger at once, not a quarter second later (or
+    # never, when the finger lifts first); a swipe still takes the content along.
+    scroller = QScroller.scroller(viewport)
+    properties = scroller.scrollerProperties()
+    properties.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0)
+    scroller.setScrollerProperties(properties)
     return area
 
 

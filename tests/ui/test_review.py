@@ -94,7 +94,9 @@ def test_edit_goes_to_the_step_and_comes_straight_back(qtbot: QtBot, backend: Ki
     wizard.state = posted_birth()
     stack.resize(1366, 768)
     stack.show()
+    qtbot.waitExposed(stack)
     wizard.go(6)
+    qtbot.wait(50)  # laid out
     button = edit_buttons(review)[-1]
     review.findChild(QScrollArea).ensureWidgetVisible(button)  # a swipe brings it up
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
