@@ -176,6 +176,8 @@ class ApplicantScreen(PageTurning, StepScreen):
 
     def _show_page(self) -> None:
         self.heading.setText(self.fields.plan.title)
+        # On the card's page the scan panel's own title says it, and 768 px need the line.
+        self.heading.setVisible(self.fields.index > 0)
         self.panel.setVisible(self.fields.index == 0)
         self.page_changed.emit(PAGE_TEXTS["page"].format(number=self.fields.index + 1,
                                                          total=self.fields.count()))
