@@ -51,11 +51,29 @@ def steps(navigator: Navigator, kiosk: Kiosk) -> list[tuple[str, Callable[[], No
     shots = [("home", navigator.go_home), ("guide", lambda: navigator._show(navigator.guide)),
              ("track", navigator.show_track), ("help", lambda: navigator._show_notice("help"))]
     shots += [(f"step-{i + 1}-{name}", step(i)) for i, name in enumerate(names)]
+    shots += paged(navigator, kiosk, 2, "applicant") + paged(navigator, kiosk, 3, "form")
     shots.append(("step-3-applicant-keyboard", editing(navigator, kiosk, 2, "ho_ten")))
     shots.append(("step-4-form-number-pad", editing(navigator, kiosk, 3, "ngay_sinh")))
     shots.append(("done", lambda: done(navigator, kiosk)))
     shots.append(("error", lambda: navigator._show(navigator.error)))
     return shots
+
+
+def paged(navigator: Navigator, kiosk: Kiosk, index: int, name: str
+          ) -> list[tuple[str, Callable[[], None]]]:
+    """Every page of a step of several pages (the applicant, the form)."""
+    fill_draft(navigator, kiosk)
+    navigator.wizard.go(index)
+    count = navigator.wizard.frames[index].content.fields.count()  # type: ignore[attr-defined]
+
+    def page(number: int) -> Callable[[], None]:
+        def show() -> None:
+            fill_draft(navigator, kiosk)
+            navigator.wizard.go(index)
+            navigator.wizard.frames[index].content.fields.turn(number)  # type: ignore[attr-defined]
+        return show
+
+    return [(f"step-{index + 1}-{name}-page-{n + 1}", page(n)) for n in range(count)]
 
 
 def editing(navigator: Navigator, kiosk: Kiosk, index: int, field: str) -> Callable[[], None]:

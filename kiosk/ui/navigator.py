@@ -89,7 +89,7 @@ class Navigator(QObject):
             ChooseProcedureScreen(s.catalogue, s.config.fees),
             ProcedureDetailsScreen(s.config.fees),
             ApplicantScreen(s.clock, s.open_camera),
-            FormScreen(s.clock),
+            FormScreen(s.clock, open_camera=s.open_camera),
             DocumentsScreen(s, self._runner, s.open_scanner, s.usb_root),
             ResultFeeScreen(s.config),
             self.review,

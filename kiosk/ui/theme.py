@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScroller, QScrollerProperties
 
 from kiosk.paths import resource
 
@@ -23,6 +23,7 @@ PAPER = "#FFFFFF"
 PRIMARY = "#0B4F9C"  # deep blue: 8.6:1 against white
 DANGER = "#B00020"
 MUTED = "#3C3C3C"
+SCROLL_BAR = 60  # px: a bar a finger can hold, like every other touch target
 
 
 class TextSize(Enum):
@@ -50,6 +51,26 @@ class Metrics:
     @property
     def touch(self) -> int:
         return max(60, round(72 * self.scale))
+
+
+def kinetic(area: QAbstractScrollArea) -> QAbstractScrollArea:
+    """Finger scrolling on ``area``: a swipe (a touch, or the left mouse button on a
+    mouse-driven kiosk or test rig) moves the content and it glides on, as on a phone."""
+    viewport = area.viewport()
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.TouchGesture)
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    # A tap reaches the button under the finger at once, not a quarter second later (or
+    # never, when the finger lifts first); a swipe still takes the content along.
+    scroller = QScroller.scroller(viewport)
+    properties = scroller.scrollerProperties()
+    properties.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0)
+    scroller.setScrollerProperties(properties)
+    return area
+
+
+def check_mark() -> str:
+    """The tick drawn in a ticked box, as a path the style sheet can use."""
+    return resource("icons", "check.svg").as_posix()
 
 
 def load_fonts() -> str:
@@ -116,11 +137,13 @@ def stylesheet(m: Metrics) -> str:
         width: 56px; height: 56px; border: 4px solid {INK}; border-radius: 8px;
         background: {PAPER};
     }}
-    QCheckBox#declare::indicator:checked {{ background: {PRIMARY}; }}
+    QCheckBox#declare::indicator:checked {{ background: {PRIMARY}; image: url({check_mark()}); }}
     QFrame#idlePanel {{ border: 4px solid {PRIMARY}; border-radius: 24px; }}
     QFrame#documentRow {{ border: 2px solid #C8D3E6; border-radius: 14px; }}
     QLabel#thumbnail {{ border: 2px solid {MUTED}; background: #F4F4F4; }}
     QPushButton#fileButton {{ text-align: left; }}
-    QScrollBar:vertical {{ width: 36px; background: #EEEEEE; }}
+    QScrollBar:vertical {{ width: {SCROLL_BAR}px; background: #EEEEEE; }}
     QScrollBar::handle:vertical {{ background: {MUTED}; min-height: 60px; border-radius: 8px; }}
+    QScrollBar:horizontal {{ height: {SCROLL_BAR}px; background: #EEEEEE; }}
+    QScrollBar::handle:horizontal {{ background: {MUTED}; min-width: 60px; border-radius: 8px; }}
     """

@@ -30,6 +30,7 @@ from kiosk.ui.widgets.basics import touch_button
 
 TEXTS = {
     "step": "Bước {number}/{total}: {title}",
+    "step_page": "Bước {number}/{total}: {title} · {page}",
     "back": "‹ Quay lại",
     "next": "Tiếp tục ›",
     "help": "Gọi cán bộ hỗ trợ",
@@ -45,6 +46,8 @@ class StepScreen(QWidget):
     next_text = ""  # the forward button's label when not the usual "Tiếp tục ›"
     # A screen may move on by itself (a procedure card tapped, a CCCD scanned …).
     advance_requested = Signal()
+    # A step of several pages says which one shows ("Trang 2/7"; "" for none).
+    page_changed = Signal(str)
 
     def load(self, state: DraftState) -> None:
         """Show what ``state`` holds (called each time the step is shown)."""
@@ -58,6 +61,21 @@ class StepScreen(QWidget):
 
     def set_metrics(self, metrics: Metrics) -> None:
         """The text size changed (screens with an on-screen keyboard resize it)."""
+
+    # A step of several pages turns them itself; the wizard asks it first.
+    def advance_within(self) -> bool:
+        """"Tiếp tục": True when the step used it (another page, or this page's messages)."""
+        return False
+
+    def retreat_within(self) -> bool:
+        """"Quay lại": True when the step turned back a page of its own."""
+        return False
+
+    def turn_to_end(self) -> None:
+        """Shown again by "Quay lại" from the next step: its last page."""
+
+    def turn_to(self, name: str) -> None:
+        """Shown by "Sửa" for the field ``name``: the page that holds it."""
 
 
 class StepFrame(QWidget):
@@ -73,7 +91,9 @@ class StepFrame(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 16, 40, 16)
         header = QHBoxLayout()
-        self.step = QLabel(TEXTS["step"].format(number=number, total=total, title=screen.title))
+        self._place = {"number": number, "total": total, "title": screen.title}
+        self.step = QLabel(TEXTS["step"].format(**self._place))
+        screen.page_changed.connect(self._show_page)
         self.step.setObjectName("step")
         self.step.setWordWrap(True)
         header.addWidget(self.step, 1)
@@ -81,13 +101,18 @@ class StepFrame(QWidget):
         layout.addLayout(header)
         layout.addWidget(screen, 1)
         footer = QHBoxLayout()
-        footer.addWidget(touch_button(TEXTS["back"], "secondary", self.back_requested.emit))
+        self.back_button = touch_button(TEXTS["back"], "secondary", self.back_requested.emit)
+        footer.addWidget(self.back_button)
         footer.addStretch(1)
         self.next_button = touch_button(screen.next_text or TEXTS["next"], "primary",
                                    self.next_requested.emit)
         self._forward_text = self.next_button.text()  # shown again after sealing
         footer.addWidget(self.next_button)
         layout.addLayout(footer)
+
+    def _show_page(self, page: str) -> None:
+        key = "step_page" if page else "step"
+        self.step.setText(TEXTS[key].format(page=page, **self._place))
 
     def set_returning_to_review(self, returning: bool) -> None:
         forward = self.content.next_text or TEXTS["next"]
@@ -155,6 +180,8 @@ class Wizard(QObject):
     def next(self) -> None:
         if self._sealing:
             return
+        if not self._returning and self.current.advance_within():
+            return
         if not self.current.commit(self.state, self._services.clock().date()).ok:
             return
         if self.index == len(self.frames) - 1:
@@ -168,18 +195,24 @@ class Wizard(QObject):
     def back(self) -> None:
         if self._sealing:
             return
+        if self.current.retreat_within():
+            return
         if self.index == 0:
             self.cancelled.emit()
         else:
             self._returning = False
             self.go(self.index - 1)
+            self.current.turn_to_end()
 
-    def edit(self, index: int) -> None:
-        """From the review page: change one step, then come straight back."""
+    def edit(self, index: int, field: str = "") -> None:
+        """From the review page: change one step (at ``field``'s page), then come straight
+        back."""
         if self._sealing:
             return
         self._returning = True
         self.go(index)
+        if field:
+            self.current.turn_to(field)
 
     def seal(self) -> None:
         """Seal off the GUI thread; the last step's ``commit`` has already checked the draft.

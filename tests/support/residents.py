@@ -96,7 +96,7 @@ def birth_form(finger: Finger, navigator: Navigator) -> None:
     finger.keyboard(form, "noi_cu_tru_me", "shift", *"thon", "space", "shift", *"cong")
     finger.pick(form, "dan_toc_me", "Kinh")
     finger.choose(form, "quan_he_nguoi_khai", "Mẹ")
-    finger.go_on(navigator)
+    finger.leave_form(navigator)
 
 
 def documents(navigator: Navigator) -> DocumentsScreen:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QWidget,
 )
 
@@ -34,6 +35,8 @@ from kiosk.ui.navigator import Navigator
 from kiosk.ui.screens.applicant import ApplicantScreen
 from kiosk.ui.screens.documents import DocumentsScreen
 from kiosk.ui.screens.form import FormScreen
+from kiosk.ui.screens.form_pages import FormPages
+from kiosk.ui.wizard import StepFrame
 
 if TYPE_CHECKING:  # the benchmark's driver uses this module without pytest-qt
     from pytestqt.qtbot import QtBot
@@ -47,6 +50,7 @@ WAIT_MS = 10_000
 SLOW_MS = 60_000
 CHECK_BOX_X = 24  # px from a check box's left edge: on its box
 LINGER_TOUCH_MS = 4_000  # well inside the shortest idle warning a config allows (10 s)
+PAGES_AT_MOST = 20  # «Tiếp tục» taps to leave a form of many pages
 
 
 def open_window(qtbot: QtBot, app: QApplication, services: UiServices
@@ -98,6 +102,7 @@ class Finger:
         """A tap in the middle of ``widget``; on a check box, on its box (a wide row's
         middle may lie past its words, where a tap does nothing)."""
         assert widget.isVisible(), f"a finger cannot tap what is not on screen: {widget!r}"
+        _swipe_into_view(widget)
         spot = widget.rect().center()
         if isinstance(widget, QCheckBox):
             spot = QPoint(min(CHECK_BOX_X, spot.x()), spot.y())
@@ -122,18 +127,45 @@ class Finger:
                 QApplication.sendEvent(target, QKeyEvent(kind, key,
                                                          Qt.KeyboardModifier.NoModifier, char))
 
+    def turn_to(self, screen: ApplicantScreen | FormScreen, name: str) -> None:
+        """On a step of several pages: «Tiếp tục» or «Quay lại» until field ``name`` shows."""
+        pages = screen.fields
+        if not isinstance(pages, FormPages):
+            return
+        frame = screen.parentWidget()
+        assert isinstance(frame, StepFrame)
+        for _ in range(pages.count()):
+            wanted = pages.page_of(name)
+            if wanted == pages.index:
+                return
+            self.tap(frame.next_button if wanted > pages.index else frame.back_button)
+        raise AssertionError(f"the page of {name!r} cannot be reached: {pages.index}")
+
+    def leave_form(self, navigator: Navigator) -> None:
+        """«Tiếp tục» page after page until the flow is on the next step."""
+        wizard = navigator.wizard
+        step = wizard.index
+        for _ in range(PAGES_AT_MOST):
+            self.go_on(navigator)
+            if wizard.index != step:
+                return
+        raise AssertionError("the form did not let the resident go on")
+
     def keyboard(self, screen: ApplicantScreen | FormScreen, name: str, *keys: str) -> None:
         """Touch field ``name`` and tap ``keys`` on the Vietnamese keyboard, then «Xong»."""
+        self.turn_to(screen, name)
         self.tap(_editor(screen, name))
         for key in (*keys, "done"):
             self.tap(screen.dock.keyboard.key(key))
 
     def pad(self, screen: ApplicantScreen | FormScreen, name: str, digits: str) -> None:
+        self.turn_to(screen, name)
         self.tap(_editor(screen, name))
         for key in (*digits, "done"):
             self.tap(screen.dock.pad.key(key))
 
     def choose(self, screen: ApplicantScreen | FormScreen, name: str, choice: str) -> None:
+        self.turn_to(screen, name)
         self.tap(screen.fields.editors[name].choices[choice])
 
     def pick(self, screen: ApplicantScreen | FormScreen, name: str, value: str) -> None:
@@ -178,6 +210,16 @@ class Finger:
         code_label = navigator.done.findChild(QLabel, "dossierCode")
         assert code_label is not None
         return str(code_label.text())
+
+
+def _swipe_into_view(widget: QWidget) -> None:
+    """What a resident does before tapping something below the fold: scroll to it (a
+    kinetic scroll area passes on only taps that land in its visible part)."""
+    ancestor = widget.parentWidget()
+    while ancestor is not None:
+        if isinstance(ancestor, QScrollArea):
+            ancestor.ensureWidgetVisible(widget, 0, 0)
+        ancestor = ancestor.parentWidget()
 
 
 def _editor(screen: ApplicantScreen | FormScreen, name: str) -> QWidget:

@@ -92,6 +92,8 @@ def tap(qtbot: QtBot, widget: QWidget) -> None:
 
 
 def editor(screen: ApplicantScreen, name: str) -> QLineEdit:
+    """The field's input, its page turned to (what «Tiếp tục» / «Quay lại» do)."""
+    screen.turn_to(name)
     widget = screen.fields.editors[name].editor
     assert isinstance(widget, QLineEdit)
     return widget

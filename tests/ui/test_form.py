@@ -49,9 +49,18 @@ def tap(qtbot: QtBot, widget: QWidget) -> None:
 
 
 def line(screen: FormScreen, name: str) -> QLineEdit:
+    """The field's input, its page turned to (what «Tiếp tục» / «Quay lại» do)."""
+    screen.turn_to(name)
     editor = screen.fields.editors[name].editor
     assert isinstance(editor, QLineEdit)
     return editor
+
+
+def pick_from_list(qtbot: QtBot, screen: FormScreen, name: str, value: str) -> None:
+    """«Chọn» beside the field (its page turned to), then ``value``'s row in the list."""
+    screen.turn_to(name)
+    tap(qtbot, pick_button(screen, name))
+    tap(qtbot, screen.fields.list_of(name).picker.row(value))
 
 
 def pick_button(screen: FormScreen, name: str) -> QWidget:
@@ -76,7 +85,13 @@ def letters(qtbot: QtBot, screen: FormScreen, name: str, *keys: str) -> None:
     tap(qtbot, screen.dock.keyboard.key("done"))
 
 
+def choose(qtbot: QtBot, screen: FormScreen, name: str, choice: str) -> None:
+    screen.turn_to(name)
+    tap(qtbot, screen.fields.editors[name].choices[choice])
+
+
 def error(screen: FormScreen, name: str) -> str:
+    screen.turn_to(name)
     label = screen.fields.editors[name].error
     return label.text() if label.isVisible() else ""
 
@@ -129,15 +144,14 @@ def test_a_form_filled_by_touch_commits(
             *"thi", "nang", "space", *"anh", "sac")  # a name's capitals come by themselves
     assert line(screen, "ho_ten_tre").text() == unicodedata.normalize("NFC", "Nguyễn Thị Ánh")
     pad_digits(qtbot, screen, "ngay_sinh", "01112026")
-    tap(qtbot, screen.fields.editors["gioi_tinh"].choices["Nữ"])
+    choose(qtbot, screen, "gioi_tinh", "Nữ")
     for name, text in (("noi_sinh", "xa"), ("ho_ten_me", "lan"), ("noi_cu_tru_me", "thon")):
         letters(qtbot, screen, name, *text)
     for name in ("dan_toc", "dan_toc_me"):  # chosen from the list, not typed
-        tap(qtbot, pick_button(screen, name))
-        tap(qtbot, screen.fields.picker.row("Kinh"))
+        pick_from_list(qtbot, screen, name, "Kinh")
     pad_digits(qtbot, screen, "nam_sinh_me", "1995")
     assert line(screen, "quoc_tich").text() == "Việt Nam"  # the default of an empty draft
-    tap(qtbot, screen.fields.editors["quan_he_nguoi_khai"].choices["Mẹ"])
+    choose(qtbot, screen, "quan_he_nguoi_khai", "Mẹ")
     problems = screen.commit(state, TODAY)
     assert problems.ok, [e.message for e in problems.errors]
     assert state.form["gioi_tinh"] == "Nữ"
@@ -182,7 +196,7 @@ def test_clear_leaves_no_previous_value_in_any_widget(
 ) -> None:
     letters(qtbot, screen, "ho_ten_tre", *"anh")
     pad_digits(qtbot, screen, "ngay_sinh", "31022026")
-    tap(qtbot, screen.fields.editors["gioi_tinh"].choices["Nam"])
+    choose(qtbot, screen, "gioi_tinh", "Nam")
     screen.commit(state, TODAY)
     tap(qtbot, line(screen, "noi_sinh"))
     screen.clear()
@@ -205,7 +219,8 @@ def test_text_is_large_and_targets_are_big(
     small = [b.text() for b in screen.findChildren(QPushButton)
              if b.isVisible() and b.height() < 60]
     assert small == []
-    assert screen.fields.horizontalScrollBar().maximum() == 0  # nothing runs off the side
+    for fields in screen.fields.lists[screen.fields.index]:
+        assert fields.horizontalScrollBar().maximum() == 0  # nothing runs off the side
 
 
 def test_a_multiline_field_opens_the_keyboard_when_touched(

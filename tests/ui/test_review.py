@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QStackedWidget, QWidget
+from PySide6.QtWidgets import QPushButton, QScrollArea, QStackedWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config
@@ -92,8 +92,14 @@ def test_edit_goes_to_the_step_and_comes_straight_back(qtbot: QtBot, backend: Ki
     wizard = Wizard(services, BackgroundRunner(), screens, _shower(stack), review_index=6)
     review.edit_requested.connect(wizard.edit)
     wizard.state = posted_birth()
+    stack.resize(1366, 768)
+    stack.show()
+    qtbot.waitExposed(stack)
     wizard.go(6)
-    qtbot.mouseClick(edit_buttons(review)[-1], Qt.MouseButton.LeftButton)
+    qtbot.wait(50)  # laid out
+    button = edit_buttons(review)[-1]
+    review.findChild(QScrollArea).ensureWidgetVisible(button)  # a swipe brings it up
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert wizard.index == 5
     qtbot.mouseClick(result.at_office, Qt.MouseButton.LeftButton)
     wizard.next()

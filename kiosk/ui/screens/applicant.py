@@ -30,14 +30,16 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain.draft import APPLICANT_FIELDS, applicant_values_from_card
 from kiosk.domain.errors import Problems, ValidationError
-from kiosk.domain.forms import validate_form
+from kiosk.domain.forms import FormField, validate_form
 from kiosk.domain.identity import CccdCard, parse_cccd_qr
 from kiosk.scanner.frames import FrameSource
 from kiosk.ui.camera import CameraCodeReader
 from kiosk.ui.draft_state import DraftState
-from kiosk.ui.theme import Metrics
+from kiosk.ui.screens.form_pages import TEXTS as PAGE_TEXTS
+from kiosk.ui.screens.form_pages import FormPages, PagePlan, PageTurning
+from kiosk.ui.theme import Metrics, kinetic
 from kiosk.ui.widgets.dock import KeyboardDock, set_capitalise
-from kiosk.ui.widgets.fields import FieldList, label
+from kiosk.ui.widgets.fields import label
 from kiosk.ui.wizard import StepScreen
 
 TEXTS = {
@@ -47,6 +49,8 @@ TEXTS = {
     "scan_camera": "Hoặc giơ mã QR của thẻ trước camera:",
     "scan_or_type": "Không có thẻ? Chạm vào từng ô để nhập.",
     "read": "Đã đọc thẻ của: {name}. Xin kiểm tra lại thông tin.",
+    "card_page": "Thông tin trên thẻ căn cước",
+    "contact_page": "Số điện thoại để nhận tin về hồ sơ",
 }
 
 # A scanner types a character every few milliseconds; a person, every 100 ms or more.
@@ -56,7 +60,8 @@ SCANNER_SECONDS_PER_CHAR = 0.03
 # still a scanner (another code, held up by mistake): it gets the parser's answer.
 MIN_SEPARATORS = 5
 MIN_SCAN_CHARS = 20
-PREVIEW_SIZE = (320, 240)
+PREVIEW_SIZE = (288, 216)
+CARD_FIELDS = 5  # the first five applicant fields are on the card; the rest are contacts
 
 
 class KeyBurst:
@@ -90,7 +95,14 @@ class KeyBurst:
         return None
 
 
-class ApplicantScreen(StepScreen):
+def applicant_pages() -> list[PagePlan]:
+    """The card's fields (two columns beside the scan panel), then phone and e-mail."""
+    card, contact = APPLICANT_FIELDS[:CARD_FIELDS], APPLICANT_FIELDS[CARD_FIELDS:]
+    return [PagePlan(TEXTS["card_page"], 1, 1, (card[:3], card[3:])),
+            PagePlan(TEXTS["contact_page"], 1, 1, (contact,))]
+
+
+class ApplicantScreen(PageTurning, StepScreen):
     title = TEXTS["title"]
 
     def __init__(
@@ -107,15 +119,22 @@ class ApplicantScreen(StepScreen):
         self._before_burst: tuple[QLineEdit | QPlainTextEdit, str] | None = None
         self._last_scan = ""
         self.dock = KeyboardDock(self, metrics)
-        self.fields = FieldList(APPLICANT_FIELDS, self.dock)
+        self.fields = FormPages(APPLICANT_FIELDS, self.dock, applicant_pages())
         set_capitalise(self.fields.editors["ho_ten"].editor, "words")
-        self.fields.edited.connect(self._check_one)
+        self.fields.edited.connect(self.check_one)
+        self.fields.changed.connect(self.recheck)
+        self.fields.turned.connect(self._show_page)
         self.camera = CameraCodeReader(open_camera, self) if open_camera else None
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(32)
-        row.addWidget(self.fields, 3)
-        row.addWidget(self._scan_panel(), 2)
+        left = QVBoxLayout()
+        self.heading = label(TEXTS["card_page"], "resultTitle")
+        left.addWidget(self.heading)
+        left.addWidget(self.fields, 1)
+        row.addLayout(left, 2)
+        self.panel = self._scan_panel()
+        row.addWidget(self.panel, 1)
         if self.camera is not None:
             self.camera.preview.connect(self._show_frame)
             self.camera.decoded.connect(self._camera_decoded)
@@ -127,19 +146,21 @@ class ApplicantScreen(StepScreen):
         column.setContentsMargins(20, 16, 20, 16)
         column.addWidget(label(TEXTS["scan_title"], "resultTitle"))
         column.addWidget(label(TEXTS["scan_how"], "body"))
-        self.preview = QLabel()
-        self.preview.setFixedSize(*PREVIEW_SIZE)
-        self.preview.setScaledContents(True)
-        if self.camera is not None:
-            column.addWidget(label(TEXTS["scan_camera"], "muted"))
-        column.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
-        # Only once it has a parent: an orphan label shown is a window of its own, and it
-        # takes the activation (and a USB scanner's keys) from the kiosk's window.
-        self.preview.setVisible(self.camera is not None)
+        # What the card said (and any warning about it) above the camera's picture, so it
+        # is in view at 1366×768; once a card is read the picture makes room for it.
         self.scan_status = label("", "body")
         self.scan_error = label("", "message")
         column.addWidget(self.scan_status)
         column.addWidget(self.scan_error)
+        self.preview = QLabel()
+        self.preview.setFixedSize(*PREVIEW_SIZE)
+        self.preview.setScaledContents(True)
+        self.camera_note = label(TEXTS["scan_camera"], "muted")
+        column.addWidget(self.camera_note)
+        column.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Only once it has a parent: an orphan label shown is a window of its own, and it
+        # takes the activation (and a USB scanner's keys) from the kiosk's window.
+        self._show_preview(True)
         column.addStretch(1)
         column.addWidget(label(TEXTS["scan_or_type"], "muted"))
         box = QScrollArea()  # never squeezed: at 1366×768 a long message scrolls
@@ -147,7 +168,20 @@ class ApplicantScreen(StepScreen):
         box.setFrameShape(QFrame.Shape.Box)
         box.setLineWidth(3)
         box.setWidget(panel)
+        kinetic(box)
         return box
+
+    def _show_preview(self, shown: bool) -> None:
+        self.preview.setVisible(shown and self.camera is not None)
+        self.camera_note.setVisible(shown and self.camera is not None)
+
+    def _show_page(self) -> None:
+        self.heading.setText(self.fields.plan.title)
+        # On the card's page the scan panel's own title says it, and 768 px need the line.
+        self.heading.setVisible(self.fields.index > 0)
+        self.panel.setVisible(self.fields.index == 0)
+        self.page_changed.emit(PAGE_TEXTS["page"].format(number=self.fields.index + 1,
+                                                         total=self.fields.count()))
 
     # --- the step ------------------------------------------------------------
 
@@ -155,8 +189,12 @@ class ApplicantScreen(StepScreen):
         """Restyle the on-screen keyboard after the text size changed."""
         self.dock.set_metrics(metrics)
 
+    def specs(self) -> tuple[FormField, ...]:
+        return APPLICANT_FIELDS
+
     def load(self, state: DraftState) -> None:
         self.fields.set_values(state.applicant)
+        self.fields.turn(0)
 
     def commit(self, state: DraftState, today: date) -> Problems:
         self.dock.close_keyboard()
@@ -164,6 +202,7 @@ class ApplicantScreen(StepScreen):
         state.applicant = values
         _cleaned, problems = validate_form(APPLICANT_FIELDS, values, today)
         self.fields.show_problems(problems)
+        self.shown_wrong_page(problems)
         return problems
 
     def clear(self) -> None:
@@ -172,18 +211,10 @@ class ApplicantScreen(StepScreen):
         self.preview.clear()
         self.scan_status.clear()
         self.scan_error.clear()
+        self._show_preview(True)
         self._last_scan = ""
         self._before_burst = None
         self._burst.finish()
-
-    def _check_one(self, name: str) -> None:
-        """After typing in a field: its own message, only when something was typed."""
-        values = self.fields.values()
-        if not values.get(name, "").strip():
-            self.fields.editors[name].show_error("")
-            return
-        _cleaned, problems = validate_form(APPLICANT_FIELDS, values, self._clock().date())
-        self.fields.show_problems(problems, only=name)
 
     # --- the card ------------------------------------------------------------
 
@@ -212,6 +243,8 @@ class ApplicantScreen(StepScreen):
         notes += [advisory.message for advisory in card.advisories]
         self.scan_status.setText("\n".join(notes))
         self.scan_error.clear()
+        self._show_preview(False)
+        self.fields.turn(0)
 
     def _show_scan_error(self, message: str) -> None:
         self.scan_status.clear()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain.errors import Problems, ValidationError
 from kiosk.ui.draft_state import DraftState
+from kiosk.ui.theme import kinetic
 from kiosk.ui.widgets.basics import plain_label
 from kiosk.ui.widgets.signature import SignaturePad
 from kiosk.ui.wizard import StepScreen
@@ -74,6 +75,7 @@ class DeclarationScreen(StepScreen):
         self.problems.setWidgetResizable(True)
         self.problems.setWidget(self.message)
         self.problems.setMaximumHeight(240)
+        kinetic(self.problems)
         self.problems.hide()
         return self.problems
 

@@ -1,9 +1,12 @@
-"""The procedure's own form, generated from its catalogue entry's fields.
+"""The procedure's own form, generated from its catalogue entry's fields, page by page.
 
-Each field's input follows its type (``kiosk.ui.widgets.fields``); messages
-come from ``validate_form``, the same checks ``kiosk submit`` makes, and show
-under the field they concern: after the resident finishes typing in a field,
-and for every field at once on "Tiếp tục".
+The fields lie on short pages (``form_pages``): "Tiếp tục" checks the page
+shown and turns to the next, and only the last page leaves the step; "Quay
+lại" turns back.  Each field's input follows its type
+(``kiosk.ui.widgets.fields``); messages come from ``validate_form``, the same
+checks ``kiosk submit`` makes, and show under the field they concern: after the
+resident finishes typing in a field, and for the whole page on "Tiếp tục".  A
+message goes away the moment its field is right.
 """
 
 from __future__ import annotations
@@ -16,10 +19,13 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.domain.errors import Problems
 from kiosk.domain.forms import FormField, validate_form
+from kiosk.scanner.frames import FrameSource
 from kiosk.ui.draft_state import DraftState
+from kiosk.ui.screens.form_pages import TEXTS as PAGE_TEXTS
+from kiosk.ui.screens.form_pages import FormPages, PageTurning
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets.dock import KeyboardDock
-from kiosk.ui.widgets.fields import FieldList, label
+from kiosk.ui.widgets.fields import label
 from kiosk.ui.wizard import StepScreen
 
 TEXTS = {
@@ -28,25 +34,33 @@ TEXTS = {
 }
 
 
-class FormScreen(StepScreen):
+class FormScreen(PageTurning, StepScreen):
     title = TEXTS["title"]
 
-    def __init__(self, clock: Callable[[], datetime], metrics: Metrics | None = None) -> None:
+    def __init__(self, clock: Callable[[], datetime], metrics: Metrics | None = None,
+                 open_camera: Callable[[], FrameSource] | None = None) -> None:
+        """``open_camera``: for the parents' «Quét thẻ căn cước» (else a USB scanner only)."""
         super().__init__()
         self.setObjectName("form")
         self._clock = clock
+        self._open_camera = open_camera
         self._code: str | None = None
         self._specs: tuple[FormField, ...] = ()
         self.dock = KeyboardDock(self, metrics)
         self._column = QVBoxLayout(self)
         self._column.setContentsMargins(0, 0, 0, 0)
-        self.intro = label("", "subtitle")
+        self.heading = label("", "resultTitle")
+        self.intro = label("", "muted")
+        self._column.addWidget(self.heading)
         self._column.addWidget(self.intro)
         self.fields = self._build(())
 
-    def _build(self, specs: tuple[FormField, ...]) -> FieldList:
-        fields = FieldList(specs, self.dock)
-        fields.edited.connect(self._check_one)
+    def _build(self, specs: tuple[FormField, ...]) -> FormPages:
+        fields = FormPages(specs, self.dock, open_camera=self._open_camera,
+                           clock=lambda: self._clock().date())
+        fields.edited.connect(self.check_one)
+        fields.changed.connect(self.recheck)
+        fields.turned.connect(self._show_page)
         self._column.addWidget(fields, 1)
         return fields
 
@@ -59,6 +73,9 @@ class FormScreen(StepScreen):
         old.deleteLater()
         self._code, self._specs = code, specs
         self.fields = self._build(specs)
+
+    def specs(self) -> tuple[FormField, ...]:
+        return self._specs
 
     def set_metrics(self, metrics: Metrics) -> None:
         """Restyle the on-screen keyboard after the text size changed."""
@@ -73,6 +90,7 @@ class FormScreen(StepScreen):
         self.intro.setText(TEXTS["intro"].format(name=procedure.name))
         self.fields.clear()
         self.fields.set_values(state.form)
+        self._show_page()
 
     def commit(self, state: DraftState, today: date) -> Problems:
         self.dock.close_keyboard()
@@ -80,21 +98,29 @@ class FormScreen(StepScreen):
         state.form = values
         _cleaned, problems = validate_form(self._specs, values, today)
         self.fields.show_problems(problems)
+        self.shown_wrong_page(problems)
         return problems
 
     def clear(self) -> None:
         self.dock.close_keyboard()
         self.fields.clear()
         self.intro.clear()
+        self.heading.clear()
+        self.page_changed.emit("")
+
+    # --- the pages -----------------------------------------------------------
+
+    def _show_page(self) -> None:
+        pages = self.fields
+        self.heading.setText(pages.plan.title)
+        self.intro.setVisible(pages.index == 0)  # said once: every line counts at 768 px
+        many = pages.count() > 1 and self._code is not None
+        self.page_changed.emit(
+            PAGE_TEXTS["page"].format(number=pages.index + 1, total=pages.count()) if many
+            else "")
+
+    # --- messages ------------------------------------------------------------
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.dock.close_keyboard()
         super().hideEvent(event)
-
-    def _check_one(self, name: str) -> None:
-        values = self.fields.values()
-        if not values.get(name, "").strip():
-            self.fields.editors[name].show_error("")
-            return
-        _cleaned, problems = validate_form(self._specs, values, self._clock().date())
-        self.fields.show_problems(problems, only=name)

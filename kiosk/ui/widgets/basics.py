@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.ui.theme import kinetic
+
 TEXTS = {"home": "Về trang chủ", "help": "Gọi cán bộ hỗ trợ"}
 
 
@@ -47,6 +49,7 @@ def scroll_area(content: QWidget) -> QScrollArea:
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(content)
+    kinetic(scroll)  # a swipe scrolls: no one has to hit the bar
     return scroll
 
 

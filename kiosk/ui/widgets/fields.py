@@ -246,7 +246,11 @@ class FieldList(QScrollArea):
 
     def __init__(self, fields: Sequence[FormField], dock: KeyboardDock,
                  open_camera: Callable[[], FrameSource] | None = None,
-                 clock: Callable[[], date] = date.today) -> None:
+                 clock: Callable[[], date] = date.today,
+                 card_fields: Sequence[FormField] | None = None) -> None:
+        """``card_fields``: the fields a scanned card fills through this list's «Quét thẻ
+        căn cước» panels (default: its own marked fields; ``()``: no panel here, as in the
+        second column of a page whose first column has it)."""
         super().__init__()
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -256,7 +260,8 @@ class FieldList(QScrollArea):
         self._column = QVBoxLayout(content)
         self._column.setContentsMargins(0, 0, 16, 0)
         self.editors: dict[str, FieldEditor] = {}
-        self.scans = self._card_scans(fields, clock, open_camera)
+        self.scans = self._card_scans(fields if card_fields is None else card_fields, clock,
+                                      open_camera)
         self.picker = PickerPanel(self, dock)
         self.picker.picked.connect(self._picked)
         self._picking: FieldEditor | None = None

@@ -1,0 +1,184 @@
+"""One decision per screen: short form pages through the real window at 1366×768, finger
+scrolling, wide scroll bars, messages that go once fixed, ticks that show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QScrollArea, QScrollBar, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.navigator import Navigator
+from kiosk.ui.screens.applicant import ApplicantScreen
+from kiosk.ui.screens.form import FormScreen
+from kiosk.ui.screens.form_pages import PAGE_FIELDS
+from kiosk.ui.theme import SCROLL_BAR
+from tests.support import residents
+from tests.support.kiosk import Kiosk
+from tests.support.touch import Finger, open_window, pause
+from tests.ui.conftest import services_for
+
+pytestmark = pytest.mark.gui
+
+APPLICANT, FORM, DOCUMENTS, REVIEW, DECLARATION = 2, 3, 4, 6, 7
+
+
+@pytest.fixture
+def kiosk(qtbot: QtBot, qapp: QApplication, backend: Kiosk
+          ) -> Iterator[tuple[MainWindow, Navigator]]:
+    window, navigator = open_window(qtbot, qapp, services_for(backend))
+    yield window, navigator
+    navigator.shutdown()
+
+
+def at_form(finger: Finger, window: MainWindow, navigator: Navigator) -> FormScreen:
+    residents.begin(finger, window, navigator, residents.BIRTH)
+    residents.applicant_by_scanner(finger, navigator, "0912345678")
+    form = navigator.wizard.current
+    assert isinstance(form, FormScreen) and navigator.wizard.index == FORM
+    return form
+
+
+def inside(widget: QWidget, outer: QWidget) -> bool:
+    """``widget`` lies wholly within ``outer``'s rectangle, as drawn now."""
+    top_left = widget.mapTo(outer.window(), QPoint(0, 0))
+    box = widget.rect().translated(top_left)
+    frame = outer.rect().translated(outer.mapTo(outer.window(), QPoint(0, 0)))
+    return frame.contains(box)
+
+
+def test_every_birth_form_page_holds_at_most_four_fields_all_in_view_at_1366x768(
+    kiosk: tuple[MainWindow, Navigator],
+) -> None:
+    window, navigator = kiosk
+    form = at_form(Finger(), window, navigator)
+    frame = navigator.wizard.frames[FORM]
+    pages = form.fields
+    assert pages.count() >= 3
+    for index in range(pages.count()):
+        pages.turn(index)
+        pause(20)
+        shown = [e for e in pages.editors.values() if e.isVisible()]
+        assert 0 < len(shown) <= PAGE_FIELDS
+        for fields in pages.lists[index]:
+            assert fields.verticalScrollBar().maximum() == 0, pages.plan.title  # no scrolling
+            for editor in fields.editors.values():
+                assert inside(editor, fields.viewport())
+        assert inside(frame.next_button, window) and inside(frame.back_button, window)
+        assert f"Trang {index + 1}/{pages.count()}" in frame.step.text()
+        assert form.heading.text() == pages.plan.title
+
+
+def test_next_and_back_turn_the_pages_then_change_the_step(
+    kiosk: tuple[MainWindow, Navigator],
+) -> None:
+    window, navigator = kiosk
+    finger = Finger()
+    form = at_form(finger, window, navigator)
+    wizard, pages = navigator.wizard, form.fields
+    finger.go_on(navigator)  # nothing typed: the first page's messages, no turning
+    assert pages.index == 0 and wizard.index == FORM
+    assert pages.editors["ho_ten_tre"].error.isVisible()
+    assert not pages.editors["ho_ten_me"].error.text()  # another page: not yet
+    residents.birth_form(finger, navigator)
+    assert wizard.index == DOCUMENTS
+    finger.tap(wizard.frames[DOCUMENTS].back_button)
+    assert wizard.index == FORM and pages.index == pages.last  # back where the resident left
+    for page in range(pages.last, 0, -1):
+        assert pages.index == page
+        finger.tap(wizard.frames[FORM].back_button)
+    assert pages.index == 0 and wizard.index == FORM
+    finger.tap(wizard.frames[FORM].back_button)
+    assert wizard.index == APPLICANT
+    applicant = wizard.current
+    assert isinstance(applicant, ApplicantScreen) and applicant.fields.index == 1
+
+
+def test_sua_from_the_review_opens_the_page_of_the_field(
+    kiosk: tuple[MainWindow, Navigator],
+) -> None:
+    window, navigator = kiosk
+    finger = Finger()
+    form = at_form(finger, window, navigator)
+    residents.birth_form(finger, navigator)
+    wizard = navigator.wizard
+    wizard.go(REVIEW)
+    wizard.edit(FORM, "quan_he_nguoi_khai")
+    assert wizard.index == FORM
+    assert form.fields.editors["quan_he_nguoi_khai"].isVisible()
+    assert form.fields.index == form.fields.page_of("quan_he_nguoi_khai") > 0
+    finger.go_on(navigator)  # «Xong, về trang xem lại»: straight back
+    assert wizard.index == REVIEW
+
+
+def test_a_message_goes_away_the_moment_its_field_is_right(
+    kiosk: tuple[MainWindow, Navigator],
+) -> None:
+    window, navigator = kiosk
+    finger = Finger()
+    form = at_form(finger, window, navigator)
+    finger.pad(form, "ngay_sinh", "011120")  # «Xong» on "01/11/20": not a whole date
+    message = form.fields.editors["ngay_sinh"].error
+    assert message.isVisible() and message.text()
+    editor = form.fields.editors["ngay_sinh"].editor
+    assert editor is not None
+    finger.tap(editor)
+    finger.tap(form.dock.pad.key("2"))
+    assert message.isVisible()  # "01/11/202": still not a date
+    finger.tap(form.dock.pad.key("6"))
+    assert not message.isVisible()  # "01/11/2026": right, with the pad still open
+    assert form.dock.is_open
+
+
+def swipe(window: MainWindow, area: QScrollArea, distance: int) -> None:
+    """A finger (the mouse of the test rig) pressed on the list, dragged up, lifted."""
+    handle = window.windowHandle()
+    assert handle is not None
+    start = area.viewport().mapTo(window, area.viewport().rect().center())
+    QTest.mousePress(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for step in range(1, 11):
+        QTest.mouseMove(handle, start - QPoint(0, distance * step // 10), 15)
+    QTest.mouseRelease(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       start - QPoint(0, distance), 15)
+
+
+def test_a_swipe_scrolls_the_list_of_procedures(kiosk: tuple[MainWindow, Navigator]) -> None:
+    window, navigator = kiosk
+    Finger().tap_text(window, "Nộp hồ sơ")
+    choose = navigator.wizard.current
+    area = choose.scroller  # type: ignore[attr-defined]
+    assert isinstance(area, QScrollArea) and area.verticalScrollBar().maximum() > 0
+    assert area.verticalScrollBar().value() == 0
+    swipe(window, area, 300)
+    pause(600)  # it glides on a little
+    assert area.verticalScrollBar().value() > 100
+    assert navigator.wizard.index == 0  # a swipe over a card is not a tap on it
+
+
+def test_scroll_bars_are_wide_enough_for_a_finger(kiosk: tuple[MainWindow, Navigator]) -> None:
+    window, _navigator = kiosk
+    Finger().tap_text(window, "Nộp hồ sơ")
+    bars = [b for b in window.findChildren(QScrollBar)
+            if b.isVisible() and b.orientation() == Qt.Orientation.Vertical]
+    assert bars and min(bar.width() for bar in bars) >= SCROLL_BAR >= 60
+
+
+def test_a_ticked_declaration_box_shows_a_tick(kiosk: tuple[MainWindow, Navigator]) -> None:
+    _window, navigator = kiosk
+    navigator.start_submission()
+    navigator.wizard.go(DECLARATION)
+    box = navigator.wizard.current.declare  # type: ignore[attr-defined]
+    Finger().tap(box)
+    assert box.isChecked()
+    image = box.grab().toImage()
+    middle = image.height() // 2
+    inner = [QColor(image.pixel(x, y)) for x in range(10, 50) for y in range(middle - 20,
+                                                                            middle + 20)]
+    blue = sum(1 for c in inner if c.blue() > 120 and c.red() < 60)
+    white = sum(1 for c in inner if c.lightness() > 240)
+    assert blue > 300 and white > 60  # white strokes on the filled box: ✓
