@@ -2,6 +2,9 @@
 
 The row only shows what it is given (``show_items``) and emits intents; the
 Documents screen keeps the pages and files and decides what each tap does.
+Its buttons are only the ways in that exist.  The scanner's comes last: it is
+shown or hidden when the probe for a scanner answers, which must move nothing
+under a finger.  The title wraps, however long the component's name.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from functools import partial
 
 import cv2
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -86,7 +89,7 @@ class DocumentRow(QFrame):
 
     def _title(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.addWidget(plain_label(self.component.name, "resultTitle"), 1)
+        row.addWidget(WrappingTitle(self.component.name), 1)
         required = self.component.required
         badge = plain_label(TEXTS["required"] if required else TEXTS["optional"],
                        "message" if required else "muted")
@@ -98,14 +101,23 @@ class DocumentRow(QFrame):
         row = QHBoxLayout()
         row.setSpacing(16)
         code = self.component.code
-        for text, shown, signal in ((TEXTS["camera"], camera, self.camera_requested),
-                                    (TEXTS["scanner"], scanner, self.scan_requested),
-                                    (TEXTS["usb"], usb, self.usb_requested)):
-            if shown:
-                row.addWidget(touch_button(text, "secondary", partial(signal.emit, code)))
+        self.camera_button = touch_button(TEXTS["camera"], "secondary",
+                                          partial(self.camera_requested.emit, code))
+        self.usb_button = touch_button(TEXTS["usb"], "secondary",
+                                       partial(self.usb_requested.emit, code))
+        self.scanner_button = touch_button(TEXTS["scanner"], "secondary",
+                                           partial(self.scan_requested.emit, code))
+        for button, shown in ((self.camera_button, camera), (self.usb_button, usb),
+                              (self.scanner_button, scanner)):
+            row.addWidget(button)
+            button.setVisible(shown)
         self.status = plain_label("", "body")
         row.addWidget(self.status, 1)
         return row
+
+    def set_scanner(self, available: bool) -> None:
+        """Offer the flatbed or not (the probe's answer; the last button, so nothing moves)."""
+        self.scanner_button.setVisible(available)
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)
@@ -142,6 +154,24 @@ class DocumentRow(QFrame):
 
     def tile_count(self) -> int:
         return self.strip_layout.count()
+
+
+class WrappingTitle(QLabel):
+    """A title that wraps and is never cut: it asks for the height its lines need at the
+    width it got (a wrapped label beside another widget in a row, inside a scroll area, is
+    otherwise given the height of a different width and loses its last line)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.setObjectName("resultTitle")
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        needed = self.heightForWidth(self.width())
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
 
 def page_thumbnail(page: Frame) -> QImage:
