@@ -322,16 +322,19 @@ def assert_not_clipped(label: QLabel, row: DocumentRow) -> None:
     assert right.x() <= row.width() and right.y() <= row.height()
 
 
-@pytest.mark.parametrize("width", [1366, 1920, 900])
-def test_the_birth_certificates_long_title_wraps_inside_its_row(open_screen: Open, width: int
-                                                                  ) -> None:
-    documents, _ = open_screen(width=width)
-    row = documents.rows["GCS"]
-    documents.list.layout().activate()
-    QApplication.processEvents()
-    label = title_label(row)
-    assert label.text() == GCS_NAME
-    assert_not_clipped(label, row)
+def test_the_birth_certificates_long_title_wraps_inside_its_row_at_every_width(
+    open_screen: Open
+) -> None:
+    for width in (700, 900, 1100, 1366, 1920):  # each shown first at that width
+        documents, _ = open_screen(width=width)
+        row = documents.rows["GCS"]
+        label = title_label(row)
+        assert label.text() == GCS_NAME
+        assert_not_clipped(label, row)
+    for width in range(700, 1960, 40):  # and resized
+        documents.resize(width, 640)
+        pause(0)
+        assert_not_clipped(label, row)
 
 
 def test_a_200_character_title_with_stacked_tones_wraps_and_is_whole(

@@ -10,7 +10,8 @@ bằng tay».
 
 The buttons never change meaning under a finger: one row, the same four
 labels in the same places whatever happens (an auto-capture may land while a
-finger is on its way), each disabled while its action is unavailable.
+finger is on its way), each disabled while its action is unavailable; «Xong»
+(back to the list) at the far end of the row.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ TEXTS = {
     "manual": "Chỉnh góc bằng tay",
     "accept": "Dùng ảnh này",
     "retake": "Chụp lại",
-    "done": "Xong, quay lại danh sách",
+    "done": "Xong",
     "holding": "Giữ yên… {seconds}",
     "adjust": "Kéo bốn chấm tròn vào đúng bốn góc tờ giấy, rồi chạm «Dùng ảnh này».",
     "not_found": "Không thấy rõ mép tờ giấy. Kéo bốn chấm tròn vào bốn góc tờ giấy rồi "
@@ -82,6 +83,8 @@ class CaptureScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(16)
+        self.heading = plain_label("", "resultTitle")  # across the screen: a long name wraps
+        layout.addWidget(self.heading)
         top = QHBoxLayout()
         top.setSpacing(24)
         self.views = QStackedWidget()
@@ -98,18 +101,15 @@ class CaptureScreen(QWidget):
     def _texts(self) -> QVBoxLayout:
         column = QVBoxLayout()
         column.setSpacing(12)
-        self.heading = plain_label("", "resultTitle")
         self.hint = plain_label("", "status")
         self.holding = plain_label("", "status")
         self.count = plain_label("", "muted")
         self.message = plain_label("", "message")
-        for label in (self.heading, self.hint, self.holding, self.count, self.message):
+        for label in (self.hint, self.holding, self.count, self.message):
             label.setFixedWidth(SIDE_WIDTH)
             column.addWidget(label)
         self.message.hide()
         column.addStretch(1)
-        self.done_button = touch_button(TEXTS["done"], "secondary", self.done_requested.emit)
-        column.addWidget(self.done_button)
         return column
 
     def _buttons(self) -> QHBoxLayout:
@@ -122,6 +122,8 @@ class CaptureScreen(QWidget):
         for button in self.row_buttons():
             row.addWidget(button)
         row.addStretch(1)
+        self.done_button = touch_button(TEXTS["done"], "secondary", self.done_requested.emit)
+        row.addWidget(self.done_button)  # back to the list: always there, at the far end
         return row
 
     def row_buttons(self) -> tuple[QPushButton, ...]:
@@ -136,6 +138,7 @@ class CaptureScreen(QWidget):
         self.manual_button.setEnabled(mode == LIVE_MODE)
         self.accept_button.setEnabled(mode == EDITOR_MODE)
         self.retake_button.setEnabled(mode == EDITOR_MODE)
+        self.count.setVisible(mode != EDITOR_MODE)  # room for the editor's instructions
 
     # -- from the documents screen -------------------------------------------------------
 

@@ -4,7 +4,7 @@ The row only shows what it is given (``show_items``) and emits intents; the
 Documents screen keeps the pages and files and decides what each tap does.
 Its buttons are only the ways in that exist.  The scanner's comes last: it is
 shown or hidden when the probe for a scanner answers, which must move nothing
-under a finger.  The title wraps, however long the component's name.
+under a finger.  The title has the row's full width to wrap in, however long.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from functools import partial
 
 import cv2
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap, QResizeEvent
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -70,7 +70,7 @@ class DocumentRow(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
-        layout.addLayout(self._title())
+        layout.addWidget(self._title())
         if component.note:
             layout.addWidget(plain_label(component.note, "muted"))
         layout.addLayout(self._buttons(camera, scanner, usb))
@@ -87,15 +87,17 @@ class DocumentRow(QFrame):
         self.strip_scroll.hide()
         layout.addWidget(self.strip_scroll)
 
-    def _title(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.addWidget(WrappingTitle(self.component.name), 1)
+    def _title(self) -> QLabel:
+        """The name alone on its line(s), the full width of the row: a wrapped label beside
+        another widget is given the height of a different width and may lose a line."""
+        return plain_label(self.component.name, "resultTitle")
+
+    def _badge(self) -> QLabel:
         required = self.component.required
         badge = plain_label(TEXTS["required"] if required else TEXTS["optional"],
-                       "message" if required else "muted")
+                            "message" if required else "muted")
         badge.setWordWrap(False)
-        row.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
-        return row
+        return badge
 
     def _buttons(self, camera: bool, scanner: bool, usb: bool) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -110,9 +112,11 @@ class DocumentRow(QFrame):
         for button, shown in ((self.camera_button, camera), (self.usb_button, usb),
                               (self.scanner_button, scanner)):
             row.addWidget(button)
-            button.setVisible(shown)
+            if not shown:  # (showing one before the row has a parent would open a window)
+                button.hide()
         self.status = plain_label("", "body")
         row.addWidget(self.status, 1)
+        row.addWidget(self._badge(), 0, Qt.AlignmentFlag.AlignVCenter)
         return row
 
     def set_scanner(self, available: bool) -> None:
@@ -154,24 +158,6 @@ class DocumentRow(QFrame):
 
     def tile_count(self) -> int:
         return self.strip_layout.count()
-
-
-class WrappingTitle(QLabel):
-    """A title that wraps and is never cut: it asks for the height its lines need at the
-    width it got (a wrapped label beside another widget in a row, inside a scroll area, is
-    otherwise given the height of a different width and loses its last line)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.setObjectName("resultTitle")
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        needed = self.heightForWidth(self.width())
-        if needed > 0 and needed != self.minimumHeight():
-            self.setMinimumHeight(needed)
 
 
 def page_thumbnail(page: Frame) -> QImage:
