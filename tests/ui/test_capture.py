@@ -232,3 +232,18 @@ def test_a_tap_on_chup_takes_a_found_page_at_once_without_the_editor(
     spin_until(lambda: settled(documents, 1), 20_000)
     assert STILL not in watch.views
     assert watch.countdown in ([], [0])  # no countdown ran
+
+
+def test_the_long_name_and_the_editors_instructions_are_never_cut(
+    documents: DocumentsScreen,
+) -> None:
+    documents.resize(1286, 520)  # the room the step leaves it at 1366×768
+    capture = open_camera(documents)
+    click(capture.manual_button)
+    spin_until(lambda: capture.views.currentIndex() == STILL, 20_000)
+    pause(0)
+    assert capture.heading.text().startswith("Chụp: Giấy chứng sinh (hoặc văn bản")
+    for label in (capture.heading, capture.hint):
+        assert label.isVisible() and label.height() >= label.heightForWidth(label.width())
+        bottom = label.mapTo(capture, label.rect().bottomLeft()).y()
+        assert bottom <= capture.views.geometry().bottom()
