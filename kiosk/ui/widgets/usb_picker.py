@@ -46,6 +46,8 @@ TEXTS = {
 }
 
 MAX_FILES = 200
+SHOWN_CHARS = 60  # of a file's path on its button
+MAX_SEEN = 2000  # entries looked at in one listing, whatever they are: a full stick stays quick
 MAX_DEPTH = 4
 POLL_MS = 1500
 ACCEPTED_SUFFIXES = frozenset((".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".zip"))
@@ -176,7 +178,7 @@ class UsbPicker(QWidget):
             self.waiting.setText(TEXTS["no_usable"] if listing.others else TEXTS["waiting"])
             return
         for path, size in listing.files:
-            text = TEXTS["size"].format(name=_shown_name(path, self._root), size=size_text(size))
+            text = TEXTS["size"].format(name=shown_name(path, self._root), size=size_text(size))
             button = touch_button(text, "fileButton", partial(self._choose, path))
             self.list_layout.addWidget(button)
         self.pages.setCurrentIndex(FILES)
@@ -212,9 +214,10 @@ class UsbPicker(QWidget):
 
 def list_files(root: Path) -> Listing:
     """Visible regular files under ``root`` with an accepted suffix, with their sizes, by
-    name; and how many other files were seen (runs on the runner)."""
+    name; and how many other files were seen (runs on the runner, every poll: at most
+    ``MAX_SEEN`` entries are looked at, ``MAX_FILES`` offered)."""
     found: list[tuple[Path, int]] = []
-    others = 0
+    others = seen = 0
     if not root.is_dir():
         return Listing()
     base_depth = len(root.parts)
@@ -223,6 +226,9 @@ def list_files(root: Path) -> Listing:
         if len(Path(folder).parts) - base_depth >= MAX_DEPTH:
             dirs[:] = []
         for name in sorted(names):
+            seen += 1
+            if seen > MAX_SEEN or len(found) >= MAX_FILES:
+                return Listing(found, others)
             path = Path(folder) / name
             if name.startswith(".") or path.is_symlink() or not path.is_file():
                 continue
@@ -233,16 +239,21 @@ def list_files(root: Path) -> Listing:
                 found.append((path, path.stat().st_size))
             except OSError:  # pulled out mid-listing, or an unreadable entry
                 continue
-            if len(found) >= MAX_FILES:
-                return Listing(found, others)
     return Listing(found, others)
 
 
-def _shown_name(path: Path, root: Path) -> str:
+def shown_name(path: Path, root: Path, limit: int = SHOWN_CHARS) -> str:
+    """The path on the stick as a button shows it: a long one keeps its start and its end
+    (the file's own name and kind), so a button is never wider than the screen."""
     try:
-        return str(path.relative_to(root))
+        text = str(path.relative_to(root))
     except ValueError:
-        return path.name
+        text = path.name
+    text = text.encode("utf-8", "replace").decode("utf-8")  # a name that is not UTF-8
+    if len(text) <= limit:
+        return text
+    tail = min(len(path.name), limit // 2)
+    return text[:limit - tail - 1] + "…" + text[-tail:]
 
 
 def size_text(size: int) -> str:
