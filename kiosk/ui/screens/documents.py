@@ -14,13 +14,11 @@ documents into the draft and refuses to go on while a required one is missing.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import cv2
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QHideEvent, QImage
 from PySide6.QtWidgets import QFrame, QStackedWidget, QVBoxLayout, QWidget
@@ -29,10 +27,10 @@ from kiosk.domain.catalogue import DocumentComponent, Procedure
 from kiosk.domain.draft import DraftDocument, check_documents
 from kiosk.domain.errors import DomainError, Problems, ValidationError
 from kiosk.draft_file import CONTENT_TYPES
-from kiosk.scanner.arrays import Frame, u8
+from kiosk.scanner.arrays import Frame
 from kiosk.scanner.assemble import AssembledPdf, assemble_pdf
 from kiosk.scanner.availability import ScannerAvailability, probe_scanner
-from kiosk.scanner.sane import Scanner
+from kiosk.scanner.sane import Scanner, scan_page
 from kiosk.scanner.usb import ImportedFile
 from kiosk.ui.context import UiServices
 from kiosk.ui.draft_state import DraftState
@@ -376,16 +374,6 @@ class DocumentsScreen(StepScreen):
         tiles += [Tile(thumb, _short(doc.file_name), doc.kind)
                   for doc, thumb in zip(papers.files, papers.file_thumbs, strict=True)]
         self.rows[code].show_items(tiles)
-
-
-def scan_page(scanner: Scanner) -> Frame:
-    """One flatbed page at 200 dpi gray (runs on the runner; the temp file is removed)."""
-    with tempfile.TemporaryDirectory(prefix="kiosk-scan-") as folder:
-        path = scanner.scan(Path(folder) / "page.png", dpi=200, mode="Gray")
-        image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
-    if image is None:
-        raise ValueError("the scanner's image could not be read")
-    return u8(image)
 
 
 def _generated(procedure: Procedure, documents: list[DraftDocument]) -> list[DraftDocument]:
