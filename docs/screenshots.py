@@ -4,7 +4,9 @@
 
 The real window and navigator on a throw-away data dir, filled with the sample
 birth registration the tests use; the printer and camera are left out, the
-flatbed is the fake one and the USB stick an empty folder.
+flatbed is the fake one and the USB stick an empty folder.  The documents
+step's camera pages (countdown, corner fallback) and «Xin cắm USB» are taken
+in a second window with the demo camera, each prepared afresh at each size.
 """
 
 from __future__ import annotations
@@ -15,17 +17,21 @@ from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QPushButton
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kiosk.app import build_window  # noqa: E402
+from kiosk.scanner.demo import DemoCamera  # noqa: E402
 from kiosk.scanner.sane import FakeScanner  # noqa: E402
 from kiosk.ui.context import UiServices  # noqa: E402
 from kiosk.ui.draft_state import DraftState  # noqa: E402
 from kiosk.ui.main_window import MainWindow  # noqa: E402
 from kiosk.ui.navigator import Navigator  # noqa: E402
+from kiosk.ui.screens.capture import STILL  # noqa: E402
+from kiosk.ui.screens.documents import DocumentsScreen  # noqa: E402
 from tests.support.kiosk import Kiosk, birth_state, open_kiosk  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -90,6 +96,67 @@ def done(navigator: Navigator, kiosk: Kiosk) -> None:
     navigator._sealed(dossier)
 
 
+def wait(condition: Callable[[], bool], seconds: float = 20.0) -> None:
+    """Run the event loop (camera threads, the runner) until ``condition`` or a timeout."""
+    for _ in range(int(seconds * 20)):
+        if condition():
+            return
+        loop = QEventLoop()
+        QTimer.singleShot(50, loop.quit)
+        loop.exec()
+    print(f"screenshots: gave up waiting for {condition}")
+
+
+def documents_pages(navigator: Navigator, kiosk: Kiosk) -> list[tuple[str, Callable[[], None]]]:
+    """The documents step's own pages: «Xin cắm USB», the countdown, the corner fallback."""
+    screen = navigator.wizard.frames[4].content
+    assert isinstance(screen, DocumentsScreen)
+    capture = screen.capture
+    assert capture is not None and screen.usb is not None
+
+    def on_step(button: str) -> None:
+        fill_draft(navigator, kiosk)
+        navigator.wizard.go(4)
+        wait(lambda: not screen.scanner.probing)
+        screen.show_list()
+        row = screen.rows["GCS"]
+        (found,) = [b for b in row.findChildren(QPushButton) if b.text() == button]
+        found.click()
+
+    def usb_wait() -> None:
+        on_step("Từ USB")
+        wait(lambda: screen.usb is not None and screen.usb.waiting.text() == "Đang chờ USB…")
+
+    def holding() -> None:
+        on_step("Chụp bằng camera")
+        wait(lambda: capture.holding.text().endswith("1"))
+
+    def corners() -> None:
+        on_step("Chụp bằng camera")
+        wait(capture.live.has_image)
+        capture.manual_button.click()
+        wait(lambda: capture.views.currentIndex() == STILL)
+
+    return [("step-5-documents-usb-wait", usb_wait), ("step-5-capture-holding", holding),
+            ("step-5-capture-corners", corners)]
+
+
+def render_documents_pages(app: QApplication, kiosk: Kiosk, folder: Path) -> None:
+    stick = Path(folder) / "media"
+    stick.mkdir()
+    services = UiServices(kiosk.runtime.config, kiosk.catalogue, kiosk.queue,
+                          kiosk.submitter, kiosk.clock, print_receipt=lambda _d: None,
+                          open_camera=DemoCamera, open_scanner=FakeScanner, usb_root=stick)
+    window, navigator = build_window(app, services, windowed=True)
+    window.show()
+    for name, show in documents_pages(navigator, kiosk):
+        for width, height in SIZES:
+            window.resize(width, height)
+            show()  # afresh at this size: a countdown runs out, a camera moves on
+            render(app, window, name, ((width, height),))
+    navigator.shutdown()
+
+
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -101,16 +168,21 @@ def main() -> int:
                               open_scanner=FakeScanner, usb_root=Path(folder))
         window, navigator = build_window(app, services, windowed=True)
         window.show()
+        documents = navigator.wizard.frames[4].content
+        assert isinstance(documents, DocumentsScreen)
+        wait(lambda: not documents.scanner.probing)  # the fake flatbed answers its probe
         for name, show in steps(navigator, kiosk):
             show()
             render(app, window, name)
         navigator.shutdown()
+        render_documents_pages(app, kiosk, Path(folder))
         kiosk.close()
     return 0
 
 
-def render(app: QApplication, window: MainWindow, name: str) -> None:
-    for width, height in SIZES:
+def render(app: QApplication, window: MainWindow, name: str,
+           sizes: tuple[tuple[int, int], ...] = SIZES) -> None:
+    for width, height in sizes:
         window.resize(width, height)
         for _ in range(3):
             app.processEvents()

@@ -22,6 +22,7 @@ from typing import Protocol
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 
 from kiosk.domain.errors import error_from_table
 from kiosk.scanner import synthetic
@@ -145,6 +146,16 @@ class FakeScanner:
             raise error_from_table(CaptureError, MESSAGES, "scanner_failed")
         _write_atomically(out_file, encoded.tobytes())
         return out_file
+
+
+def scan_page(scanner: Scanner) -> npt.NDArray[np.uint8]:
+    """One flatbed page at 200 dpi gray (for the background runner; the temp file is removed)."""
+    with tempfile.TemporaryDirectory(prefix="kiosk-scan-") as folder:
+        path = scanner.scan(Path(folder) / "page.png", dpi=200, mode="Gray")
+        image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+    if image is None:
+        raise ValueError("the scanner's image could not be read")
+    return u8(image)
 
 
 def _parse_device(line: str) -> ScanDevice:

@@ -3,8 +3,9 @@
 Detection on a single frame jitters by a pixel or two and now and then misses
 (a hand passes over the page).  The tracker smooths corners while the page
 stays put, keeps the last outline through a few missed frames so the preview
-does not flicker, and counts consecutive still frames.  Time is counted in
-frames (the camera's rate is known), so the logic is tested without sleeping.
+does not flicker, and counts consecutive still frames.  ``SteadyHold`` turns
+"still and judged good" into the auto-capture countdown, in seconds of the
+caller's clock, so both are tested without sleeping.
 """
 
 from __future__ import annotations
@@ -82,3 +83,51 @@ class PageTracker:
     def _state(self) -> TrackState:
         steady = self._corners is not None and self._still_count >= self.steady_frames
         return TrackState(self._corners, self._still_count, steady)
+
+
+HOLD_SECONDS = 1.5  # how long a good page must stay still before it is taken by itself
+SETTLE_FRAMES = 3  # still frames before the hold (and its countdown) starts
+HOLD_MIN_FRAMES = 5  # a stalled camera giving one frame a second does not count as held
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Where the countdown to an auto-capture stands after a frame."""
+
+    holding: bool  # the page is still and good: the countdown runs
+    seconds_left: float
+    progress: float  # 0 … 1 of the hold
+    done: bool  # take it now
+
+
+class SteadyHold:
+    """"Steady for ~1.5 s with a good verdict", on the caller's clock (tests pass the time).
+
+    Frames are not a clock: page detection on a busy kiosk may run at 10 frames
+    a second or at 30, and the resident is told "Giữ yên…" for a time, not a count.
+    The hold breaks at once when the page moves, is lost, or the verdict turns bad.
+    """
+
+    def __init__(self, *, seconds: float = HOLD_SECONDS, settle_frames: int = SETTLE_FRAMES,
+                 min_frames: int = HOLD_MIN_FRAMES) -> None:
+        self.seconds = seconds
+        self._settle = settle_frames
+        self._min_frames = min_frames
+        self._since: float | None = None
+        self._frames = 0
+
+    def update(self, now: float, state: TrackState, good: bool) -> Hold:
+        if state.corners is None or state.steady_frames < self._settle or not good:
+            self.reset()
+            return Hold(False, self.seconds, 0.0, False)
+        if self._since is None:
+            self._since = now
+        self._frames += 1
+        held = max(0.0, now - self._since)
+        left = max(0.0, self.seconds - held)
+        done = left == 0.0 and self._frames >= self._min_frames
+        return Hold(True, left, min(1.0, held / self.seconds), done)
+
+    def reset(self) -> None:
+        self._since = None
+        self._frames = 0

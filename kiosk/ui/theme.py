@@ -106,6 +106,9 @@ def stylesheet(m: Metrics) -> str:
         min-height: {round(m.touch * 1.4)}px;
     }}
     QPushButton#help {{ background: #FFF4E0; color: #7A3E00; border-color: #7A3E00; }}
+    QPushButton:disabled, QPushButton#primary:disabled {{
+        background: #EEEEEE; color: #8A8F96; border-color: #C4C8CE;
+    }}
     QLineEdit {{
         font-size: {m.pt(24)}pt; padding: 6px 12px; border: 3px solid {MUTED};
         border-radius: 10px; min-height: {m.touch}px;

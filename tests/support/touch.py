@@ -191,14 +191,12 @@ class Finger:
         self.wait(lambda: _settled(documents, code, tiles + 1))
 
     def by_camera(self, documents: DocumentsScreen, code: str) -> None:
-        """«Chụp bằng camera»: the page is taken when steady; «Dùng ảnh này», then «Xong»."""
+        """«Chụp bằng camera»: the page is taken by itself once steady; then «Xong»."""
         capture = documents.capture
         assert capture is not None
         tiles = documents.rows[code].tile_count()
         self.tap_text(documents.rows[code], "Chụp bằng camera")
-        self.wait(capture.accept_button.isVisible, SLOW_MS)  # auto-capture: a still to check
-        self.tap(capture.accept_button)
-        self.wait(lambda: _settled(documents, code, tiles + 1), SLOW_MS)
+        self.wait(lambda: _settled(documents, code, tiles + 1), SLOW_MS)  # auto-capture
         self.tap(capture.done_button)
 
     def declare_and_submit(self, window: MainWindow, navigator: Navigator) -> str:

@@ -1,68 +1,47 @@
-"""The Documents step: camera (auto and whole frame), flatbed scanner, USB files, delete, wipe.
+"""The Documents step's list: only the ways in that exist, USB files, scans, delete, wipe.
 
-The camera is a video file of a synthetic page on a desk played as a webcam
-would show it; the scanner is ``FakeScanner``; the USB stick is a temp folder.
+The camera is a video file of a synthetic page on a desk (tests/ui/test_capture.py
+photographs with it); the scanner is ``FakeScanner`` or SANE with a private
+configuration; the USB mount root is a temporary folder.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+import threading
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.scanner import synthetic
-from kiosk.scanner.arrays import f32
-from kiosk.scanner.frames import FrameSource, VideoFileSource
-from kiosk.scanner.sane import FakeScanner
-from kiosk.ui import theme
+from kiosk.domain.catalogue import DocumentComponent, Procedure
+from kiosk.domain.draft import DraftDocument
+from kiosk.scanner.sane import FakeScanner, Scanner
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.runner import BackgroundRunner
-from kiosk.ui.screens.capture import STILL
 from kiosk.ui.screens.documents import DocumentsScreen
+from kiosk.ui.widgets.document_row import DocumentRow
 from tests.support.kiosk import Kiosk, tiny_pdf
+from tests.support.papers import (
+    desk_video,
+    fill_stick,
+    no_scanner,
+    sane_scanner,
+    video_camera,
+)
+from tests.support.touch import pause, spin_until
 from tests.ui.conftest import services_for
 
 pytestmark = pytest.mark.gui
 
 BIRTH = "1.001193"
-PAGE_CORNERS = f32([[190, 40], [450, 50], [440, 420], [180, 410]])
-TK_NAME = "Tờ khai đăng ký khai sinh theo mẫu"
-
-
-def desk_video(path: Path, *, with_page: bool, frames: int = 10) -> Path:
-    """A short 640×480 video of a wooden desk, with an A4 page lying still on it or not."""
-    rng = np.random.default_rng(11)
-    frame = synthetic.render_desk(rng, (640, 480), "wood")
-    if with_page:
-        frame = synthetic.place(frame, synthetic.render_page(rng, width=300), PAGE_CORNERS)
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10, (640, 480))
-    for _ in range(frames):
-        writer.write(frame)
-    writer.release()
-    return path
-
-
-@pytest.fixture
-def video(tmp_path: Path) -> list[Path]:
-    return [desk_video(tmp_path / "page.avi", with_page=True)]
-
-
-@pytest.fixture
-def usb(tmp_path: Path) -> Path:
-    root = tmp_path / "usb"
-    (root / "giay to").mkdir(parents=True)
-    page = synthetic.render_page(np.random.default_rng(2), width=300)
-    cv2.imwrite(str(root / "giay to" / "chung-sinh.png"), page)
-    (root / "to-khai.pdf").write_bytes(tiny_pdf("to khai"))
-    (root / "ghi-chu.pdf").write_text("đây không phải PDF", encoding="utf-8")
-    return root
+GCS_NAME = "Giấy chứng sinh (hoặc văn bản của người làm chứng / giấy cam đoan về việc sinh)"
+CAPITALS = "ẤẦẨẪẬẮẰẲẴẶẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰỲỶỸỴÝ"
 
 
 @pytest.fixture
@@ -73,34 +52,55 @@ def runner(qapp: QApplication) -> Iterator[BackgroundRunner]:
 
 
 @pytest.fixture
-def screen(
-    qtbot: QtBot, qapp: QApplication, backend: Kiosk, runner: BackgroundRunner,
-    video: list[Path], usb: Path,
-) -> Iterator[tuple[DocumentsScreen, DraftState]]:
-    theme.load_fonts()
-    theme.apply(qapp, theme.TextSize.NORMAL)
+def usb(tmp_path: Path) -> Path:
+    return fill_stick(tmp_path / "usb")
 
-    def open_camera() -> FrameSource:
-        return VideoFileSource(video[0], loop=True)
 
-    services = services_for(backend, open_camera=open_camera)
-    screen = DocumentsScreen(services, runner, FakeScanner, usb)
-    qtbot.addWidget(screen)
-    screen.resize(1366, 640)
-    state = DraftState(procedure=backend.catalogue.get(BIRTH))
-    screen.load(state)
-    screen.show()
-    qtbot.waitExposed(screen)
-    yield screen, state
-    if screen.capture is not None:
-        screen.capture.stop()
+Open = Callable[..., tuple[DocumentsScreen, DraftState]]
+
+
+@pytest.fixture
+def open_screen(
+    qtbot: QtBot, backend: Kiosk, runner: BackgroundRunner, tmp_path: Path,
+) -> Iterator[Open]:
+    """The step for a procedure, on a scanner and a USB root of the test's choosing."""
+    opened: list[DocumentsScreen] = []
+    video = [desk_video(tmp_path / "page.avi")]
+
+    def open_(scanner: Callable[[], Scanner] | None = FakeScanner, usb_root: Path | None = None,
+              procedure: Procedure | None = None, width: int = 1366
+              ) -> tuple[DocumentsScreen, DraftState]:
+        services = services_for(backend, open_camera=video_camera(video))
+        screen = DocumentsScreen(services, runner, scanner, usb_root or tmp_path / "no-stick")
+        qtbot.addWidget(screen)
+        opened.append(screen)
+        screen.resize(width, 640)
+        state = DraftState(procedure=procedure or backend.catalogue.get(BIRTH))
+        screen.load(state)
+        screen.show()
+        qtbot.waitExposed(screen)
+        spin_until(lambda: not screen.scanner.probing, 20_000)
+        return screen, state
+
+    yield open_
+    for screen in opened:
+        if screen.capture is not None:
+            screen.capture.stop()
     runner.wait()
 
 
-def tap(qtbot: QtBot, parent: QWidget, text: str, index: int = 0) -> None:
+def tap(parent: QWidget, text: str, index: int = 0) -> None:
     found = [b for b in parent.findChildren(QPushButton) if b.text() == text and b.isVisible()]
     assert len(found) > index, f"no visible button {text!r}"
-    qtbot.mouseClick(found[index], Qt.MouseButton.LeftButton)
+    click(found[index])
+
+
+def click(button: QPushButton) -> None:
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def visible_texts(row: DocumentRow) -> list[str]:
+    return [b.text() for b in row.findChildren(QPushButton) if b.isVisible()]
 
 
 def tiles(screen: DocumentsScreen, code: str) -> int:
@@ -111,177 +111,302 @@ def settled(screen: DocumentsScreen) -> bool:
     return all(p.jobs == 0 for p in screen._papers.values())
 
 
-def test_a_page_held_still_under_the_camera_is_captured_by_itself(
-    qtbot: QtBot, screen: tuple[DocumentsScreen, DraftState]
+# -- the scanner: offered only when one is there ----------------------------------------------
+
+
+def test_with_no_scanner_found_no_row_offers_to_scan(open_screen: Open) -> None:
+    documents, _state = open_screen(scanner=no_scanner)
+    assert documents.rows
+    for row in documents.rows.values():
+        assert visible_texts(row) == ["Chụp bằng camera", "Từ USB"]
+
+
+def test_sane_without_a_device_offers_no_scanner_and_its_test_device_does(
+    open_screen: Open, tmp_path: Path
 ) -> None:
-    documents, state = screen
-    tap(qtbot, documents.rows["TK"], "Chụp bằng camera")
-    capture = documents.capture
-    assert capture is not None
-    qtbot.waitUntil(lambda: capture.views.currentIndex() == STILL, timeout=20_000)
-    corners = capture.editor.corners()
-    assert np.max(np.linalg.norm(corners - PAGE_CORNERS, axis=1)) < 12
-    tap(qtbot, capture, "Dùng ảnh này")
-    qtbot.waitUntil(lambda: tiles(documents, "TK") == 1 and settled(documents), timeout=20_000)
-    assert "Đã chụp 1 trang" in capture.count.text()
-    tap(qtbot, capture, "Xong, quay lại danh sách")
-    assert not capture.camera.running
-    documents.commit(state, date(2026, 11, 24))
-    (tk,) = [d for d in state.documents if d.component_code == "TK"]
-    assert (tk.kind, tk.content_type, tk.pages) == ("pdf", "application/pdf", 1)
-    assert tk.data.startswith(b"%PDF")
+    absent, _ = open_screen(scanner=lambda: sane_scanner(tmp_path / "none", ""))
+    assert "Quét bằng máy quét" not in visible_texts(absent.rows["GCS"])
+    present, _ = open_screen(scanner=lambda: sane_scanner(tmp_path / "test", "test"))
+    assert visible_texts(present.rows["GCS"]) == ["Chụp bằng camera", "Từ USB",
+                                                  "Quét bằng máy quét"]
 
 
-def test_the_whole_frame_can_be_taken_when_no_page_is_found(
-    qtbot: QtBot, screen: tuple[DocumentsScreen, DraftState], video: list[Path],
-    tmp_path: Path,
+def test_a_scanner_program_that_is_not_installed_means_no_scanner_button(
+    open_screen: Open, tmp_path: Path
 ) -> None:
-    documents, _state = screen
-    video[0] = desk_video(tmp_path / "desk.avi", with_page=False)
-    tap(qtbot, documents.rows["GCS"], "Chụp bằng camera")
-    capture = documents.capture
-    assert capture is not None
-    qtbot.waitUntil(lambda: capture.live.has_image(), timeout=20_000)
-    tap(qtbot, capture, "Dùng cả khung hình")
-    qtbot.waitUntil(lambda: capture.views.currentIndex() == STILL, timeout=20_000)
-    assert capture.editor.corners().tolist() == [[0, 0], [639, 0], [639, 479], [0, 479]]
-    tap(qtbot, capture, "Dùng ảnh này")
-    qtbot.waitUntil(lambda: tiles(documents, "GCS") == 1 and settled(documents), timeout=20_000)
+    def missing() -> Scanner:
+        scanner = sane_scanner(tmp_path / "x", "test")
+        scanner.executable = "scanimage-not-installed"  # type: ignore[attr-defined]
+        return scanner
+
+    documents, _ = open_screen(scanner=missing)
+    assert "Quét bằng máy quét" not in visible_texts(documents.rows["GCS"])
 
 
-def test_a_corner_dragged_by_hand_moves_the_outline(
-    qtbot: QtBot, screen: tuple[DocumentsScreen, DraftState]
+def test_the_scanner_is_probed_off_the_gui_thread_and_the_answer_is_kept(
+    open_screen: Open
 ) -> None:
-    documents, _state = screen
-    tap(qtbot, documents.rows["TK"], "Chụp bằng camera")
-    capture = documents.capture
-    assert capture is not None
-    qtbot.waitUntil(lambda: capture.views.currentIndex() == STILL, timeout=20_000)
-    editor = capture.editor
-    before = editor.corners()
-    start = editor.handle_centres()[0].toPoint()
-    qtbot.mousePress(editor, Qt.MouseButton.LeftButton, pos=start)
-    qtbot.mouseMove(editor, start + QPoint(30, 30))
-    qtbot.mouseRelease(editor, Qt.MouseButton.LeftButton, pos=start + QPoint(30, 30))
-    after = editor.corners()
-    assert after[0][0] > before[0][0] + 10 and after[0][1] > before[0][1] + 10
-    assert np.allclose(after[1:], before[1:])
-    tap(qtbot, capture, "Chụp lại")
-    assert capture.views.currentIndex() != STILL
+    threads: list[threading.Thread] = []
+
+    def counted() -> Scanner:
+        threads.append(threading.current_thread())
+        return FakeScanner()
+
+    documents, state = open_screen(scanner=counted)
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+    documents.load(state)
+    documents.load(state)
+    assert len(threads) == 1  # cached: the next resident does not wait for SANE
 
 
-def test_a_flatbed_scan_adds_a_page(
-    qtbot: QtBot, screen: tuple[DocumentsScreen, DraftState]
+def test_a_scanner_unplugged_since_the_probe_disappears_after_a_failed_scan(
+    open_screen: Open
 ) -> None:
-    documents, state = screen
-    tap(qtbot, documents.rows["GCS"], "Quét bằng máy quét")
-    qtbot.waitUntil(lambda: tiles(documents, "GCS") == 1 and settled(documents), timeout=30_000)
+    scanner = FakeScanner()
+    documents, _ = open_screen(scanner=lambda: scanner)
+    scanner.devices = []
+    tap(documents.rows["GCS"], "Quét bằng máy quét")
+    spin_until(lambda: settled(documents) and not documents.scanner.probing, 10_000)
+    assert "Không tìm thấy máy quét" in documents.rows["GCS"].status.text()
+    assert "Quét bằng máy quét" not in visible_texts(documents.rows["GCS"])
+
+
+def test_a_flatbed_scan_adds_a_page(open_screen: Open) -> None:
+    documents, state = open_screen()
+    tap(documents.rows["GCS"], "Quét bằng máy quét")
+    spin_until(lambda: tiles(documents, "GCS") == 1 and settled(documents), 30_000)
     assert documents.rows["GCS"].status.text() == "Đã quét xong."
     documents.commit(state, date(2026, 11, 24))
     (gcs,) = [d for d in state.documents if d.component_code == "GCS"]
     assert gcs.kind == "pdf" and gcs.pages == 1
 
 
-def test_deleting_a_page_leaves_the_others_in_the_pdf(
-    qtbot: QtBot, screen: tuple[DocumentsScreen, DraftState]
-) -> None:
-    documents, state = screen
+def test_deleting_a_page_leaves_the_others_in_the_pdf(open_screen: Open) -> None:
+    documents, state = open_screen()
     for count in (1, 2):
-        tap(qtbot, documents.rows["GCS"], "Quét bằng máy quét")
-        qtbot.waitUntil(lambda c=count: tiles(documents, "GCS") == c and settled(documents),
-                        timeout=30_000)
-    tap(qtbot, documents.rows["GCS"], "Xoá")
-    qtbot.waitUntil(lambda: tiles(documents, "GCS") == 1 and settled(documents), timeout=30_000)
+        tap(documents.rows["GCS"], "Quét bằng máy quét")
+        spin_until(lambda c=count: tiles(documents, "GCS") == c and settled(documents), 30_000)
+    tap(documents.rows["GCS"], "Xoá")
+    spin_until(lambda: tiles(documents, "GCS") == 1 and settled(documents), 30_000)
     documents.commit(state, date(2026, 11, 24))
     (gcs,) = [d for d in state.documents if d.component_code == "GCS"]
     assert gcs.pages == 1
 
 
-def open_usb(qtbot: QtBot, documents: DocumentsScreen, code: str) -> None:
-    tap(qtbot, documents.rows[code], "Từ USB")
+# -- USB: «Xin cắm USB» until a stick is in --------------------------------------------------
+
+
+def file_buttons(documents: DocumentsScreen) -> list[QPushButton]:
     assert documents.usb is not None
-    qtbot.waitUntil(lambda: any("to-khai.pdf" in b.text()
-                                for b in documents.usb.findChildren(QPushButton)),
-                    timeout=10_000)
+    return [b for b in documents.usb.findChildren(QPushButton)
+            if b.objectName() == "fileButton" and b.isVisible()]
+
+
+def open_usb(documents: DocumentsScreen, code: str) -> None:
+    tap(documents.rows[code], "Từ USB")
+    spin_until(lambda: any("to-khai.pdf" in b.text() for b in file_buttons(documents)), 10_000)
 
 
 def usb_button(documents: DocumentsScreen, name: str) -> QPushButton:
-    assert documents.usb is not None
-    (button,) = [b for b in documents.usb.findChildren(QPushButton) if name in b.text()]
+    (button,) = [b for b in file_buttons(documents) if name in b.text()]
     return button
 
 
-def test_a_file_from_usb_is_added_as_it_is(
-    qtbot: QtBot, screen: tuple[DocumentsScreen, DraftState]
+def test_with_no_stick_in_the_resident_is_asked_for_one_and_told_what_to_expect(
+    open_screen: Open, tmp_path: Path
 ) -> None:
-    documents, state = screen
-    open_usb(qtbot, documents, "GCS")
-    qtbot.mouseClick(usb_button(documents, "chung-sinh.png"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tiles(documents, "GCS") == 1 and settled(documents), timeout=10_000)
+    root = tmp_path / "media"
+    root.mkdir()
+    documents, _ = open_screen(usb_root=root)
+    tap(documents.rows["GCS"], "Từ USB")
+    usb = documents.usb
+    assert usb is not None
+    spin_until(lambda: usb.waiting.text() == "Đang chờ USB…", 10_000)
+    assert usb.waiting_for_stick and usb.insert_title.isVisible()
+    assert usb.insert_title.text() == "Xin cắm USB"
+    assert "PDF" in usb.expect.text() and "hiện ra ở đây" in usb.expect.text()
+    assert file_buttons(documents) == []
+
+
+def test_a_stick_put_in_while_waiting_lists_its_files_by_itself(
+    open_screen: Open, tmp_path: Path
+) -> None:
+    root = tmp_path / "media"
+    root.mkdir()
+    documents, state = open_screen(usb_root=root)
+    tap(documents.rows["GCS"], "Từ USB")
+    usb = documents.usb
+    assert usb is not None
+    spin_until(lambda: usb.waiting.text() == "Đang chờ USB…", 10_000)
+    fill_stick(root / "KINGSTON")  # the stick is mounted
+    spin_until(lambda: len(file_buttons(documents)) == 3, 10_000)
+    assert not usb.waiting_for_stick
+    click(usb_button(documents, "chung-sinh.png"))
+    spin_until(lambda: tiles(documents, "GCS") == 1 and settled(documents), 10_000)
     assert documents.views.currentIndex() == 0  # back on the list
     documents.commit(state, date(2026, 11, 24))
     (gcs,) = [d for d in state.documents if d.component_code == "GCS"]
     assert (gcs.file_name, gcs.kind, gcs.content_type) == ("chung-sinh.png", "png", "image/png")
 
 
-def test_a_text_file_renamed_to_pdf_is_refused_in_vietnamese(
-    qtbot: QtBot, screen: tuple[DocumentsScreen, DraftState]
-) -> None:
-    documents, _state = screen
-    open_usb(qtbot, documents, "TK")
+def test_a_stick_pulled_out_brings_the_request_back(open_screen: Open, usb: Path) -> None:
+    documents, _ = open_screen(usb_root=usb)
+    open_usb(documents, "GCS")
+    for path in sorted(usb.rglob("*"), reverse=True):
+        path.rmdir() if path.is_dir() else path.unlink()
     assert documents.usb is not None
-    qtbot.mouseClick(usb_button(documents, "ghi-chu.pdf"), Qt.MouseButton.LeftButton)
-    message = documents.usb.message
-    qtbot.waitUntil(lambda: "Không dùng được" in message.text(), timeout=10_000)
-    assert "không phải PDF" in message.text()
-    assert tiles(documents, "TK") == 0
+    spin_until(lambda: documents.usb is not None and documents.usb.waiting_for_stick, 10_000)
+    assert file_buttons(documents) == []
 
 
-def test_a_missing_required_document_blocks_going_on_and_is_named(
-    qtbot: QtBot, screen: tuple[DocumentsScreen, DraftState]
+def test_a_stick_with_no_file_the_kiosk_takes_says_so(open_screen: Open, tmp_path: Path
+                                                      ) -> None:
+    root = tmp_path / "media"
+    (root / "stick").mkdir(parents=True)
+    (root / "stick" / "ghi chú.txt").write_text("không phải giấy tờ", encoding="utf-8")
+    (root / "stick" / "nhạc.mp3").write_bytes(b"ID3" + b"\0" * 100)
+    documents, _ = open_screen(usb_root=root)
+    tap(documents.rows["GCS"], "Từ USB")
+    usb = documents.usb
+    assert usb is not None
+    spin_until(lambda: "không có tệp PDF" in usb.waiting.text(), 10_000)
+    assert usb.waiting_for_stick and file_buttons(documents) == []
+
+
+def test_the_listing_is_not_rebuilt_while_the_stick_stays_the_same(
+    open_screen: Open, usb: Path
 ) -> None:
-    documents, state = screen
+    documents, _ = open_screen(usb_root=usb)
+    open_usb(documents, "GCS")
+    before = file_buttons(documents)
+    usb = documents.usb
+    assert usb is not None
+    seen = usb.listings
+    spin_until(lambda: usb.listings >= seen + 2, 10_000)  # the stick was read twice more
+    assert file_buttons(documents) == before  # the very same buttons, where they were
+
+
+def test_polling_stops_when_the_resident_leaves_the_usb_view(open_screen: Open, usb: Path
+                                                              ) -> None:
+    documents, _ = open_screen(usb_root=usb)
+    open_usb(documents, "GCS")
+    assert documents.usb is not None and documents.usb._timer.isActive()
+    tap(documents.usb, "Quay lại danh sách")
+    assert not documents.usb._timer.isActive()
+
+
+def test_a_text_file_renamed_to_pdf_is_refused_in_vietnamese(open_screen: Open, usb: Path
+                                                              ) -> None:
+    documents, _ = open_screen(usb_root=usb)
+    open_usb(documents, "GCS")
+    assert documents.usb is not None
+    click(usb_button(documents, "ghi-chu.pdf"))
+    message = documents.usb.message
+    spin_until(lambda: "Không dùng được" in message.text(), 10_000)
+    assert "không phải PDF" in message.text()
+    assert tiles(documents, "GCS") == 0
+
+
+# -- the rows: titles, generated components, required ones ------------------------------------
+
+
+def title_label(row: DocumentRow) -> QLabel:
+    (label,) = [lb for lb in row.findChildren(QLabel) if lb.text() == row.component.name]
+    return label
+
+
+def assert_not_clipped(label: QLabel, row: DocumentRow) -> None:
+    assert label.wordWrap()
+    assert label.heightForWidth(label.width()) <= label.height()
+    right = label.mapTo(row, label.rect().bottomRight())
+    assert right.x() <= row.width() and right.y() <= row.height()
+
+
+def test_the_birth_certificates_long_title_wraps_inside_its_row_at_every_width(
+    open_screen: Open
+) -> None:
+    for width in (700, 900, 1100, 1366, 1920):  # each shown first at that width
+        documents, _ = open_screen(width=width)
+        row = documents.rows["GCS"]
+        label = title_label(row)
+        assert label.text() == GCS_NAME
+        assert_not_clipped(label, row)
+    for width in range(700, 1960, 40):  # and resized
+        documents.resize(width, 640)
+        pause(0)
+        assert_not_clipped(label, row)
+
+
+def test_a_200_character_title_with_stacked_tones_wraps_and_is_whole(
+    open_screen: Open, backend: Kiosk
+) -> None:
+    birth = backend.catalogue.get(BIRTH)
+    name = ("Giấy " + CAPITALS + " ") * 5
+    name = name[:200].strip()
+    long = DocumentComponent("DAI", name, required=False)
+    documents, _ = open_screen(procedure=dataclasses.replace(
+        birth, documents=(*birth.documents, long)))
+    QApplication.processEvents()
+    row = documents.rows["DAI"]
+    label = title_label(row)
+    assert label.text() == name  # nothing cut off or replaced
+    assert label.height() >= 2 * label.fontMetrics().lineSpacing()
+    assert_not_clipped(label, row)
+
+
+def test_a_component_the_kiosk_writes_itself_is_not_listed(
+    open_screen: Open, backend: Kiosk
+) -> None:
+    if "generated" not in {f.name for f in dataclasses.fields(DocumentComponent)}:
+        pytest.skip("DocumentComponent.generated comes with the tờ khai part of issue 10")
+    birth = backend.catalogue.get(BIRTH)
+    marked = tuple(dataclasses.replace(c, generated=c.code == "TK")  # type: ignore[call-arg]
+                   for c in birth.documents)
+    documents, state = open_screen(procedure=dataclasses.replace(birth, documents=marked))
+    assert "TK" not in documents.rows and "GCS" in documents.rows
+    tk = DraftDocument("TK", "to-khai.pdf", "pdf", "application/pdf", tiny_pdf("tk"), 1)
+    state.documents = [tk]
+    documents.commit(state, date(2026, 11, 24))
+    assert tk in state.documents  # the draft's own tờ khai survives the step's commit
+
+
+def test_a_missing_required_document_blocks_going_on_and_is_named(open_screen: Open) -> None:
+    documents, state = open_screen()
     problems = documents.commit(state, date(2026, 11, 24))
     assert not problems.ok
-    assert TK_NAME in documents.message.text()
     assert "Giấy chứng sinh" in documents.message.text()
-    tap(qtbot, documents.rows["GCS"], "Quét bằng máy quét")
-    qtbot.waitUntil(lambda: tiles(documents, "GCS") == 1 and settled(documents), timeout=30_000)
+    tap(documents.rows["GCS"], "Quét bằng máy quét")
+    spin_until(lambda: tiles(documents, "GCS") == 1 and settled(documents), 30_000)
     problems = documents.commit(state, date(2026, 11, 24))
-    assert [e.code for e in problems.errors] == ["missing_document"]
-    assert TK_NAME in documents.message.text()
     assert "Giấy chứng sinh" not in documents.message.text()
+    assert all(e.field != "GCS" for e in problems.errors)
 
 
-def test_both_required_documents_let_the_resident_go_on(
-    qtbot: QtBot, screen: tuple[DocumentsScreen, DraftState]
-) -> None:
-    documents, state = screen
-    for code in ("TK", "GCS"):
-        tap(qtbot, documents.rows[code], "Quét bằng máy quét")
-        qtbot.waitUntil(lambda c=code: tiles(documents, c) == 1 and settled(documents),
-                        timeout=30_000)
+def test_every_required_document_lets_the_resident_go_on(open_screen: Open) -> None:
+    documents, state = open_screen()
+    required = [code for code, row in documents.rows.items() if row.component.required]
+    for code in required:
+        tap(documents.rows[code], "Quét bằng máy quét")
+        spin_until(lambda c=code: tiles(documents, c) == 1 and settled(documents), 30_000)
     assert documents.commit(state, date(2026, 11, 24)).ok
     assert documents.message.text() == ""
-    assert [d.component_code for d in state.documents] == ["TK", "GCS"]
+    assert [d.component_code for d in state.documents] == required
 
 
-def test_clear_leaves_nothing_of_the_resident_on_screen(
-    qtbot: QtBot, screen: tuple[DocumentsScreen, DraftState]
-) -> None:
-    documents, state = screen
-    tap(qtbot, documents.rows["GCS"], "Quét bằng máy quét")
-    qtbot.waitUntil(lambda: tiles(documents, "GCS") == 1 and settled(documents), timeout=30_000)
-    open_usb(qtbot, documents, "TK")
+def test_clear_leaves_nothing_of_the_resident_on_screen(open_screen: Open, usb: Path) -> None:
+    documents, state = open_screen(usb_root=usb)
+    tap(documents.rows["GCS"], "Quét bằng máy quét")
+    spin_until(lambda: tiles(documents, "GCS") == 1 and settled(documents), 30_000)
+    open_usb(documents, "GCS")
     documents.commit(state, date(2026, 11, 24))
     documents.clear()
-    qtbot.wait(50)  # deleteLater of the old rows
+    pause(100)  # deleteLater of the old rows
     assert documents.rows == {} and documents.documents() == []
     labels = [lb for lb in documents.findChildren(QLabel)]
     assert all(lb.pixmap().isNull() for lb in labels)
-    texts = {lb.text() for lb in labels} - {""}
-    assert texts == {"Thêm từng giấy tờ dưới đây: chụp bằng camera, quét bằng máy quét, hoặc "
-                     "lấy tệp từ USB. Mục «Bắt buộc» phải có thì mới đi tiếp được."}
+    texts = {lb.text() for lb in labels if lb.isVisibleTo(documents)} - {""}
+    assert texts == {"Thêm từng giấy tờ dưới đây bằng các nút dưới tên của nó. Mục «Bắt buộc» "
+                     "phải có thì mới đi tiếp được."}
     assert documents.usb is not None and not any(
         ".pdf" in b.text() for b in documents.usb.findChildren(QPushButton))
     assert documents.capture is not None and not documents.capture.editor.has_image()

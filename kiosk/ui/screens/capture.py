@@ -1,28 +1,29 @@
-"""Photographing one paper: live preview with the page outline, auto-capture, corner drag.
+"""Photographing one paper: live preview with the page outline, auto-capture, corner fallback.
 
 Live: the camera's picture with the outline found, a hint in Vietnamese
-("Ảnh bị mờ…"), and the page is taken by itself once it has been still and
-sharp for about a second; "Chụp" takes it at once, "Dùng cả khung hình" takes
-the whole picture.  Still: the photo with four big corner handles to drag,
-"Chụp lại" to go back to live, "Dùng ảnh này" to keep it.  Flattening and
-cleaning the page happen on the background runner; the finished page goes out
-by ``page_ready`` and the camera comes back live for the next page.
+("Ảnh bị mờ…"), and once a good page has been still for about 1.5 s, "Giữ
+yên… 2, 1" and the page is taken by itself, flattened and added; the kept page
+is shown for a moment, then the camera is live for the next one.  "Chụp" takes
+it at once.  Dragging the four corners is the fallback, not a step: the editor
+opens only when no outline was found, when flattening failed, or on «Chỉnh góc
+bằng tay».
+
+The buttons never change meaning under a finger: one row, the same four
+labels in the same places whatever happens (an auto-capture may land while a
+finger is on its way), each disabled while its action is unavailable; «Xong»
+(back to the list) at the far end of the row.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import cv2
 import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.domain.errors import DomainError
 from kiosk.scanner.arrays import Frame, Points
@@ -39,18 +40,23 @@ TEXTS = {
     "pages": "Đã chụp {count} trang cho giấy tờ này.",
     "no_pages": "Chưa chụp trang nào cho giấy tờ này.",
     "capture": "Chụp",
-    "whole": "Dùng cả khung hình",
-    "done": "Xong, quay lại danh sách",
+    "manual": "Chỉnh góc bằng tay",
     "accept": "Dùng ảnh này",
     "retake": "Chụp lại",
+    "done": "Xong",
+    "holding": "Giữ yên… {seconds}",
     "adjust": "Kéo bốn chấm tròn vào đúng bốn góc tờ giấy, rồi chạm «Dùng ảnh này».",
+    "not_found": "Không thấy rõ mép tờ giấy. Kéo bốn chấm tròn vào bốn góc tờ giấy rồi "
+    "chạm «Dùng ảnh này», hoặc chạm «Chụp lại».",
     "working": "Đang làm phẳng và làm rõ trang giấy, xin chờ…",
     "kept": "Đã thêm trang. Đặt trang tiếp theo vào, hoặc chạm «Xong».",
-    "failed": "Chưa xử lý được ảnh này. Xin chụp lại.",
+    "failed": "Chưa xử lý được ảnh này. Xin chỉnh góc hoặc chụp lại.",
 }
 
 LIVE, STILL = 0, 1
 SIDE_WIDTH = 440  # the hint column: wide enough for a hint in two or three lines
+KEPT_SECONDS = 1.5  # the page just added stays in view this long before the camera is back
+LIVE_MODE, WORKING_MODE, EDITOR_MODE = "live", "working", "editor"
 
 
 class CaptureScreen(QWidget):
@@ -66,14 +72,19 @@ class CaptureScreen(QWidget):
         self._runner = runner
         self._still: Still | None = None
         self._generation = 0  # answers from the runner for an abandoned capture are dropped
+        self._kept_until = 0.0  # previews wait while the page just added is shown
+        self.mode = LIVE_MODE
         self.camera = PageCamera(open_source, self)
         self.camera.preview.connect(self._show_preview)
         self.camera.hint.connect(self._show_hint)
+        self.camera.countdown.connect(self._show_countdown)
         self.camera.captured.connect(self._show_still)
         self.camera.failed.connect(self._show_failure)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(16)
+        self.heading = plain_label("", "resultTitle")  # across the screen: a long name wraps
+        layout.addWidget(self.heading)
         top = QHBoxLayout()
         top.setSpacing(24)
         self.views = QStackedWidget()
@@ -85,16 +96,16 @@ class CaptureScreen(QWidget):
         top.addLayout(self._texts(), 0)
         layout.addLayout(top, 1)
         layout.addLayout(self._buttons())
-        self._go_live()  # only one set of buttons at a time, from the start (minimum width)
+        self._set_mode(LIVE_MODE)
 
     def _texts(self) -> QVBoxLayout:
         column = QVBoxLayout()
         column.setSpacing(12)
-        self.heading = plain_label("", "resultTitle")
         self.hint = plain_label("", "status")
+        self.holding = plain_label("", "status")
         self.count = plain_label("", "muted")
         self.message = plain_label("", "message")
-        for label in (self.heading, self.hint, self.count, self.message):
+        for label in (self.hint, self.holding, self.count, self.message):
             label.setFixedWidth(SIDE_WIDTH)
             column.addWidget(label)
         self.message.hide()
@@ -105,15 +116,29 @@ class CaptureScreen(QWidget):
         row = QHBoxLayout()
         row.setSpacing(16)
         self.capture_button = touch_button(TEXTS["capture"], "primary", self.camera.capture)
-        self.accept_button = touch_button(TEXTS["accept"], "primary", self._accept)
+        self.manual_button = touch_button(TEXTS["manual"], "secondary", self._manual)
+        self.accept_button = touch_button(TEXTS["accept"], "secondary", self._accept)
         self.retake_button = touch_button(TEXTS["retake"], "secondary", self._retake)
-        self.whole_button = touch_button(TEXTS["whole"], "secondary", self._use_whole)
-        self.done_button = touch_button(TEXTS["done"], "secondary", self.done_requested.emit)
-        for button in (self.accept_button, self.capture_button, self.retake_button,
-                       self.whole_button, self.done_button):
+        for button in self.row_buttons():
             row.addWidget(button)
         row.addStretch(1)
+        self.done_button = touch_button(TEXTS["done"], "secondary", self.done_requested.emit)
+        row.addWidget(self.done_button)  # back to the list: always there, at the far end
         return row
+
+    def row_buttons(self) -> tuple[QPushButton, ...]:
+        """The capture row, left to right: always these four, in this order."""
+        return (self.capture_button, self.manual_button, self.accept_button,
+                self.retake_button)
+
+    def _set_mode(self, mode: str) -> None:
+        """Enable what ``mode`` can do; labels and places never change."""
+        self.mode = mode
+        self.capture_button.setEnabled(mode == LIVE_MODE)
+        self.manual_button.setEnabled(mode == LIVE_MODE)
+        self.accept_button.setEnabled(mode == EDITOR_MODE)
+        self.retake_button.setEnabled(mode == EDITOR_MODE)
+        self.count.setVisible(mode != EDITOR_MODE)  # room for the editor's instructions
 
     # -- from the documents screen -------------------------------------------------------
 
@@ -121,9 +146,11 @@ class CaptureScreen(QWidget):
         """Show the live camera for one document component that already has ``pages``."""
         self._generation += 1
         self._still = None
+        self._kept_until = 0.0
         self.heading.setText(TEXTS["heading"].format(name=component_name))
         self.set_page_count(pages)
         self.hint.setText(TEXTS["starting"])
+        self.holding.clear()
         self._say("")
         self._go_live()
         self.camera.start()
@@ -139,7 +166,8 @@ class CaptureScreen(QWidget):
         self.stop()
         self._generation += 1
         self._still = None
-        for label in (self.heading, self.hint, self.count):
+        self._kept_until = 0.0
+        for label in (self.heading, self.hint, self.holding, self.count):
             label.clear()
         self._say("")
         self.live.clear()
@@ -154,47 +182,46 @@ class CaptureScreen(QWidget):
 
     def _go_live(self) -> None:
         self.views.setCurrentIndex(LIVE)
-        self._show_buttons(live=True)
-        self.accept_button.setEnabled(True)
-
-    def _show_buttons(self, *, live: bool) -> None:
-        """Hide the other set first, so the row never needs room for all five at once."""
-        live_set, still_set = (self.capture_button, self.done_button), \
-            (self.accept_button, self.retake_button)
-        for button in still_set if live else live_set:
-            button.hide()
-        for button in live_set if live else still_set:
-            button.show()
-        self.updateGeometry()
+        self._set_mode(LIVE_MODE)
 
     def _show_preview(self, image: QImage) -> None:
-        if self.views.currentIndex() == LIVE:
+        if self.views.currentIndex() == LIVE and time.monotonic() >= self._kept_until:
             self.live.set_image(image)
 
     def _show_hint(self, text: str) -> None:
-        if self.views.currentIndex() == LIVE:
+        if self.mode == LIVE_MODE:
             self.hint.setText(text)
+
+    def _show_countdown(self, seconds: int) -> None:
+        shown = self.mode == LIVE_MODE and seconds > 0
+        self.holding.setText(TEXTS["holding"].format(seconds=seconds) if shown else "")
 
     def _show_failure(self, text: str) -> None:
         self.hint.clear()
+        self.holding.clear()
         self._say(text)
 
-    def _use_whole(self) -> None:
-        if self.views.currentIndex() == STILL and self._still is not None:
-            self.editor.set_corners(whole_frame(self._still.frame))
-        else:
-            self.camera.capture(whole=True)
+    def _manual(self) -> None:
+        self.camera.capture(manual=True)
 
-    # -- still -----------------------------------------------------------------------
+    # -- a still: kept at once, or into the corner editor --------------------------------
 
     def _show_still(self, still: Still) -> None:
+        self._still = still
+        self.holding.clear()
+        self._say("")
+        if still.found and not still.manual:
+            self._flatten(still.frame, still.corners, fallback=True)
+        else:
+            self._open_editor(still, TEXTS["adjust"] if still.found else TEXTS["not_found"])
+
+    def _open_editor(self, still: Still, hint: str) -> None:
         self._still = still
         height, width = still.frame.shape[:2]
         self.editor.set_still(frame_image(still.frame), (width, height), still.corners)
         self.views.setCurrentIndex(STILL)
-        self.hint.setText(TEXTS["adjust"])
-        self._say("")
-        self._show_buttons(live=False)
+        self.hint.setText(hint)
+        self._set_mode(EDITOR_MODE)
 
     def _retake(self) -> None:
         self._still = None
@@ -205,15 +232,17 @@ class CaptureScreen(QWidget):
         self.camera.resume(rearm=True)
 
     def _accept(self) -> None:
-        if self._still is None:
-            return
-        frame, corners = self._still.frame, self.editor.corners()
+        if self._still is not None and self.mode == EDITOR_MODE:
+            self._flatten(self._still.frame, self.editor.corners(), fallback=False)
+
+    def _flatten(self, frame: Frame, corners: Points, *, fallback: bool) -> None:
+        """Flatten on the runner; ``fallback``: a failure opens the corner editor."""
         generation = self._generation
-        self.accept_button.setEnabled(False)
+        self._set_mode(WORKING_MODE)
         self.hint.setText(TEXTS["working"])
         self._runner.submit(lambda: flatten(frame, corners),
                             lambda page: self._accepted(generation, page),
-                            lambda error: self._refused(generation, error))
+                            lambda error: self._refused(generation, error, fallback))
 
     def _accepted(self, generation: int, page: Frame) -> None:
         if generation != self._generation:
@@ -221,16 +250,21 @@ class CaptureScreen(QWidget):
         self._still = None
         self.editor.clear()
         self._go_live()
+        self.live.set_image(frame_image(page))  # what was kept, for a moment
+        self._kept_until = time.monotonic() + KEPT_SECONDS
         self.hint.setText(TEXTS["kept"])
         self.page_ready.emit(page)
         self.camera.resume(rearm=False)  # the same page is still on the desk
 
-    def _refused(self, generation: int, error: BaseException) -> None:
+    def _refused(self, generation: int, error: BaseException, fallback: bool) -> None:
         if generation != self._generation:
             return
-        self.accept_button.setEnabled(True)
-        self.hint.setText(TEXTS["adjust"])
         self._say(error.message if isinstance(error, DomainError) else TEXTS["failed"])
+        if fallback and self._still is not None:
+            self._open_editor(self._still, TEXTS["adjust"])
+        else:
+            self.hint.setText(TEXTS["adjust"])
+            self._set_mode(EDITOR_MODE)
 
 
 def flatten(frame: Frame, corners: Points) -> Frame:

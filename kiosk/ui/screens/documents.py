@@ -1,9 +1,12 @@
 """Step "Giấy tờ kèm theo": every document component of the procedure, and its pages.
 
-One row per component (required ones marked "Bắt buộc"), each with three ways
-in: the camera (the capture view: outline, auto-capture, corner drag), the
-flatbed scanner (``scanimage`` through ``scanner_factory``), or a file from a
-USB stick.  Photographed and scanned pages of one component become one PDF
+One row per component the resident brings (required ones marked "Bắt buộc";
+a component the kiosk writes itself, ``generated``, is not listed), each with
+the ways in that exist: the camera (the capture view: outline, auto-capture,
+corner drag as a fallback), a file from a USB stick («Xin cắm USB» until one is
+in), and the flatbed scanner (``scanimage`` through ``scanner_factory``) only
+once a probe on the runner has found one (``ScannerAvailability``).
+Photographed and scanned pages of one component become one PDF
 (``assemble_pdf``, re-made on the background runner whenever a page is added
 or deleted); USB files are kept as they were imported.  ``commit`` writes the
 documents into the draft and refuses to go on while a required one is missing.
@@ -11,13 +14,11 @@ documents into the draft and refuses to go on while a required one is missing.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import cv2
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QHideEvent, QImage
 from PySide6.QtWidgets import QFrame, QStackedWidget, QVBoxLayout, QWidget
@@ -26,9 +27,10 @@ from kiosk.domain.catalogue import DocumentComponent, Procedure
 from kiosk.domain.draft import DraftDocument, check_documents
 from kiosk.domain.errors import DomainError, Problems, ValidationError
 from kiosk.draft_file import CONTENT_TYPES
-from kiosk.scanner.arrays import Frame, u8
+from kiosk.scanner.arrays import Frame
 from kiosk.scanner.assemble import AssembledPdf, assemble_pdf
-from kiosk.scanner.sane import Scanner
+from kiosk.scanner.availability import ScannerAvailability, probe_scanner
+from kiosk.scanner.sane import Scanner, scan_page
 from kiosk.scanner.usb import ImportedFile
 from kiosk.ui.context import UiServices
 from kiosk.ui.draft_state import DraftState
@@ -41,8 +43,8 @@ from kiosk.ui.wizard import StepScreen
 
 TEXTS = {
     "title": "Giấy tờ kèm theo",
-    "prompt": "Thêm từng giấy tờ dưới đây: chụp bằng camera, quét bằng máy quét, hoặc lấy "
-    "tệp từ USB. Mục «Bắt buộc» phải có thì mới đi tiếp được.",
+    "prompt": "Thêm từng giấy tờ dưới đây bằng các nút dưới tên của nó. Mục «Bắt buộc» "
+    "phải có thì mới đi tiếp được.",
     "page": "Trang {number}",
     "scanning": "Đang quét, xin chờ…",
     "scanned": "Đã quét xong.",
@@ -54,6 +56,7 @@ TEXTS = {
 }
 
 LIST, CAMERA, USB = "list", "camera", "usb"
+NO_DEVICE = frozenset(("scanner_none", "scanner_missing"))  # a scan that shows none is there
 
 
 @dataclass
@@ -81,6 +84,7 @@ class DocumentsScreen(StepScreen):
         self.setObjectName("documents")
         self._runner = runner
         self._scanner_factory = scanner_factory
+        self.scanner = ScannerAvailability()
         self._procedure: Procedure | None = None
         self._papers: dict[str, _Papers] = {}
         self.rows: dict[str, DocumentRow] = {}
@@ -102,6 +106,7 @@ class DocumentsScreen(StepScreen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.views)
+        self._probe_scanner()
 
     def _list_view(self) -> QWidget:
         view = QWidget()
@@ -125,6 +130,7 @@ class DocumentsScreen(StepScreen):
 
     def load(self, state: DraftState) -> None:
         self.show_list()
+        self._probe_scanner()
         procedure = state.procedure
         if procedure is None:
             self._reset()
@@ -141,7 +147,7 @@ class DocumentsScreen(StepScreen):
         if any(p.jobs for p in self._papers.values()):
             self._say(TEXTS["busy"])
             return Problems((ValidationError("documents_busy", TEXTS["busy"], field="documents"),))
-        state.documents = self.documents()
+        state.documents = _generated(self._procedure, state.documents) + self.documents()
         problems = check_documents(self._procedure, state.documents)
         self._say("\n".join(e.message for e in problems.errors))
         return problems
@@ -178,9 +184,10 @@ class DocumentsScreen(StepScreen):
         self._reset()
         self._procedure = procedure
         for component in procedure.documents:
+            if getattr(component, "generated", False):  # the kiosk writes it itself
+                continue
             row = DocumentRow(component, camera=self.capture is not None,
-                              scanner=self._scanner_factory is not None,
-                              usb=self.usb is not None)
+                              scanner=self.scanner.present, usb=self.usb is not None)
             row.camera_requested.connect(self._open_camera)
             row.scan_requested.connect(self._scan)
             row.usb_requested.connect(self._open_usb)
@@ -211,6 +218,22 @@ class DocumentsScreen(StepScreen):
                 papers.file_thumbs.append(None)
         for code in self._papers:
             self._refresh(code)
+
+    # -- the scanner's probe ------------------------------------------------------------
+
+    def _probe_scanner(self) -> None:
+        """Ask SANE on the runner when the last answer is stale (never on the GUI thread)."""
+        factory = self._scanner_factory
+        if factory is None or self.scanner.probing or not self.scanner.stale():
+            return
+        self.scanner.probing = True
+        self._runner.submit(lambda: probe_scanner(factory), self._probed,
+                            lambda _error: self._probed(False))
+
+    def _probed(self, present: bool) -> None:
+        self.scanner.record(present)
+        for row in self.rows.values():
+            row.set_scanner(present)
 
     # -- the three ways in -------------------------------------------------------------
 
@@ -259,6 +282,9 @@ class DocumentsScreen(StepScreen):
 
     def _scan_failed(self, papers: _Papers, error: BaseException) -> None:
         papers.jobs -= 1
+        if isinstance(error, DomainError) and error.code in NO_DEVICE:
+            self.scanner.forget()  # unplugged since the probe: ask again, hide if gone
+            self._probe_scanner()
         if self._papers.get(papers.component.code) is papers:
             text = error.message if isinstance(error, DomainError) else TEXTS["scan_failed"]
             self.rows[papers.component.code].set_status(text)
@@ -350,14 +376,10 @@ class DocumentsScreen(StepScreen):
         self.rows[code].show_items(tiles)
 
 
-def scan_page(scanner: Scanner) -> Frame:
-    """One flatbed page at 200 dpi gray (runs on the runner; the temp file is removed)."""
-    with tempfile.TemporaryDirectory(prefix="kiosk-scan-") as folder:
-        path = scanner.scan(Path(folder) / "page.png", dpi=200, mode="Gray")
-        image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
-    if image is None:
-        raise ValueError("the scanner's image could not be read")
-    return u8(image)
+def _generated(procedure: Procedure, documents: list[DraftDocument]) -> list[DraftDocument]:
+    """The draft's files of components the kiosk writes itself: not this step's to drop."""
+    codes = {c.code for c in procedure.documents if getattr(c, "generated", False)}
+    return [d for d in documents if d.component_code in codes]
 
 
 def _short(name: str, limit: int = 12) -> str:

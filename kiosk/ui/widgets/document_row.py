@@ -2,6 +2,9 @@
 
 The row only shows what it is given (``show_items``) and emits intents; the
 Documents screen keeps the pages and files and decides what each tap does.
+Its buttons are only the ways in that exist.  The scanner's comes last: it is
+shown or hidden when the probe for a scanner answers, which must move nothing
+under a finger.  The title has the row's full width to wrap in, however long.
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ class DocumentRow(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
-        layout.addLayout(self._title())
+        layout.addWidget(self._title())
         if component.note:
             layout.addWidget(plain_label(component.note, "muted"))
         layout.addLayout(self._buttons(camera, scanner, usb))
@@ -84,28 +87,41 @@ class DocumentRow(QFrame):
         self.strip_scroll.hide()
         layout.addWidget(self.strip_scroll)
 
-    def _title(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.addWidget(plain_label(self.component.name, "resultTitle"), 1)
+    def _title(self) -> QLabel:
+        """The name alone on its line(s), the full width of the row: a wrapped label beside
+        another widget is given the height of a different width and may lose a line."""
+        return plain_label(self.component.name, "resultTitle")
+
+    def _badge(self) -> QLabel:
         required = self.component.required
         badge = plain_label(TEXTS["required"] if required else TEXTS["optional"],
-                       "message" if required else "muted")
+                            "message" if required else "muted")
         badge.setWordWrap(False)
-        row.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
-        return row
+        return badge
 
     def _buttons(self, camera: bool, scanner: bool, usb: bool) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setSpacing(16)
         code = self.component.code
-        for text, shown, signal in ((TEXTS["camera"], camera, self.camera_requested),
-                                    (TEXTS["scanner"], scanner, self.scan_requested),
-                                    (TEXTS["usb"], usb, self.usb_requested)):
-            if shown:
-                row.addWidget(touch_button(text, "secondary", partial(signal.emit, code)))
+        self.camera_button = touch_button(TEXTS["camera"], "secondary",
+                                          partial(self.camera_requested.emit, code))
+        self.usb_button = touch_button(TEXTS["usb"], "secondary",
+                                       partial(self.usb_requested.emit, code))
+        self.scanner_button = touch_button(TEXTS["scanner"], "secondary",
+                                           partial(self.scan_requested.emit, code))
+        for button, shown in ((self.camera_button, camera), (self.usb_button, usb),
+                              (self.scanner_button, scanner)):
+            row.addWidget(button)
+            if not shown:  # (showing one before the row has a parent would open a window)
+                button.hide()
         self.status = plain_label("", "body")
         row.addWidget(self.status, 1)
+        row.addWidget(self._badge(), 0, Qt.AlignmentFlag.AlignVCenter)
         return row
+
+    def set_scanner(self, available: bool) -> None:
+        """Offer the flatbed or not (the probe's answer; the last button, so nothing moves)."""
+        self.scanner_button.setVisible(available)
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)

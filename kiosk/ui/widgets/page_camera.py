@@ -2,8 +2,10 @@
 
 Opening the camera, page detection, tracking and the quality verdict all run
 here, never on the GUI thread; the screen gets small preview images, a hint in
-Vietnamese and, when the page has been still and sharp for about a second (or
-when the resident taps "Chụp"), one full-size still with its corners.
+Vietnamese, the auto-capture countdown ("Giữ yên…": whole seconds left, 0 when
+none runs) and one full-size still with its corners: by itself once a good page
+has been still for about 1.5 s (``SteadyHold``), at once on "Chụp", or for the
+corner editor on "Chỉnh góc bằng tay".
 
 After a capture the worker pauses (frames are still read, so the picture is
 fresh when the resident goes on) and auto-capture stays disarmed until the
@@ -15,7 +17,9 @@ it neither takes the new run's "Chụp" request nor pauses or disarms it.
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,9 +31,16 @@ from PySide6.QtGui import QImage
 from kiosk.scanner.arrays import Frame, Points, u8
 from kiosk.scanner.frames import FrameSource
 from kiosk.scanner.pagedetect import detect_page
-from kiosk.scanner.quality import MESSAGES as QUALITY_MESSAGES
 from kiosk.scanner.quality import assess
-from kiosk.scanner.tracking import STEADY_FRAMES, PageTracker, TrackState
+from kiosk.scanner.tracking import (
+    HOLD_SECONDS,
+    SETTLE_FRAMES,
+    STEADY_FRAMES,
+    Hold,
+    PageTracker,
+    SteadyHold,
+    TrackState,
+)
 from kiosk.scanner.warp import whole_frame
 from kiosk.ui.camera import CameraRun, CameraWorker, FramePacer
 
@@ -50,25 +61,30 @@ class Still:
     frame: Frame
     corners: Points
     found: bool  # False: the corners are the frame's own edges
+    manual: bool = False  # asked for the corner editor («Chỉnh góc bằng tay»)
 
 
 class PageCamera(CameraWorker):
     preview = Signal(QImage)
     hint = Signal(str)
     captured = Signal(object)  # Still
+    countdown = Signal(int)  # whole seconds left before the page is taken; 0: not holding
     thread_name = "page-camera"
     no_camera_text = TEXTS["no_camera"]
 
     def __init__(
         self, open_source: Callable[[], FrameSource], parent: QObject | None = None, *,
         preview_width: int = PREVIEW_WIDTH, steady_frames: int = STEADY_FRAMES,
+        hold_seconds: float = HOLD_SECONDS, clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(open_source, parent)
         self._preview_width = preview_width
         self._steady_frames = steady_frames
+        self._hold_seconds = hold_seconds
+        self._clock = clock
         self._paused = threading.Event()
         self._lock = threading.Lock()
-        self._request: str | None = None  # "page" or "whole", taken by the next frame
+        self._request: str | None = None  # "page" or "manual", taken by the next frame
         self._armed = True
         self._last_corners: Points | None = None
 
@@ -87,15 +103,15 @@ class PageCamera(CameraWorker):
             self._armed = self._armed or rearm
         self._paused.clear()
 
-    def capture(self, *, whole: bool = False) -> None:
-        """Take the next frame now (the "Chụp" and "Dùng cả khung hình" buttons)."""
+    def capture(self, *, manual: bool = False) -> None:
+        """Take the next frame now: "Chụp", or "Chỉnh góc bằng tay" (``manual``)."""
         with self._lock:
-            self._request = "whole" if whole else "page"
+            self._request = "manual" if manual else "page"
 
     def _loop(self, source: FrameSource, run: CameraRun) -> None:
         tracker: PageTracker | None = None
-        count = 0
-        last_hint = ""
+        hold = SteadyHold(seconds=self._hold_seconds)
+        count, last_hint, good, shown = 0, "", False, 0
         pacer = FramePacer()
         while not run.stop.is_set():
             pacer.wait(run.stop)
@@ -113,17 +129,32 @@ class PageCamera(CameraWorker):
             count += 1
             if self._take_request(frame, state, run):
                 tracker.reset()
+                hold.reset()
+                shown = self._post_countdown(run, shown, 0)
                 continue
-            if count % ASSESS_EVERY == 0 or state.steady:
-                message = assess(frame, state.corners).message
-                if message != last_hint:
-                    last_hint = message
-                    run.post("hint", message)
-            if self._auto_capture(frame, state, last_hint, run):
+            if count % ASSESS_EVERY == 0 or state.steady_frames >= SETTLE_FRAMES:
+                verdict = assess(frame, state.corners)
+                good = verdict.ok
+                if verdict.message != last_hint:
+                    last_hint = verdict.message
+                    run.post("hint", verdict.message)
+            armed = self._armed_for(frame, state, run)  # also when bad: a page taken away
+            now = hold.update(self._clock(), state, good and armed)
+            shown = self._post_countdown(run, shown, math.ceil(now.seconds_left)
+                                         if now.holding and not now.done else 0)
+            if now.done:
+                self._emit_still(Still(frame.copy(), _corners(state), True), run)
                 tracker.reset()
+                hold.reset()
                 continue
-            run.post("preview", preview_image(frame, state, self._preview_width),
+            run.post("preview", preview_image(frame, state, self._preview_width, now),
                      newest_only=True)
+
+    @staticmethod
+    def _post_countdown(run: CameraRun, shown: int, seconds: int) -> int:
+        if seconds != shown:
+            run.post("countdown", seconds)
+        return seconds
 
     def _take_request(self, frame: Frame, state: TrackState, run: CameraRun) -> bool:
         with self._lock:
@@ -132,26 +163,21 @@ class PageCamera(CameraWorker):
             request, self._request = self._request, None
         if request is None:
             return False
-        if request == "whole" or state.corners is None:
-            self._emit_still(Still(frame.copy(), whole_frame(frame), False), run)
+        manual = request == "manual"
+        if state.corners is None:
+            self._emit_still(Still(frame.copy(), whole_frame(frame), False, manual), run)
         else:
-            self._emit_still(Still(frame.copy(), state.corners.copy(), True), run)
+            self._emit_still(Still(frame.copy(), state.corners.copy(), True, manual), run)
         return True
 
-    def _auto_capture(self, frame: Frame, state: TrackState, hint: str, run: CameraRun
-                      ) -> bool:
+    def _armed_for(self, frame: Frame, state: TrackState, run: CameraRun) -> bool:
+        """Auto-capture may run: not the page just taken, still lying where it was."""
         with self._lock:
             if run.stop.is_set():
                 return False
             if not self._armed:
                 self._armed = self._rearm(frame, state)
-                return False
-        if not state.steady or state.corners is None or hint != QUALITY_MESSAGES["ok"]:
-            return False
-        if not assess(frame, state.corners).ok:
-            return False
-        self._emit_still(Still(frame.copy(), state.corners.copy(), True), run)
-        return True
+            return self._armed
 
     def _rearm(self, frame: Frame, state: TrackState) -> bool:
         if state.corners is None:
@@ -171,8 +197,15 @@ class PageCamera(CameraWorker):
         run.post("captured", still)
 
 
-def preview_image(frame: Frame, state: TrackState, width: int) -> QImage:
-    """A small RGB copy with the outline drawn: green when steady, orange while settling."""
+def _corners(state: TrackState) -> Points:
+    assert state.corners is not None  # a hold runs only with an outline
+    return state.corners.copy()
+
+
+def preview_image(frame: Frame, state: TrackState, width: int, hold: Hold | None = None
+                  ) -> QImage:
+    """A small RGB copy with the outline drawn: green while the countdown runs, orange
+    otherwise, and along the bottom a bar that fills as the countdown runs out."""
     scale = width / frame.shape[1]
     height = max(1, round(frame.shape[0] * scale))
     small = u8(cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA))
@@ -180,8 +213,12 @@ def preview_image(frame: Frame, state: TrackState, width: int) -> QImage:
         small = u8(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
     if state.corners is not None:
         points = (state.corners * scale).astype(np.int32).reshape(-1, 1, 2)
-        colour = OUTLINE_OK if state.steady_frames > 0 else OUTLINE_WAIT
+        colour = OUTLINE_OK if hold is not None and hold.holding else OUTLINE_WAIT
         cv2.polylines(small, [points], True, colour, max(3, width // 200), cv2.LINE_AA)
+    if hold is not None and hold.holding:
+        bar = max(8, height // 40)
+        cv2.rectangle(small, (0, height - bar), (round(width * hold.progress), height),
+                      OUTLINE_OK, cv2.FILLED)
     rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
     image = QImage(rgb.data, width, height, rgb.strides[0], QImage.Format.Format_RGB888)
     return image.copy()  # detach from the numpy buffer
