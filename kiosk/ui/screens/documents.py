@@ -177,7 +177,7 @@ class DocumentsScreen(StepScreen):
     def _build(self, procedure: Procedure) -> None:
         self._reset()
         self._procedure = procedure
-        for component in procedure.documents:
+        for component in procedure.documents_to_bring:
             row = DocumentRow(component, camera=self.capture is not None,
                               scanner=self._scanner_factory is not None,
                               usb=self.usb is not None)
