@@ -297,3 +297,16 @@ SPECS: dict[str, FormSpec] = {
     "1.001193": BIRTH, "1.000656": DEATH, "1.000894": MARRIAGE, "1.004873": MARITAL,
     "1.001022": PARENTAGE, "2.000635": EXTRACT, "1.004837": GUARDIAN, "1.004859": CORRECTION,
 }
+
+
+def keys_of(spec: FormSpec) -> set[str]:
+    """Every value key the form prints."""
+    keys = {s.name_key for s in spec.signers}
+    for item in spec.items:
+        if isinstance(item, Row):
+            keys |= {c.key for c in item.cells}
+        elif isinstance(item, Grid):
+            keys |= {k for row in item.rows for k in row[1:]}
+        elif isinstance(item, Copies):
+            keys.add(item.key)
+    return keys

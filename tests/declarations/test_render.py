@@ -1,0 +1,128 @@
+"""The tờ khai PDF: every filled value printed, hostile input laid out inside its boxes."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from reportlab.pdfbase import pdfmetrics
+
+from kiosk.declarations.forms import SPECS, keys_of
+from kiosk.declarations.layout import LEADING, Page
+from kiosk.declarations.service import declaration_pages, render_declaration
+from kiosk.declarations.values import MAPS, DeclarationInput, declaration_values
+
+REQUESTER = {"ho_ten": "Nguyễn Thị Ánh", "dia_chi": "Thôn Cộng Lạc, xã Cộng Lạc",
+             "so_dinh_danh": "030195012345", "ngay_sinh": "1995-03-08", "gioi_tinh": "Nữ"}
+BIRTH = {"ho_ten_tre": "Trần Minh Đức", "ngay_sinh": "2026-11-20", "gioi_tinh": "Nam",
+         "noi_sinh": "Trạm y tế xã Cộng Lạc", "dan_toc": "Kinh", "quoc_tich": "Việt Nam",
+         "que_quan": "xã Cộng Lạc, Thành phố Hải Phòng", "ho_ten_me": "Nguyễn Thị Ánh",
+         "nam_sinh_me": "1995", "dan_toc_me": "Kinh", "quoc_tich_me": "Việt Nam",
+         "noi_cu_tru_me": "Thôn Cộng Lạc", "ho_ten_cha": "Trần Văn Hùng", "nam_sinh_cha": "1993",
+         "dan_toc_cha": "Tày", "quoc_tich_cha": "Lào", "noi_cu_tru_cha": "Bản Nà Phặc",
+         "quan_he_nguoi_khai": "Mẹ", "so_ban_sao": "2"}
+STACKED = "ẤẦẨẪẬẮẰẲẴẶẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰ"
+HOSTILE = [
+    "Nguyễn " * 28 + "Thị",  # ~200 characters with spaces
+    "A" * 200,  # 200 letters, no space
+    " ".join([STACKED] * 6),
+    "NguyÃªn ThÃ¡Â»‹ Ã\x81nh\x00\u200b\ufeff",  # mojibake and control characters
+    "",
+]
+
+
+def source(code: str, form: dict[str, object], signature: bytes | None = None
+           ) -> DeclarationInput:
+    return DeclarationInput(code, REQUESTER, form, "UBND xã Cộng Lạc", "Thành phố Hải Phòng",
+                            date(2026, 11, 24), signature)
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "tk.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    return unicodedata.normalize("NFC", " ".join(out.split()))
+
+
+def test_the_birth_form_prints_every_filled_value_and_the_date_in_words(tmp_path: Path) -> None:
+    text = pdf_text(render_declaration(source("1.001193", BIRTH)), tmp_path)
+    for value in BIRTH.values():
+        if value not in ("2026-11-20",):
+            assert value in text, value
+    for printed in ("20/11/2026", "hai mươi tháng mười một năm hai nghìn không trăm hai mươi sáu",
+                    "TỜ KHAI ĐĂNG KÝ KHAI SINH", "Kính gửi: (1) Ủy ban nhân dân xã Cộng Lạc",
+                    "Số định danh cá nhân 030195012345", "Thôn Cộng Lạc, xã Cộng Lạc",
+                    "Làm tại: xã Cộng Lạc, ngày 24 tháng 11 năm 2026", "Người yêu cầu",
+                    "Tôi cam đoan nội dung đề nghị đăng ký khai sinh", "(6) Đánh dấu X"):
+        assert printed in text, printed
+
+
+@pytest.mark.parametrize("code", sorted(SPECS))
+def test_every_form_prints_its_mapped_values(code: str, tmp_path: Path) -> None:
+    shown = keys_of(SPECS[code])
+    form: dict[str, object] = {name: f"Giá_trị_{i}." for i, (key, (name, _how))
+                               in enumerate(MAPS[code].items())
+                               if name != "so_ban_sao" and key in shown}
+    text = pdf_text(render_declaration(source(code, form | {"so_ban_sao": "3"})), tmp_path)
+    assert SPECS[code].title in text
+    for value in form.values():
+        assert value in text, (code, value)
+
+
+def runs_inside_boxes(pages: list[Page]) -> None:
+    for page in pages:
+        for run in page.runs:
+            width = pdfmetrics.stringWidth(run.text, run.font.name, run.font.size)
+            assert run.x >= 0 and run.x + width <= run.right + 0.01, run
+            assert 0 <= run.baseline <= 842, run
+
+
+def test_line_pitch_clears_stacked_tone_capitals_and_descenders() -> None:
+    pages = declaration_pages(source("1.001193", BIRTH | {"ho_ten_tre": STACKED}))
+    face = pdfmetrics.getFont("NotoSans").face
+    extent = (face.ascent - face.descent) / 1000  # the font's own line box, in ems
+    assert LEADING >= extent
+    for page in pages:
+        body = sorted({r.baseline for r in page.runs if r.font.size == 12}, reverse=True)
+        gaps = [a - b for a, b in zip(body, body[1:], strict=False)]
+        assert not gaps or min(gaps) >= 12 * extent - 0.01
+
+
+@pytest.mark.parametrize("code", sorted(SPECS))
+@pytest.mark.parametrize("hostile", HOSTILE, ids=["long", "nospace", "stacked", "mojibake",
+                                                   "empty"])
+def test_hostile_values_render_inside_their_boxes(code: str, hostile: str) -> None:
+    form = {name: hostile for name, _how in MAPS[code].values()}
+    src = DeclarationInput(code, {k: hostile for k in REQUESTER}, form, hostile, hostile,
+                           date(2026, 11, 24), b"not a png")
+    pages = declaration_pages(src)
+    runs_inside_boxes(pages)
+    assert render_declaration(src).startswith(b"%PDF")
+
+
+def test_a_200_character_name_wraps_and_is_printed_whole(tmp_path: Path) -> None:
+    name = "A" * 200
+    text = pdf_text(render_declaration(source("1.001193", BIRTH | {"ho_ten_tre": name})),
+                    tmp_path)
+    assert text.replace(" ", "").count(name) >= 1
+
+
+def test_empty_optional_fields_leave_dotted_blanks() -> None:
+    values = declaration_values(source("1.001193", {"ho_ten_tre": "Trần Minh Đức"}))
+    assert values["cha.ho_ten"] == "" and values["tre.ngay_sinh_chu"] == ""
+    pages = declaration_pages(source("1.001193", {"ho_ten_tre": "Trần Minh Đức"}))
+    assert len(pages[0].dots) > 15
+
+
+def test_the_signature_is_placed_in_the_requesters_box(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    Image.new("RGBA", (300, 100), (0, 0, 90, 255)).save(buffer, "PNG")
+    with_sig = render_declaration(source("1.001193", BIRTH, buffer.getvalue()))
+    without = render_declaration(source("1.001193", BIRTH))
+    assert b"/Subtype /Image" in with_sig and b"/Subtype /Image" not in without
