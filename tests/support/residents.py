@@ -105,7 +105,7 @@ def documents(navigator: Navigator) -> DocumentsScreen:
 
 
 def birth_documents(finger: Finger, navigator: Navigator, *, camera: bool) -> None:
-    """The birth certificate, photographed or taken from the USB stick (the kiosk writes the tờ khai)."""
+    """The birth certificate, photographed or from the USB stick (the kiosk writes the tờ khai)."""
     screen = documents(navigator)
     if camera:
         finger.by_camera(screen, "GCS")

@@ -1,0 +1,48 @@
+"""Sealing attaches the kiosk's own tờ khai, once, under its component code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.domain.catalogue_json import parse_procedure, procedure_to_dict
+from kiosk.domain.draft import check_documents
+from kiosk.domain.errors import DataError
+from kiosk.services import shipped_catalogue
+from tests.support.kiosk import START, birth_draft, open_kiosk
+
+
+def test_sealing_attaches_exactly_one_generated_tk_pdf(tmp_path: Path) -> None:
+    kiosk = open_kiosk(tmp_path)
+    dossier = kiosk.submitter.seal(birth_draft(kiosk.catalogue, START))  # also brings a TK file
+    attachments = kiosk.queue.attachments(dossier.id)
+    tk = [a for a in attachments if a.component_code == "TK"]
+    assert len(tk) == 1
+    assert tk[0].file_name == "to-khai.pdf" and tk[0].content_type == "application/pdf"
+
+
+def test_every_tk_of_the_catalogue_is_generated_and_never_asked_for() -> None:
+    for procedure in shipped_catalogue():
+        for document in procedure.documents:
+            assert document.generated == (document.code == "TK"), procedure.code
+        assert "TK" not in {d.code for d in procedure.documents_to_bring}
+        assert "TK" not in {d.code for d in procedure.required_documents}
+
+
+def test_a_birth_without_a_tk_file_is_complete() -> None:
+    procedure = shipped_catalogue().get("1.001193")
+    draft = birth_draft(shipped_catalogue(), START)
+    others = [d for d in draft.documents if d.component_code != "TK"]
+    assert check_documents(procedure, others).ok
+
+
+def test_the_generated_flag_round_trips_and_must_be_a_boolean() -> None:
+    procedure = shipped_catalogue().get("1.001193")
+    data = procedure_to_dict(procedure)
+    assert parse_procedure(data) == procedure
+    documents = data["documents"]
+    assert isinstance(documents, list)
+    documents[0]["generated"] = "yes"
+    with pytest.raises(DataError):
+        parse_procedure(data)
