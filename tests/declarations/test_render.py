@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from itertools import pairwise
 import subprocess
 import unicodedata
 from datetime import date
@@ -90,7 +91,7 @@ def test_line_pitch_clears_stacked_tone_capitals_and_descenders() -> None:
     assert extent <= LEADING
     for page in pages:
         body = sorted({r.baseline for r in page.runs if r.font.size == 12}, reverse=True)
-        gaps = [a - b for a, b in zip(body, body[1:], strict=False)]
+        gaps = [a - b for a, b in pairwise(body)]
         assert not gaps or min(gaps) >= 12 * extent - 0.01
 
 
