@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-from itertools import pairwise
 import subprocess
 import unicodedata
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
