@@ -24,6 +24,7 @@ PAGE_W, PAGE_H = A4
 LEFT, RIGHT, TOP, BOTTOM = 20 * mm, 15 * mm, 15 * mm, 15 * mm
 BODY = Font(REGULAR, 12)
 SMALL = Font(REGULAR, 9)
+FOOTER = Font(REGULAR, 7.5)
 TITLE = Font(BOLD, 14)
 # Baseline to baseline, in ems: Noto Sans's stacked-tone capitals reach ~1.2 em
 # above the baseline and its descenders ~0.3 em below (tests/declarations checks
@@ -287,7 +288,18 @@ def _made_at(values: Mapping[str, str]) -> str:
 def _footnotes(w: _Writer, notes: tuple[str, ...]) -> None:
     w.need(SMALL.size * LEADING * 3)
     w.page.boxes.append(Box(LEFT, w.y + SMALL.size * 1.2, 50 * mm, 0, "rule"))
-    texts = [f"({n}) {t}" for n, t in enumerate(notes, start=1)]
-    texts.append(TEXTS["generated_note"])
-    for text in texts:
-        _paragraph(w, text, SMALL, LEFT, 0)
+    for number, text in enumerate(notes, start=1):
+        _paragraph(w, f"({number}) {text}", SMALL, LEFT, 0)
+    _footer(w.pages)
+
+
+def _footer(pages: list[Page]) -> None:
+    """How the form was made, in the bottom margin of every page."""
+    note = TEXTS["generated_note"]
+    room = LINE_RIGHT - LEFT
+    lines = fit_lines(note, FOOTER, room, room)
+    for page in pages:
+        y = BOTTOM - FOOTER.size * 1.6
+        for line in lines:
+            page.runs.append(Run(line, LEFT, y, FOOTER, LINE_RIGHT))
+            y -= FOOTER.size * LEADING
