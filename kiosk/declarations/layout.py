@@ -295,6 +295,8 @@ def _footnotes(w: _Writer, notes: tuple[str, ...]) -> None:
 
 def _footer(pages: list[Page]) -> None:
     """How the form was made, in the bottom margin of every page."""
+    while len(pages) > 1 and not pages[-1].runs:  # the last line's advance opened it
+        pages.pop()
     note = TEXTS["generated_note"]
     room = LINE_RIGHT - LEFT
     lines = fit_lines(note, FOOTER, room, room)

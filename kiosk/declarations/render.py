@@ -6,6 +6,7 @@ import io
 import logging
 from collections.abc import Sequence
 
+from PIL import Image, ImageOps
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
@@ -45,15 +46,26 @@ def paint(pages: Sequence[Page], signature_png: bytes | None, title: str,
 
 
 def _image(png: bytes | None) -> ImageReader | None:
+    """The signature cropped to its ink (the pad is mostly blank), or None."""
     if not png:
         return None
     try:
-        reader = ImageReader(io.BytesIO(png))
-        reader.getSize()
-    except Exception as error:  # a broken PNG leaves the box to be signed by hand
+        with Image.open(io.BytesIO(png)) as opened:
+            rgba = opened.convert("RGBA")
+        image = Image.new("RGB", rgba.size, "white")
+        image.paste(rgba, mask=rgba)  # transparent strokes' background is paper
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        # A broken PNG leaves the box to be signed by hand at the office.
         log.warning("signature image unreadable: %s", type(error).__name__)
         return None
-    return reader
+    ink = ImageOps.invert(image.convert("L")).point(lambda v: 255 if v > 40 else 0).getbbox()
+    if ink is None:
+        return None
+    margin = 6
+    left, top, right, bottom = ink
+    box = (max(left - margin, 0), max(top - margin, 0), min(right + margin, image.width),
+           min(bottom + margin, image.height))
+    return ImageReader(image.crop(box))
 
 
 def _dots(canvas: Canvas, page: Page) -> None:

@@ -148,7 +148,13 @@ def test_empty_optional_fields_leave_dotted_blanks() -> None:
 
 def test_the_signature_is_placed_in_the_requesters_box(tmp_path: Path) -> None:
     buffer = io.BytesIO()
-    Image.new("RGBA", (300, 100), (0, 0, 90, 255)).save(buffer, "PNG")
+    Image.new("RGB", (300, 100), (0, 0, 90)).save(buffer, "PNG")
     with_sig = render_declaration(source("1.001193", BIRTH, buffer.getvalue()))
     without = render_declaration(source("1.001193", BIRTH))
     assert b"/Subtype /Image" in with_sig and b"/Subtype /Image" not in without
+
+
+@pytest.mark.parametrize("code", sorted(SPECS))
+def test_a_typical_form_is_one_page(code: str) -> None:
+    form = {name: "Nguyễn Thị Ánh" for _key, (name, _how) in MAPS[code].items()}
+    assert len(declaration_pages(source(code, form | {"so_ban_sao": "1"}))) == 1
