@@ -10,6 +10,7 @@ from kiosk.declarations.render import paint
 from kiosk.declarations.texts import TEXTS
 from kiosk.declarations.values import DeclarationInput, clean_text, declaration_values
 from kiosk.domain.catalogue import DocumentComponent, Procedure
+from kiosk.store.queue import DossierQueue
 
 FILE_NAME = "to-khai.pdf"
 CONTENT_TYPE = "application/pdf"
@@ -52,3 +53,14 @@ def _signature_box(spec: FormSpec, values: dict[str, str]) -> int:
         if requester and clean_text(values.get(signer.name_key, "")).casefold() == requester:
             return number
     return 0
+
+
+def sealed_declaration(queue: DossierQueue, code: str) -> bytes | None:
+    """The tờ khai sealed into dossier ``code``, as the office receives it (None: none)."""
+    detail = queue.find(code)
+    if detail is None:
+        return None
+    for attachment in detail.attachments:
+        if attachment.file_name == FILE_NAME and attachment.content_type == CONTENT_TYPE:
+            return queue.files.read(attachment.sha256)
+    return None
