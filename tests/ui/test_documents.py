@@ -115,19 +115,19 @@ def test_a_page_held_still_under_the_camera_is_captured_by_itself(
     qtbot: QtBot, screen: tuple[DocumentsScreen, DraftState]
 ) -> None:
     documents, state = screen
-    tap(qtbot, documents.rows["TK"], "Chụp bằng camera")
+    tap(qtbot, documents.rows["GCS"], "Chụp bằng camera")
     capture = documents.capture
     assert capture is not None
     qtbot.waitUntil(lambda: capture.views.currentIndex() == STILL, timeout=20_000)
     corners = capture.editor.corners()
     assert np.max(np.linalg.norm(corners - PAGE_CORNERS, axis=1)) < 12
     tap(qtbot, capture, "Dùng ảnh này")
-    qtbot.waitUntil(lambda: tiles(documents, "TK") == 1 and settled(documents), timeout=20_000)
+    qtbot.waitUntil(lambda: tiles(documents, "GCS") == 1 and settled(documents), timeout=20_000)
     assert "Đã chụp 1 trang" in capture.count.text()
     tap(qtbot, capture, "Xong, quay lại danh sách")
     assert not capture.camera.running
     documents.commit(state, date(2026, 11, 24))
-    (tk,) = [d for d in state.documents if d.component_code == "TK"]
+    (tk,) = [d for d in state.documents if d.component_code == "GCS"]
     assert (tk.kind, tk.content_type, tk.pages) == ("pdf", "application/pdf", 1)
     assert tk.data.startswith(b"%PDF")
 
@@ -153,7 +153,7 @@ def test_a_corner_dragged_by_hand_moves_the_outline(
     qtbot: QtBot, screen: tuple[DocumentsScreen, DraftState]
 ) -> None:
     documents, _state = screen
-    tap(qtbot, documents.rows["TK"], "Chụp bằng camera")
+    tap(qtbot, documents.rows["GCS"], "Chụp bằng camera")
     capture = documents.capture
     assert capture is not None
     qtbot.waitUntil(lambda: capture.views.currentIndex() == STILL, timeout=20_000)
@@ -228,13 +228,13 @@ def test_a_text_file_renamed_to_pdf_is_refused_in_vietnamese(
     qtbot: QtBot, screen: tuple[DocumentsScreen, DraftState]
 ) -> None:
     documents, _state = screen
-    open_usb(qtbot, documents, "TK")
+    open_usb(qtbot, documents, "GCS")
     assert documents.usb is not None
     qtbot.mouseClick(usb_button(documents, "ghi-chu.pdf"), Qt.MouseButton.LeftButton)
     message = documents.usb.message
     qtbot.waitUntil(lambda: "Không dùng được" in message.text(), timeout=10_000)
     assert "không phải PDF" in message.text()
-    assert tiles(documents, "TK") == 0
+    assert tiles(documents, "GCS") == 0
 
 
 def test_a_missing_required_document_blocks_going_on_and_is_named(
@@ -243,27 +243,22 @@ def test_a_missing_required_document_blocks_going_on_and_is_named(
     documents, state = screen
     problems = documents.commit(state, date(2026, 11, 24))
     assert not problems.ok
-    assert TK_NAME in documents.message.text()
-    assert "Giấy chứng sinh" in documents.message.text()
-    tap(qtbot, documents.rows["GCS"], "Quét bằng máy quét")
-    qtbot.waitUntil(lambda: tiles(documents, "GCS") == 1 and settled(documents), timeout=30_000)
-    problems = documents.commit(state, date(2026, 11, 24))
     assert [e.code for e in problems.errors] == ["missing_document"]
-    assert TK_NAME in documents.message.text()
-    assert "Giấy chứng sinh" not in documents.message.text()
+    assert "Giấy chứng sinh" in documents.message.text()
+    assert TK_NAME not in documents.message.text()  # the kiosk writes the tờ khai itself
 
 
-def test_both_required_documents_let_the_resident_go_on(
+def test_the_tk_is_not_listed_and_the_birth_certificate_lets_the_resident_go_on(
     qtbot: QtBot, screen: tuple[DocumentsScreen, DraftState]
 ) -> None:
     documents, state = screen
-    for code in ("TK", "GCS"):
-        tap(qtbot, documents.rows[code], "Quét bằng máy quét")
-        qtbot.waitUntil(lambda c=code: tiles(documents, c) == 1 and settled(documents),
-                        timeout=30_000)
+    assert "TK" not in documents.rows  # never asked for: the kiosk writes it
+    tap(qtbot, documents.rows["GCS"], "Quét bằng máy quét")
+    qtbot.waitUntil(lambda: tiles(documents, "GCS") == 1 and settled(documents),
+                    timeout=30_000)
     assert documents.commit(state, date(2026, 11, 24)).ok
     assert documents.message.text() == ""
-    assert [d.component_code for d in state.documents] == ["TK", "GCS"]
+    assert [d.component_code for d in state.documents] == ["GCS"]
 
 
 def test_clear_leaves_nothing_of_the_resident_on_screen(
@@ -272,7 +267,7 @@ def test_clear_leaves_nothing_of_the_resident_on_screen(
     documents, state = screen
     tap(qtbot, documents.rows["GCS"], "Quét bằng máy quét")
     qtbot.waitUntil(lambda: tiles(documents, "GCS") == 1 and settled(documents), timeout=30_000)
-    open_usb(qtbot, documents, "TK")
+    open_usb(qtbot, documents, "KH")
     documents.commit(state, date(2026, 11, 24))
     documents.clear()
     qtbot.wait(50)  # deleteLater of the old rows
