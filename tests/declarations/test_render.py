@@ -11,6 +11,8 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFontFile
@@ -159,3 +161,13 @@ def test_a_typical_form_is_one_page(code: str) -> None:
     names = {name: "Nguyễn Thị Ánh" for _key, (name, _how) in MAPS[code].items()}
     form = BIRTH if code == "1.001193" else names | {"so_ban_sao": "1"}
     assert len(declaration_pages(source(code, form))) == 1
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(sorted(SPECS)), st.text(max_size=240), st.text(max_size=60))
+def test_any_text_in_any_blank_stays_inside_its_box(code: str, value: str, name: str) -> None:
+    form: dict[str, object] = {field: value for field, _how in MAPS[code].values()}
+    requester = {k: name for k in REQUESTER}
+    pages = declaration_pages(DeclarationInput(code, requester, form, name, value,
+                                               date(2026, 11, 24)))
+    runs_inside_boxes(pages)

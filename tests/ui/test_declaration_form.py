@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -12,9 +13,10 @@ from kiosk.config import SiteConfig
 from kiosk.declarations.layout import LEFT, PAGE_W, RIGHT
 from kiosk.services import shipped_catalogue
 from kiosk.ui.draft_state import DraftState
+from kiosk.ui.pdf_page import sealed_declaration_image
 from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.screens.declaration import DeclarationScreen
-from tests.support.kiosk import START, FakeClock, birth_state
+from tests.support.kiosk import START, FakeClock, birth_state, open_kiosk
 
 pytestmark = pytest.mark.gui
 
@@ -85,3 +87,12 @@ def test_a_render_answering_after_the_wipe_is_dropped(
     runner.wait()
     qtbot.wait(50)  # the late answer is delivered to the GUI thread
     assert not shown(screen) and not screen.form_box.isVisible()
+
+
+def test_the_official_sees_the_sealed_tk_as_an_image(qapp: object, tmp_path: Path) -> None:
+    kiosk = open_kiosk(tmp_path)
+    (dossier,) = kiosk.seal_births(1)
+    image = sealed_declaration_image(kiosk.queue, dossier.code, 800)
+    assert image is not None and image.width() == 800
+    assert image.height() > 800 * 1.3  # an A4 page, upright
+    assert sealed_declaration_image(kiosk.queue, "000.00.00.H23-261124-9999", 800) is None

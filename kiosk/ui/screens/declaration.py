@@ -102,6 +102,9 @@ class DeclarationScreen(StepScreen):
         self.page_view.setWidget(self.page)
         self.page_view.setWidgetResizable(True)
         self.page_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Always there, so the view's width does not change when the page arrives and the
+        # page drawn as wide as the view is never cut at its right edge.
+        self.page_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         QScroller.grabGesture(self.page_view.viewport(),
                               QScroller.ScrollerGestureType.LeftMouseButtonGesture)
         layout.addWidget(self.page_view, 1)
