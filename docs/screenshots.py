@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,17 +86,30 @@ def main() -> int:
         window.show()
         for name, show in steps(navigator, kiosk):
             show()
-            render(app, window, name)
+            render(app, window, name, settle=lambda: background_done(navigator))
         navigator.shutdown()
         kiosk.close()
     return 0
 
 
-def render(app: QApplication, window: MainWindow, name: str) -> None:
+def background_done(navigator: Navigator) -> None:
+    """Let work the screen started off the GUI thread answer (the declaration's tờ khai page)."""
+    loop = QEventLoop()
+    QTimer.singleShot(400, loop.quit)  # the page is drawn again 250 ms after a resize
+    loop.exec()
+    navigator._runner.wait(20_000)
+
+
+def render(app: QApplication, window: MainWindow, name: str,
+           settle: Callable[[], None] = lambda: None) -> None:
     for width, height in SIZES:
         window.resize(width, height)
         for _ in range(3):
             app.processEvents()
+        if name.endswith("declaration"):
+            settle()
+            for _ in range(3):
+                app.processEvents()
         window.grab().save(str(OUT / f"{name}-{width}.png"))
         hint = window.minimumSizeHint()
         if hint.width() > width or hint.height() > height:
