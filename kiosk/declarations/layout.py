@@ -215,14 +215,14 @@ def _copies(w: _Writer, item: Copies, values: Mapping[str, str]) -> None:
 def _grid(w: _Writer, grid: Grid, values: Mapping[str, str]) -> None:
     total = LINE_RIGHT - LEFT
     edges = [LEFT, LEFT + total * 0.3, LEFT + total * 0.65, LINE_RIGHT]
-    _grid_row(w, list(grid.columns), edges, BODY.bold, [BODY.bold] * 3)
+    _grid_row(w, list(grid.columns), edges, [BODY.bold] * 3)
     for label, left, right in grid.rows:
         cells = [label, values.get(left, ""), values.get(right, "")]
-        _grid_row(w, cells, edges, BODY, [BODY, BODY.bold, BODY.bold])
+        _grid_row(w, cells, edges, [BODY, BODY.bold, BODY.bold])
 
 
-def _grid_row(w: _Writer, cells: list[str], edges: list[float], _f: Font,
-              fonts: list[Font]) -> None:
+def _grid_row(w: _Writer, cells: list[str], edges: list[float], fonts: list[Font]) -> None:
+    """One row of the table, as tall as its longest cell; a row never splits across pages."""
     pad = 3.0
     wrapped = [fit_lines(text, font, edges[i + 1] - edges[i] - 2 * pad,
                          edges[i + 1] - edges[i] - 2 * pad)
