@@ -1,12 +1,13 @@
 """Each tờ khai as data: its title, its lines of labelled blanks, pledge, signers, footnotes.
 
-The layout and wording are those of the annex to Thông tư 04/2020/TT-BTP (see
-the package docstring on later amendments).  The birth form is checked line by
-line against the published text; for the other forms the order of the lines
-and the pledges follow the published pattern, and where a detail (a footnote's
-exact words, a line's place) could not be confirmed it is marked "unconfirmed"
-beside it.  A value key names an entry of ``values.declaration_values``; a key
-with no value prints the form's dotted line, to be filled in by hand.
+The forms are those of Thông tư 04/2020/TT-BTP as Thông tư 04/2024/TT-BTP
+replaced them (see the package docstring).  The birth form's lines follow the
+published text; the death form's lines and notes follow the 2024 form; for the
+other forms the order of the lines and the pledges follow the published
+pattern.  Where a detail (a footnote's exact words, a line's place) could not
+be confirmed it is marked "unconfirmed" beside it.  A value key names an entry
+of ``values.declaration_values``; a key with no value prints the form's dotted
+line, to be filled in by hand.
 """
 
 from __future__ import annotations
@@ -117,11 +118,15 @@ def _parent(who: str, p: str) -> tuple[Item, ...]:
              Cell(T["ethnicity"], f"{p}.dan_toc", 0.3),
              Cell(T["nationality"], f"{p}.quoc_tich", 0.4))),
         _one(f"{T['residence']} (2)", f"{p}.noi_cu_tru"),
+        # The parents' personal number: the 2024 forms identify people by it (notes (2), (3));
+        # this line's place on the birth form is unconfirmed.
+        _one(f"{T['identity']} (3)", f"{p}.giay_to"),
     )
 
 
-def _notes(*extra: str) -> tuple[str, ...]:
-    return (NOTE_AUTHORITY, NOTE_RESIDENCE, NOTE_IDENTITY, *extra)
+def _notes(event: str, *extra: str) -> tuple[str, ...]:
+    """(1) the registering office, (2) residence, (3) identity paper, then the form's own."""
+    return (NOTE_AUTHORITY.format(event=event), NOTE_RESIDENCE, NOTE_IDENTITY, *extra)
 
 
 _REQUESTER = (Signer(T["requester_title"], "nguoi_yeu_cau"),)
@@ -149,6 +154,7 @@ BIRTH = FormSpec(
             PLEDGE_RESPONSIBLE),
     signers=_REQUESTER,
     footnotes=_notes(
+        "khai sinh",
         "Trường hợp trẻ em sinh tại cơ sở y tế thì ghi rõ tên cơ sở y tế và địa chỉ hành chính "
         "của cơ sở y tế đó; trường hợp sinh ngoài cơ sở y tế thì ghi rõ địa chỉ hành chính nơi "
         "sinh; trường hợp sinh ra ở nước ngoài thì ghi tên thành phố, tên nước nơi sinh.",
@@ -158,25 +164,30 @@ BIRTH = FormSpec(
     ),
 )
 
-DEATH = FormSpec(
+DEATH = FormSpec(  # lines and notes as the form published with Thông tư 04/2024/TT-BTP
     title="TỜ KHAI ĐĂNG KÝ KHAI TỬ",
     items=(
         *_requester("Quan hệ với người đã chết:"),
         Heading("Đề nghị cơ quan đăng ký khai tử cho người có tên dưới đây:", bold=True),
-        *_person("chet", residence=False),
+        *_person("chet", residence=False, identity=False),
         _one("Nơi cư trú cuối cùng: (2)", "chet.noi_cu_tru"),
-        _one("Đã chết vào ngày:", "chet.ngay_chet"),
-        _one("Nơi chết: (4)", "chet.noi_chet"),
+        _one(f"{T['identity']} (3)", "chet.giay_to"),
+        _one("Đã chết vào lúc:", "chet.ngay_chet"),
+        _one("Nơi chết:", "chet.noi_chet"),
         _one("Nguyên nhân chết:", "chet.nguyen_nhan"),
-        # (5): the line of the Giấy báo tử; "do … cấp ngày …" is unconfirmed, left as number only.
-        _one("Số Giấy báo tử/giấy tờ thay thế Giấy báo tử: (5)", "chet.giay_bao_tu"),
-        Copies("so_ban_sao", "(6)"),
+        # "… do … cấp ngày … tháng … năm …" follows the number on the form; the kiosk knows
+        # only the number, the issuer and date stay dotted for the office.
+        _one("Số Giấy báo tử/Giấy tờ thay thế Giấy báo tử: (4)", "chet.giay_bao_tu"),
+        _one("do … cấp ngày … tháng … năm …", ""),
+        Copies("so_ban_sao", "(5)"),
     ),
     pledge=_PLEDGE,
     signers=_REQUESTER,
     footnotes=_notes(
-        "Ghi rõ địa chỉ nơi chết (cơ sở y tế, nơi cư trú hoặc nơi khác).",  # unconfirmed wording
-        "Ghi rõ tên giấy tờ, số, cơ quan cấp, ngày cấp.",  # unconfirmed wording
+        "khai tử",
+        "Nếu ghi theo Giấy báo tử, thì gạch cụm từ “Giấy tờ thay thế Giấy báo tử”; nếu ghi "
+        "theo số Giấy tờ thay thế Giấy báo tử thì ghi rõ tên, số giấy tờ và gạch cụm từ “Giấy "
+        "báo tử”; trường hợp không có thì mục này để trống.",
         NOTE_COPIES,
     ),
 )
@@ -200,7 +211,7 @@ MARRIAGE = FormSpec(
             "tôi là tự nguyện, không vi phạm quy định của Luật Hôn nhân và gia đình Việt Nam.",
             "Chúng tôi chịu hoàn toàn trách nhiệm trước pháp luật về cam đoan của mình."),
     signers=(Signer("Bên nữ", "nu.ho_ten"), Signer("Bên nam", "nam.ho_ten")),
-    footnotes=_notes(NOTE_COPIES),
+    footnotes=_notes("kết hôn", NOTE_COPIES),
 )
 
 MARITAL = FormSpec(
@@ -217,6 +228,7 @@ MARITAL = FormSpec(
     pledge=_PLEDGE,
     signers=_REQUESTER,
     footnotes=_notes(  # (4)–(6): unconfirmed wording, following the pattern of the annex
+        "hộ tịch",
         "Chỉ khai nếu đề nghị xác nhận tình trạng hôn nhân trong thời gian cư trú trước đây.",
         "Ghi rõ tình trạng hôn nhân hiện tại: chưa kết hôn, đã ly hôn, vợ/chồng đã chết hoặc "
         "đang có vợ/chồng.",
@@ -240,7 +252,7 @@ PARENTAGE = FormSpec(
     pledge=("Tôi cam đoan việc nhận cha, mẹ, con nêu trên là đúng sự thật, tự nguyện, không có "
             "tranh chấp.", PLEDGE_RESPONSIBLE),
     signers=_REQUESTER,
-    footnotes=_notes(NOTE_COPIES),
+    footnotes=_notes("nhận cha, mẹ, con", NOTE_COPIES),
 )
 
 EXTRACT = FormSpec(
@@ -255,7 +267,8 @@ EXTRACT = FormSpec(
     ),
     pledge=_PLEDGE,
     signers=_REQUESTER,
-    footnotes=_notes("Ghi rõ loại việc hộ tịch đã đăng ký (khai sinh, kết hôn, khai tử…)."),
+    footnotes=_notes("hộ tịch",  # (4): unconfirmed wording
+                     "Ghi rõ loại việc hộ tịch đã đăng ký (khai sinh, kết hôn, khai tử…)."),
 )
 
 GUARDIAN = FormSpec(
@@ -273,7 +286,7 @@ GUARDIAN = FormSpec(
     pledge=("Tôi cam đoan những nội dung khai trên đây là đúng sự thật, việc giám hộ đúng quy "
             "định của pháp luật.", PLEDGE_RESPONSIBLE),
     signers=_REQUESTER,
-    footnotes=_notes(),
+    footnotes=_notes("giám hộ"),
 )
 
 CORRECTION = FormSpec(
@@ -290,7 +303,8 @@ CORRECTION = FormSpec(
     ),
     pledge=_PLEDGE,
     signers=_REQUESTER,
-    footnotes=_notes("Ghi rõ: thay đổi, cải chính hoặc bổ sung thông tin hộ tịch."),
+    footnotes=_notes("hộ tịch",  # (4): unconfirmed wording
+                     "Ghi rõ: thay đổi, cải chính hoặc bổ sung thông tin hộ tịch."),
 )
 
 SPECS: dict[str, FormSpec] = {

@@ -21,17 +21,18 @@ from kiosk.declarations.texts import TEXTS
 from kiosk.receipts.paper import register_fonts
 
 PAGE_W, PAGE_H = A4
-LEFT, RIGHT, TOP, BOTTOM = 20 * mm, 15 * mm, 15 * mm, 15 * mm
-BODY = Font(REGULAR, 12)
-SMALL = Font(REGULAR, 9)
+LEFT, RIGHT, TOP, BOTTOM = 20 * mm, 15 * mm, 12 * mm, 14 * mm
+BODY = Font(REGULAR, 11.5)
+SMALL = Font(REGULAR, 8.5)
 FOOTER = Font(REGULAR, 7.5)
 TITLE = Font(BOLD, 14)
 # Baseline to baseline, in ems: Noto Sans's stacked-tone capitals reach ~1.2 em
 # above the baseline and its descenders ~0.3 em below (tests/declarations checks
 # the font's glyph boxes against this).
 LEADING = 1.5
+SMALL_LEADING = 1.35  # footnotes: still clear of the stacked marks, closer set
 GAP = 4.0  # between a label and its value
-SIGN_H = 24 * mm
+SIGN_H = 20 * mm
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,11 @@ class Page:
     boxes: list[Box] = field(default_factory=list)
 
 
+def pitch(font: Font) -> float:
+    """Baseline to baseline for ``font``: body text is set looser than the notes."""
+    return font.size * (LEADING if font.size >= BODY.size else SMALL_LEADING)
+
+
 class _Writer:
     """A cursor down the pages: ``y`` is the next baseline."""
 
@@ -87,7 +93,7 @@ class _Writer:
             self.new_page()
 
     def advance(self, font: Font) -> None:
-        self.y -= font.size * LEADING
+        self.y -= pitch(font)
         self.need(0)
 
     def run(self, text: str, x: float, font: Font, right: float) -> float:
@@ -286,7 +292,7 @@ def _made_at(values: Mapping[str, str]) -> str:
 
 
 def _footnotes(w: _Writer, notes: tuple[str, ...]) -> None:
-    w.need(SMALL.size * LEADING * 3)
+    w.need(pitch(SMALL) * 3)
     w.page.boxes.append(Box(LEFT, w.y + SMALL.size * 1.2, 50 * mm, 0, "rule"))
     for number, text in enumerate(notes, start=1):
         _paragraph(w, f"({number}) {text}", SMALL, LEFT, 0)

@@ -1,4 +1,5 @@
-"""The words every tờ khai shares, as the annex of Thông tư 04/2020/TT-BTP prints them."""
+"""The words every tờ khai shares, as the forms of Thông tư 04/2020/TT-BTP (as replaced by
+Thông tư 04/2024/TT-BTP) print them."""
 
 from __future__ import annotations
 
@@ -25,18 +26,26 @@ TEXTS = {
     "count": "Số lượng:",
     "copies_unit": "bản",
     "identity_value": "Số định danh cá nhân {number}",
+    "moment": "…… giờ …… phút, ngày {day} tháng {month} năm {year}",
     "authority": "Ủy ban nhân dân {place}",
     "generated_note": "Tờ khai do máy tiếp nhận hồ sơ tự động lập từ thông tin người yêu cầu "
                       "đã khai và ký; mã hồ sơ ghi trên giấy tiếp nhận.",
     "pdf_title": "Tờ khai",
 }
 
-# Footnotes shared by most forms (the numbers are set per form in forms.py).
-NOTE_AUTHORITY = "Ghi rõ tên cơ quan đăng ký hộ tịch."
-NOTE_RESIDENCE = ("Ghi theo nơi đăng ký thường trú, nếu không có nơi đăng ký thường trú thì ghi "
-                  "theo nơi đăng ký tạm trú; trường hợp không có nơi đăng ký thường trú và nơi "
-                  "đăng ký tạm trú thì ghi theo nơi đang sinh sống.")
-NOTE_IDENTITY = ("Ghi thông tin về giấy tờ tùy thân của người yêu cầu: số, cơ quan cấp, ngày cấp "
-                 "hộ chiếu, thẻ căn cước hoặc giấy tờ hợp lệ thay thế; hoặc số định danh cá nhân.")
-NOTE_COPIES = "Đánh dấu X vào ô nếu có yêu cầu cấp bản sao và ghi rõ số lượng."
+# Footnotes shared by the forms, in the wording of the forms as Thông tư 04/2024/TT-BTP
+# replaced them (the death form's notes as published; the other forms are taken to share
+# them, which could not be confirmed form by form).  The numbers are set per form.
+NOTE_AUTHORITY = "Ghi rõ tên cơ quan đăng ký {event}."
+NOTE_RESIDENCE = ("Chỉ ghi trong trường hợp người có yêu cầu đăng ký hộ tịch chưa có/không cung "
+                  "cấp số định danh cá nhân/căn cước công dân/thẻ căn cước/chứng minh nhân dân; "
+                  "không cung cấp đầy đủ thông tin ngày, tháng, năm sinh. Trường hợp phải cung "
+                  "cấp thông tin “Nơi cư trú” thì ghi theo nơi đăng ký thường trú; nếu không có "
+                  "nơi đăng ký thường trú thì ghi theo nơi đăng ký tạm trú; trường hợp không có "
+                  "nơi đăng ký thường trú và nơi đăng ký tạm trú thì ghi theo nơi ở hiện tại.")
+NOTE_IDENTITY = ("Ghi số định danh cá nhân/căn cước công dân/thẻ căn cước (ví dụ: Căn cước công "
+                 "dân số 025188001010 do Cục Cảnh sát QLHC về TTXH cấp ngày 20/11/2021). Trường "
+                 "hợp không có số định danh cá nhân/căn cước công dân/thẻ căn cước thì ghi giấy "
+                 "tờ hợp lệ thay thế (hộ chiếu, chứng minh nhân dân,...).")
+NOTE_COPIES = "Đề nghị đánh dấu X vào ô nếu có yêu cầu cấp bản sao và ghi rõ số lượng."
 PLEDGE_RESPONSIBLE = "Tôi chịu hoàn toàn trách nhiệm trước pháp luật về nội dung cam đoan của mình."

@@ -19,7 +19,8 @@ from kiosk.domain.errors import DomainError
 from kiosk.domain.words import date_in_words
 
 # spec key -> (form field, how it is written): "text", "date", "words" (the date
-# in words) or "id" (a personal number as the identity paper line).
+# in words), "moment" ("…… giờ …… phút, ngày … tháng … năm …": the hour is not
+# asked, the office fills it in) or "id" (a personal number as the identity line).
 _Map = dict[str, tuple[str, str]]
 
 
@@ -36,6 +37,7 @@ def _party(prefix: str, suffix: str, *, birth: str = "ngay_sinh", sex: str = "gi
 
 def _parent(prefix: str) -> _Map:
     return {f"{prefix}.ho_ten": (f"ho_ten_{prefix}", "text"),
+            f"{prefix}.giay_to": (f"so_dinh_danh_{prefix}", "id"),
             f"{prefix}.nam_sinh": (f"nam_sinh_{prefix}", "text"),
             f"{prefix}.dan_toc": (f"dan_toc_{prefix}", "text"),
             f"{prefix}.quoc_tich": (f"quoc_tich_{prefix}", "text"),
@@ -54,7 +56,7 @@ MAPS: dict[str, _Map] = {
     "1.000656": {
         **_party("chet", "nguoi_chet"),
         "chet.noi_cu_tru": ("noi_cu_tru_cuoi_cung", "text"),
-        "chet.ngay_chet": ("ngay_chet", "date"), "chet.noi_chet": ("noi_chet", "text"),
+        "chet.ngay_chet": ("ngay_chet", "moment"), "chet.noi_chet": ("noi_chet", "text"),
         "chet.nguyen_nhan": ("nguyen_nhan_chet", "text"),
         "chet.giay_bao_tu": ("so_giay_bao_tu", "text"),
         "quan_he": ("quan_he_nguoi_khai", "text"), "so_ban_sao": ("so_ban_sao", "text"),
@@ -141,7 +143,10 @@ def _written(value: object, how: str) -> str:
         return TEXTS["identity_value"].format(number=text)
     day = _date(text)
     if day is None:  # not a date after all: printed as typed rather than lost
-        return text if how == "date" else ""
+        return text if how in ("date", "moment") else ""
+    if how == "moment":
+        return TEXTS["moment"].format(day=f"{day.day:02d}", month=f"{day.month:02d}",
+                                      year=day.year)
     return day.strftime("%d/%m/%Y") if how == "date" else date_in_words(day)
 
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import SiteConfig
-from kiosk.declarations.layout import LEFT, PAGE_W, RIGHT
+from kiosk.declarations.layout import BODY, LEFT, PAGE_W, RIGHT
 from kiosk.services import shipped_catalogue
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.pdf_page import sealed_declaration_image
@@ -62,7 +62,7 @@ def test_the_birth_tk_is_shown_off_the_gui_thread_and_legible(
     pixmap = screen.page.pixmap()
     assert pixmap.width() <= screen.page_view.viewport().width()  # never cut at the side
     px_per_pt = pixmap.width() / (PAGE_W - LEFT - RIGHT + 8)
-    assert 12 * px_per_pt >= 13  # the form's 12 pt text at least 13 px on screen
+    assert BODY.size * px_per_pt >= 13  # the form's body text at least 13 px on screen
 
 
 def test_the_signature_lands_on_the_tk(qtbot: QtBot, screen: DeclarationScreen) -> None:
