@@ -171,3 +171,16 @@ def test_any_text_in_any_blank_stays_inside_its_box(code: str, value: str, name:
     pages = declaration_pages(DeclarationInput(code, requester, form, name, value,
                                                date(2026, 11, 24)))
     runs_inside_boxes(pages)
+
+
+def test_the_death_form_writes_the_day_of_death_and_leaves_the_hour_to_the_office() -> None:
+    values = declaration_values(source("1.000656", {"ngay_chet": "2026-11-20",
+                                                    "so_dinh_danh_nguoi_chet": "030040001234"}))
+    assert values["chet.ngay_chet"] == "…… giờ …… phút, ngày 20 tháng 11 năm 2026"
+    assert values["chet.giay_to"] == "Số định danh cá nhân 030040001234"
+
+
+def test_the_parents_personal_numbers_are_on_the_birth_form(tmp_path: Path) -> None:
+    form = BIRTH | {"so_dinh_danh_me": "030195012345", "so_dinh_danh_cha": "030093004321"}
+    text = pdf_text(render_declaration(source("1.001193", form)), tmp_path)
+    assert "Số định danh cá nhân 030093004321" in text
