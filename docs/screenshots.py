@@ -173,19 +173,32 @@ def main() -> int:
         wait(lambda: not documents.scanner.probing)  # the fake flatbed answers its probe
         for name, show in steps(navigator, kiosk):
             show()
-            render(app, window, name)
+            render(app, window, name, settle=lambda: background_done(navigator))
         navigator.shutdown()
         render_documents_pages(app, kiosk, Path(folder))
         kiosk.close()
     return 0
 
 
+def background_done(navigator: Navigator) -> None:
+    """Let work the screen started off the GUI thread answer (the declaration's tờ khai page)."""
+    loop = QEventLoop()
+    QTimer.singleShot(400, loop.quit)  # the page is drawn again 250 ms after a resize
+    loop.exec()
+    navigator._runner.wait(20_000)
+
+
 def render(app: QApplication, window: MainWindow, name: str,
-           sizes: tuple[tuple[int, int], ...] = SIZES) -> None:
+           sizes: tuple[tuple[int, int], ...] = SIZES,
+           settle: Callable[[], None] = lambda: None) -> None:
     for width, height in sizes:
         window.resize(width, height)
         for _ in range(3):
             app.processEvents()
+        if name.endswith("declaration"):
+            settle()
+            for _ in range(3):
+                app.processEvents()
         window.grab().save(str(OUT / f"{name}-{width}.png"))
         hint = window.minimumSizeHint()
         if hint.width() > width or hint.height() > height:

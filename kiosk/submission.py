@@ -10,8 +10,17 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from kiosk.config import Config
+from kiosk.config import Config, SiteConfig
+from kiosk.declarations.service import (
+    CONTENT_TYPE,
+    FILE_NAME,
+    declaration_component,
+    page_count,
+    render_declaration,
+)
+from kiosk.declarations.values import input_from_draft
 from kiosk.domain.codes import DossierCode, SequenceBlock
+from kiosk.domain.dates import to_vietnam_time
 from kiosk.domain.draft import SIGNATURE_COMPONENT, Draft, portal_payload
 from kiosk.domain.fees import compute_fees
 from kiosk.domain.workdays import WorkCalendar
@@ -44,15 +53,34 @@ class Submitter:
                                   received_at=received, due_at=due, fees=fees,
                                   documents=documents)
 
-        return self._queue.seal(sealing, attachments_of(draft), build)
+        return self._queue.seal(sealing, attachments_of(draft, self._config.site), build)
 
 
-def attachments_of(draft: Draft) -> list[AttachmentInput]:
+def attachments_of(draft: Draft, site: SiteConfig) -> list[AttachmentInput]:
+    """The resident's files, the tờ khai the kiosk writes (one, under its code), the signature.
+
+    Runs on the sealing worker, never the GUI thread: rendering the PDF takes a moment.
+    A file the resident supplied for a generated component is left out: the
+    kiosk's own tờ khai is the one the office receives.
+    """
     names = {c.code: c.name for c in draft.procedure.documents}
+    generated = declaration_component(draft.procedure)
+    skip = generated.code if generated is not None else None
     files = [AttachmentInput(d.component_code, names[d.component_code], d.file_name,
-                             d.content_type, d.data, d.pages) for d in draft.documents]
+                             d.content_type, d.data, d.pages)
+             for d in draft.documents if d.component_code != skip]
+    if generated is not None:
+        files.insert(0, declaration_attachment(draft, site, generated.code, generated.name))
     if draft.signature_png is not None:
         code, name = SIGNATURE_COMPONENT
         files.append(AttachmentInput(code, name, "chu-ky.png", "image/png",
                                      draft.signature_png, 1))
     return files
+
+
+def declaration_attachment(draft: Draft, site: SiteConfig, code: str, name: str
+                           ) -> AttachmentInput:
+    made_on = to_vietnam_time(draft.declared_at).date()
+    source = input_from_draft(draft, site.name, site.province, made_on)
+    pdf = render_declaration(source)
+    return AttachmentInput(code, name, FILE_NAME, CONTENT_TYPE, pdf, page_count(pdf))

@@ -91,6 +91,9 @@ class DocumentComponent:
     required: bool = True
     kinds: tuple[str, ...] = DEFAULT_DOCUMENT_KINDS
     note: str = ""
+    # The kiosk writes this component itself (the tờ khai, kiosk/declarations):
+    # the resident is never asked for it and it is attached at sealing.
+    generated: bool = False
 
     def __post_init__(self) -> None:
         if not _DOCUMENT_CODE.fullmatch(self.code):
@@ -136,8 +139,18 @@ class Procedure:
         return LEVEL_NAMES[self.level]
 
     @property
+    def documents_to_bring(self) -> tuple[DocumentComponent, ...]:
+        """The components the resident supplies: every one the kiosk does not write itself."""
+        return tuple(d for d in self.documents if not d.generated)
+
+    @property
     def required_documents(self) -> tuple[DocumentComponent, ...]:
-        return tuple(d for d in self.documents if d.required)
+        """The components the resident must supply (a generated one is never asked for)."""
+        return tuple(d for d in self.documents_to_bring if d.required)
+
+    @property
+    def generated_documents(self) -> tuple[DocumentComponent, ...]:
+        return tuple(d for d in self.documents if d.generated)
 
 
 def _require_text(key: str, value: str) -> None:

@@ -285,7 +285,7 @@ def _parse_fee(value: object, where: str) -> Fee:
 
 
 def _parse_document(value: object, where: str) -> DocumentComponent:
-    obj = _Object(value, where, "code name", "required kinds note")
+    obj = _Object(value, where, "code name", "required kinds note generated")
     kinds = obj.texts("kinds", 10, 8) if obj.has("kinds") else DEFAULT_DOCUMENT_KINDS
     with _at(where):
         return DocumentComponent(
@@ -294,6 +294,7 @@ def _parse_document(value: object, where: str) -> DocumentComponent:
             required=obj.boolean("required", True),
             kinds=kinds,
             note=obj.optional_text("note", 2000),
+            generated=obj.boolean("generated", False),
         )
 
 
@@ -413,6 +414,8 @@ def _document_to_dict(document: DocumentComponent) -> dict[str, object]:
     }
     if document.note:
         out["note"] = document.note
+    if document.generated:
+        out["generated"] = True
     return out
 
 

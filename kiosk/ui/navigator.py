@@ -93,7 +93,7 @@ class Navigator(QObject):
             DocumentsScreen(s, self._runner, s.open_scanner, s.usb_root),
             ResultFeeScreen(s.config),
             self.review,
-            DeclarationScreen(s.clock),
+            DeclarationScreen(s.clock, s.config.site, self._runner),
         ]
 
     def _build_wizard(self) -> Wizard:

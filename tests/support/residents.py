@@ -106,13 +106,11 @@ def documents(navigator: Navigator) -> DocumentsScreen:
 
 
 def birth_documents(finger: Finger, navigator: Navigator, *, camera: bool) -> None:
-    """The tờ khai and the birth certificate: photographed, or taken from the USB stick."""
+    """The birth certificate, photographed or from the USB stick (the kiosk writes the tờ khai)."""
     screen = documents(navigator)
     if camera:
-        finger.by_camera(screen, "TK")
         finger.by_camera(screen, "GCS")
     else:
-        finger.from_usb(screen, "TK", "to-khai-khai-sinh.pdf")
         finger.from_usb(screen, "GCS", "giay-chung-sinh.png")
     finger.go_on(navigator)
 

@@ -51,7 +51,7 @@ def test_everything_entered_is_on_the_page(review: ReviewScreen) -> None:
                      "Số điện thoại di động: 0912345678",
                      "Họ, chữ đệm và tên của trẻ: Trần Minh Đức",
                      "Quan hệ của người đi khai với trẻ: Mẹ",
-                     "Tờ khai đăng ký khai sinh theo mẫu: 1 trang",
+                     "Tờ khai đăng ký khai sinh theo mẫu: máy tự lập, xem ở bước sau",
                      "Nhận kết quả: qua bưu điện, gửi về Số 12 thôn Đông",
                      "Phí, lệ phí: Miễn phí"):
         assert expected in text, expected

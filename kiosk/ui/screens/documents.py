@@ -183,9 +183,7 @@ class DocumentsScreen(StepScreen):
     def _build(self, procedure: Procedure) -> None:
         self._reset()
         self._procedure = procedure
-        for component in procedure.documents:
-            if getattr(component, "generated", False):  # the kiosk writes it itself
-                continue
+        for component in procedure.documents_to_bring:
             row = DocumentRow(component, camera=self.capture is not None,
                               scanner=self.scanner.present, usb=self.usb is not None)
             row.camera_requested.connect(self._open_camera)

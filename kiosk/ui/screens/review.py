@@ -40,6 +40,7 @@ TEXTS = {
     "level": "Mức độ: {level}",
     "pages": "{count} trang",
     "missing": "chưa có",
+    "generated": "máy tự lập, xem ở bước sau",
     "empty": "(chưa nhập)",
     "at_office": "Nhận kết quả: tại bộ phận Một cửa",
     "by_post": "Nhận kết quả: qua bưu điện, gửi về {address}",
@@ -140,7 +141,9 @@ def _documents(procedure: Procedure, state: DraftState) -> list[str]:
     lines = []
     for component in procedure.documents:
         pages = sum(d.pages for d in state.documents if d.component_code == component.code)
-        if pages:
+        if component.generated:
+            lines.append(f"{component.name}: {TEXTS['generated']}")
+        elif pages:
             lines.append(f"{component.name}: {TEXTS['pages'].format(count=pages)}")
         elif component.required:
             lines.append(f"{component.name}: {TEXTS['missing']}")
