@@ -34,6 +34,11 @@ TEXTS = {
     "fix_hint": "Chạm «Quay lại» để về trang Xem lại và chạm «Sửa» ở phần cần sửa.",
     "no_procedure": "Chưa chọn thủ tục. Xin quay lại bước đầu tiên.",
 }
+# Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
+SPOKEN = {
+    "screen": "Đây là bước cuối cùng. Xin chạm vào ô Tôi xin chịu trách nhiệm về nội dung đã "
+        "khai. Có thể ký tên bằng ngón tay vào khung. Rồi chạm Nộp hồ sơ.",
+}
 # theme.py has no rule for check boxes: a big box and a big label, a 60 px+ target.
 
 

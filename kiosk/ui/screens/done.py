@@ -21,6 +21,7 @@ from kiosk.receipts.data import receipt_from_dossier
 from kiosk.store.records import QueuedDossier
 from kiosk.ui.context import UiServices
 from kiosk.ui.runner import BackgroundRunner
+from kiosk.ui.voice import ListenButton
 from kiosk.ui.widgets.basics import plain_label, touch_button
 from kiosk.ui.widgets.qr import qr_pixmap
 
@@ -38,6 +39,12 @@ TEXTS = {
     "home": "Về trang chủ",
     "returning": "Màn hình sẽ tự về trang chủ sau {seconds} giây.",
     "pay": "Nộp lệ phí {amount} ngay: quét mã VietQR bên cạnh bằng ứng dụng ngân hàng.",
+}
+# Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
+SPOKEN = {
+    "screen": "Ông bà đã nộp hồ sơ thành công. Phiếu hẹn ghi mã hồ sơ và ngày trả kết quả, "
+        "xin giữ phiếu để nhận kết quả. Có thể chụp mã QR trên màn hình bằng điện thoại để tra "
+        "cứu sau. Xong, chạm Về trang chủ.",
 }
 QR_PIXELS = 280
 VIETQR_PIXELS = 220
@@ -119,6 +126,8 @@ class DoneScreen(QWidget):
         footer = QHBoxLayout()
         self.returning = plain_label("", "muted")
         footer.addWidget(self.returning, 1)
+        footer.addWidget(ListenButton(SPOKEN["screen"]))
+        footer.addSpacing(20)
         footer.addWidget(touch_button(TEXTS["home"], "primary", self._go_home))
         return footer
 
