@@ -17,9 +17,22 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLocale,
+    QObject,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+    QThread,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtTextToSpeech import QTextToSpeech
 
+from kiosk.ui.theme import PRIMARY
 from kiosk.ui.widgets.basics import TouchButton
 
 log = logging.getLogger(__name__)
@@ -28,6 +41,7 @@ TEXTS = {
     "listen": "Nghe hướng dẫn",
 }
 ENGINES = ("speechd", "flite")  # in order of preference; "mock" is Qt's silent stand-in
+ICON_PIXELS = 36
 CLOSE_WAIT_MS = 5000  # an engine still connecting at exit gets this long to let go
 
 
@@ -73,6 +87,8 @@ class ListenButton(TouchButton):
         super().__init__(TEXTS["listen"])
         self.setObjectName("listen")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # never takes the keyboard from a field
+        self.setIcon(speaker_icon())  # for a resident who does not read well: a loudspeaker
+        self.setIconSize(QSize(ICON_PIXELS, ICON_PIXELS))
         self._spoken = spoken if callable(spoken) else (lambda: spoken)
         self._voice: Voice = NoVoice()
         self.clicked.connect(self._listen)
@@ -88,6 +104,29 @@ class ListenButton(TouchButton):
 
     def _listen(self) -> None:
         self._voice.speak(self.spoken())
+
+
+def speaker_icon() -> QIcon:
+    """A loudspeaker sending out two sound waves, drawn in the kiosk's blue."""
+    picture = QPixmap(ICON_PIXELS * 2, ICON_PIXELS * 2)  # drawn large, shown smooth
+    picture.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(picture)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.scale(picture.width() / 24, picture.height() / 24)
+    blue = QColor(PRIMARY)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(blue)
+    painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in _CONE]))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(QPen(blue, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    for radius in (4.5, 8.0):
+        painter.drawArc(QRectF(12 - radius, 12 - radius, 2 * radius, 2 * radius),
+                        -50 * 16, 100 * 16)
+    painter.end()
+    return QIcon(picture)
+
+
+_CONE = ((3, 9), (7, 9), (12, 4.5), (12, 19.5), (7, 15), (3, 15))
 
 
 class _Engine(QObject):

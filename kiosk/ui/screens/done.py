@@ -83,7 +83,7 @@ class DoneScreen(QWidget):
         self._timer.setInterval(tick_ms)
         self._timer.timeout.connect(self._tick)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 24, 48, 24)
+        layout.setContentsMargins(48, 20, 48, 20)  # large text fits 1366×768
         layout.setSpacing(12)
         layout.addWidget(plain_label(TEXTS["title"], "title"))
         columns = QHBoxLayout()
