@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator
-from kiosk.ui.voice import TEXTS, ListenButton
+from kiosk.ui.voice import TEXTS, ListenButton, QtVoice
 from kiosk.ui.wizard import StepFrame
 from tests.support.kiosk import Kiosk
 from tests.support.touch import Finger, open_window
@@ -143,3 +143,18 @@ def test_a_voice_that_answers_late_shows_the_button_on_the_screen_shown(
         assert not listen_button(navigator.home).isVisible()
         late.become_available()
         assert listen_button(navigator.home).isVisible()
+
+
+@pytest.mark.qt_log_ignore("pipewire")
+def test_an_engine_without_a_vietnamese_voice_leaves_the_button_hidden(qtbot: QtBot) -> None:
+    voice = QtVoice(engines=("mock", "no-such-engine"))  # Qt's stand-in speaks no Vietnamese
+    answered: list[bool] = []
+    voice.on_change(lambda: answered.append(voice.available()))
+    qtbot.waitUntil(lambda: answered != [], timeout=10_000)
+    assert answered == [False]
+    button = ListenButton("Xin chào")
+    qtbot.addWidget(button)
+    button.attach(voice)
+    assert button.isHidden()
+    voice.speak("Xin chào")  # nothing to speak with: nothing happens, nothing fails
+    assert voice.close()
