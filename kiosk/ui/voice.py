@@ -8,7 +8,9 @@ screen change and on the wipe.  Without a Vietnamese voice the button is hidden.
 ``QtVoice`` is Qt TextToSpeech over speech-dispatcher and espeak-ng's
 Vietnamese voice.  Connecting to speech-dispatcher starts the server for this
 user when none runs, which takes seconds: the engine lives on a thread of its
-own, so neither that nor speaking ever waits on the GUI thread.
+own, so neither that nor speaking ever waits on the GUI thread.  On a machine
+with no sound device the server cannot play and may hang; only the voice thread
+waits on it, and at exit it is ended after ``CLOSE_WAIT_MS``.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ pytestmark = [
     pytest.mark.qt_log_ignore("pipewire"),
 ]
 ENGINE_START_MS = 30_000  # the server loads espeak-ng and lists every voice: seconds
-GUI_THREAD_MS = 0.1  # the GUI thread never waits on the engine longer than this (seconds)
+GUI_THREAD_S = 0.25  # the GUI thread never waits on the engine longer (connecting: s)
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SpeechSe
 def voice(server: SpeechServer) -> Iterator[QtVoice]:
     started = time.monotonic()
     voice = QtVoice()
-    assert time.monotonic() - started < GUI_THREAD_MS  # connecting happens on its thread
+    assert time.monotonic() - started < GUI_THREAD_S  # connecting happens on its thread
     yield voice
     assert voice.close()
 
@@ -54,7 +54,7 @@ def test_the_home_instructions_come_out_as_vietnamese_speech(
     with qtbot.waitSignal(voice.speaking, timeout=ENGINE_START_MS):
         started = time.monotonic()
         voice.speak(SPOKEN["screen"])
-        assert time.monotonic() - started < GUI_THREAD_MS
+        assert time.monotonic() - started < GUI_THREAD_S
     qtbot.waitUntil(lambda: server.sound.exists() and server.sound.stat().st_size > 48_000,
                     timeout=ENGINE_START_MS)
     samples = server.sound.read_bytes()
