@@ -33,6 +33,7 @@ from kiosk.ui.navigator import Navigator  # noqa: E402
 from kiosk.ui.screens.capture import STILL  # noqa: E402
 from kiosk.ui.screens.documents import DocumentsScreen  # noqa: E402
 from tests.support.kiosk import Kiosk, birth_state, open_kiosk  # noqa: E402
+from tests.support.voice import RecordingVoice  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 SIZES = ((1920, 1080), (1366, 768))
@@ -165,7 +166,8 @@ def main() -> int:
         kiosk = open_kiosk(Path(folder))
         services = UiServices(kiosk.runtime.config, kiosk.catalogue, kiosk.queue,
                               kiosk.submitter, kiosk.clock, print_receipt=lambda _d: None,
-                              open_scanner=FakeScanner, usb_root=Path(folder))
+                              open_scanner=FakeScanner, usb_root=Path(folder),
+                              voice=RecordingVoice())  # «Nghe hướng dẫn» shown, silent
         window, navigator = build_window(app, services, windowed=True)
         window.show()
         documents = navigator.wizard.frames[4].content

@@ -36,6 +36,7 @@ from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator
 from kiosk.ui.printing import make_printer
 from kiosk.ui.runner import BackgroundRunner
+from kiosk.ui.voice import QtVoice, Voice
 
 
 def run_kiosk(
@@ -56,7 +57,8 @@ def run_kiosk(
         with platform_check.explained_start_up(env):  # a display named but unreachable
             app = QApplication.instance() or QApplication(sys.argv[:1])
         assert isinstance(app, QApplication)
-        services = build_ui_services(runtime, db, env)
+        voice = QtVoice()  # connects to the speech server on a thread of its own
+        services = build_ui_services(runtime, db, env, voice)
         window, navigator = build_window(app, services, windowed=windowed)
         uninstall_hook = install_exception_hook(navigator.show_error)
         window.show_for_kiosk(windowed)
@@ -65,13 +67,16 @@ def run_kiosk(
         code = app.exec()
         uninstall_hook()
         navigator.shutdown()
+        voice.close()
         return code
     finally:
         sync.stop()
         db.dispose()
 
 
-def build_ui_services(runtime: Runtime, db: Database, env: Mapping[str, str]) -> UiServices:
+def build_ui_services(
+    runtime: Runtime, db: Database, env: Mapping[str, str], voice: Voice | None = None,
+) -> UiServices:
     config = runtime.config
     queue = build_queue(runtime, db)
     submitter = Submitter(queue, build_calendar(config), config, utc_now)
@@ -85,7 +90,7 @@ def build_ui_services(runtime: Runtime, db: Database, env: Mapping[str, str]) ->
     return UiServices(config, active_catalogue(runtime), queue, submitter, utc_now,
                       print_receipt=printer.print,
                       open_camera=ExclusiveCamera(camera_source),  # one opener at a time
-                      open_scanner=lambda: SaneScanner(env), usb_root=usb_root)
+                      open_scanner=lambda: SaneScanner(env), usb_root=usb_root, voice=voice)
 
 
 def receipt_folder(runtime: Runtime) -> Path | None:

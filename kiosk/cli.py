@@ -57,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_run(sub: Any) -> None:
     p = sub.add_parser("run", help="mở kiosk (mặc định khi không có lệnh)")
     p.add_argument("--demo", action="store_true",
-                   help="chế độ trình diễn: cổng giả lập, camera giả")
+                   help="chế độ trình diễn: cổng giả lập, camera giả, phiếu hẹn lưu thành PDF "
+                        "(cấu hình trình diễn có sẵn, trừ khi chỉ định --config)")
     p.add_argument("--windowed", action="store_true", help="mở trong cửa sổ thay vì toàn màn hình")
     p.set_defaults(handler=_cmd_run)
 
@@ -134,9 +135,20 @@ def _cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from kiosk.logsetup import configure_logging
     from kiosk.services import resolve_runtime
 
-    runtime = resolve_runtime(args.data_dir, args.config, env)
+    runtime = resolve_runtime(args.data_dir, run_config(args.config, env, demo=args.demo), env)
     configure_logging(runtime.data_dir, "kiosk")
     return run_kiosk(runtime, env, demo=args.demo, windowed=args.windowed)
+
+
+def run_config(chosen: str | None, env: Mapping[str, str], *, demo: bool) -> str | None:
+    """The settings file ``kiosk run`` reads: --config, then KIOSK_CONFIG, then (demo) the
+    shipped demo settings — receipts saved as PDF files — else the built-in defaults."""
+    from kiosk.paths import demo_settings
+
+    explicit = chosen or env.get("KIOSK_CONFIG")
+    if explicit or not demo:
+        return explicit
+    return str(demo_settings())
 
 
 def _cmd_catalog(args: argparse.Namespace, env: Mapping[str, str]) -> int:

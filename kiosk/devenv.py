@@ -24,7 +24,6 @@ VENV = ROOT / ".venv"
 MARKER = VENV / ".kiosk-installed"
 # Every package the venv holds, at the version the test suite ran on (STYLE.md §24).
 CONSTRAINTS = ROOT / "constraints.txt"
-DEMO_CONFIG = ROOT / "examples" / "demo.toml"
 
 # What Qt's xcb/offscreen platforms, OpenCV and pyzbar load at run time.
 RUNTIME_PACKAGES = (
@@ -32,6 +31,9 @@ RUNTIME_PACKAGES = (
     "libdbus-1-3", "libglib2.0-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0",
     "libxcb-keysyms1", "libxcb-render-util0", "libxcb-shape0", "libpulse0", "libzbar0",
     "poppler-utils",  # pdftoppm: receipt PDFs to printer and thermal rasters
+    # «Nghe hướng dẫn»: Qt's speechd plugin loads libspeechd2; speech-dispatcher (started
+    # per user on the first request) speaks through espeak-ng's Vietnamese voice.
+    "libspeechd2", "speech-dispatcher", "speech-dispatcher-espeak-ng", "espeak-ng",
 )
 # Real local components the tests drive: SANE's test scanner, a CUPS queue that
 # prints to PDF, pdftoppm to look at what was printed; a real X server, a window
@@ -61,10 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SetupError as exc:
         print(f"kiosk setup: {exc}", file=sys.stderr)
         return 1
-    if action == "run":
-        # Demo amounts for council-set fees, unless the operator chose a config.
-        config = [] if "KIOSK_CONFIG" in os.environ else ["--config", str(DEMO_CONFIG)]
-        return _exec([str(VENV / "bin" / "kiosk"), *config, "run", "--demo", "--windowed", *rest])
+    if action == "run":  # --demo itself reads the shipped demo settings (resources/demo.toml)
+        return _exec([str(VENV / "bin" / "kiosk"), "run", "--demo", "--windowed", *rest])
     if action == "test":
         return run_tests(python, rest)
     return 0

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+DEMO_SETTINGS = "demo.toml"  # under resources/: receipts saved as PDF, demo council fees
+
 
 def resources_dir() -> Path:
     """The read-only ``resources/`` tree, from a checkout, a wheel or a frozen build."""
@@ -21,6 +23,11 @@ def resources_dir() -> Path:
 def resource(*parts: str) -> Path:
     """A file under ``resources/``."""
     return resources_dir().joinpath(*parts)
+
+
+def demo_settings() -> Path:
+    """The settings ``kiosk run --demo`` uses when no configuration file is named."""
+    return resource(DEMO_SETTINGS)
 
 
 def default_data_dir(home: Path) -> Path:

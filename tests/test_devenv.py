@@ -55,3 +55,9 @@ def test_the_runtime_list_covers_what_qt_and_zbar_need() -> None:
 def test_unknown_action_prints_usage_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert devenv.main(["fly"]) == 2
     assert "python3 -m kiosk.devenv run" in capsys.readouterr().out
+
+
+def test_the_runtime_list_brings_the_vietnamese_voice() -> None:
+    assert {"libspeechd2", "speech-dispatcher", "speech-dispatcher-espeak-ng", "espeak-ng"} <= set(
+        devenv.RUNTIME_PACKAGES
+    )

@@ -20,7 +20,7 @@ import zxingcpp
 from kiosk.scanner.arrays import Frame, Points, f32, u8
 
 SAMPLE_CCCD_PAYLOAD = (
-    "030090012345||Nguyễn Thị Ánh|01011990|Nữ|"
+    "030190012345||Nguyễn Thị Ánh|01011990|Nữ|"
     "Thôn Cộng Lạc, xã Cộng Lạc, Thành phố Hải Phòng|15082021"
 )
 SAMPLE_RECEIPT_CODE = "000.00.00.H23-261124-1001"

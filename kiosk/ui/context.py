@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.config import Config
 from kiosk.domain.catalogue import Catalogue
@@ -19,6 +20,9 @@ from kiosk.scanner.sane import Scanner
 from kiosk.store.queue import DossierQueue
 from kiosk.store.records import DossierDetail
 from kiosk.submission import Submitter
+
+if TYPE_CHECKING:
+    from kiosk.ui.voice import Voice
 
 
 @dataclass(frozen=True)
@@ -32,3 +36,4 @@ class UiServices:
     open_camera: Callable[[], FrameSource] | None = None  # None: no camera on this kiosk
     open_scanner: Callable[[], Scanner] | None = None  # None: no flatbed scanner
     usb_root: Path | None = None  # None: no USB files
+    voice: Voice | None = None  # None: no speech («Nghe hướng dẫn» hidden)

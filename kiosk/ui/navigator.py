@@ -2,7 +2,9 @@
 
 Screens emit intents (``submit_requested``, ``home_requested`` …) and never
 navigate.  The session ends in one place, ``end_session``: after Done, after an
-idle timeout and after an error, every trace of the resident is wiped.
+idle timeout and after an error, every trace of the resident is wiped — and
+every setting a resident chose (the text size) goes back to its default, and
+any speech stops.  A new screen stops the speech too.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from kiosk.ui.screens.result_fee import ResultFeeScreen
 from kiosk.ui.screens.review import ReviewScreen
 from kiosk.ui.screens.track import TrackScreen
 from kiosk.ui.track_flow import TrackFlow
+from kiosk.ui.voice import ListenButton, NoVoice, Voice
 from kiosk.ui.widgets.idle_overlay import IdleOverlay
 from kiosk.ui.wizard import StepScreen, Wizard
 
@@ -57,6 +60,8 @@ class Navigator(QObject):
         self._services = services
         self._runner = runner
         self._size = theme.TextSize.NORMAL
+        self.voice: Voice = services.voice or NoVoice()
+        self.voice.on_change(self._attach_voice)
         self.notice = self._add(NoticeScreen())
         self.notice.home_requested.connect(self.go_home)
         self.track = self._add(TrackScreen())
@@ -133,14 +138,23 @@ class Navigator(QObject):
     # ------------------------------------------------------------ where to go
 
     def _show(self, screen: QWidget) -> None:
-        """Every screen change goes through here: the idle watch runs except on Home."""
+        """Every screen change goes through here: the speech stops; the idle watch runs
+        except on an untouched Home (a resident's large text is wiped when they leave)."""
         if screen is not self.track:
             self.track_flow.stop()
+        self.voice.stop()
         self._window.stack.setCurrentWidget(screen)
-        if screen is getattr(self, "home", None):
+        self._attach_voice()
+        if screen is getattr(self, "home", None) and self._size is theme.TextSize.NORMAL:
             self.idle.pause()
         else:
             self.idle.resume()
+
+    def _attach_voice(self) -> None:
+        """The shown screen's «Nghe hướng dẫn»: visible while a Vietnamese voice exists."""
+        shown = self._window.stack.currentWidget()
+        for button in shown.findChildren(ListenButton) if shown is not None else ():
+            button.attach(self.voice)
 
     def go_home(self) -> None:
         self._show(self.home)
@@ -168,6 +182,9 @@ class Navigator(QObject):
         self.go_home()
 
     def _wipe(self) -> None:
+        self.voice.stop()
+        if self._size is not theme.TextSize.NORMAL:  # the next resident starts from defaults
+            self._set_text_size(theme.TextSize.NORMAL)
         self.wizard.wipe()
         self.done.clear()
         self.track.reset()
@@ -177,9 +194,17 @@ class Navigator(QObject):
         self.notice.show_message(kind)
         self._show(self.notice)
 
+    @property
+    def text_size(self) -> theme.TextSize:
+        return self._size
+
     def toggle_text_size(self) -> None:
         large = self._size is theme.TextSize.NORMAL
-        self._size = theme.TextSize.LARGE if large else theme.TextSize.NORMAL
+        self._set_text_size(theme.TextSize.LARGE if large else theme.TextSize.NORMAL)
+        self.go_home()
+
+    def _set_text_size(self, size: theme.TextSize) -> None:
+        self._size = size
         metrics = theme.apply(self._app, self._size)
         for frame in self.wizard.frames:  # the on-screen keyboards size themselves
             frame.content.set_metrics(metrics)
@@ -187,7 +212,6 @@ class Navigator(QObject):
         self.home = self._build_home()  # rebuilt so its toggle shows the new choice
         self._window.stack.removeWidget(old)
         old.deleteLater()
-        self.go_home()
 
     def shutdown(self) -> None:
         """Stop the cameras and let background jobs finish before the database closes.

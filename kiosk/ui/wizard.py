@@ -13,6 +13,7 @@ seal answers, so a double tap on the last step seals once.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
@@ -26,6 +27,7 @@ from kiosk.ui.context import UiServices
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.theme import Metrics
+from kiosk.ui.voice import ListenButton
 from kiosk.ui.widgets.basics import touch_button
 
 TEXTS = {
@@ -77,6 +79,12 @@ class StepScreen(QWidget):
     def turn_to(self, name: str) -> None:
         """Shown by "Sửa" for the field ``name``: the page that holds it."""
 
+    def spoken(self) -> str:
+        """What «Nghe hướng dẫn» reads: the step module's ``SPOKEN["screen"]`` unless the
+        step says more (a step with pages may tell the page shown)."""
+        spoken: dict[str, str] = getattr(sys.modules[type(self).__module__], "SPOKEN", {})
+        return spoken.get("screen", "")
+
 
 class StepFrame(QWidget):
     """Header (step, help), the step screen, footer (back, next)."""
@@ -97,6 +105,8 @@ class StepFrame(QWidget):
         self.step.setObjectName("step")
         self.step.setWordWrap(True)
         header.addWidget(self.step, 1)
+        self.listen = ListenButton(screen.spoken)
+        header.addWidget(self.listen)
         header.addWidget(touch_button(TEXTS["help"], "help", self.help_requested.emit))
         layout.addLayout(header)
         layout.addWidget(screen, 1)

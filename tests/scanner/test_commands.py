@@ -63,7 +63,7 @@ def test_decode_prints_the_cccd_fields(tmp_path: Path) -> None:
         assert decode_command([image], False, backend, out) == 0
         text = out.getvalue()
         assert "Họ và tên: Nguyễn Thị Ánh" in text
-        assert "Số định danh: 030090012345" in text
+        assert "Số định danh: 030190012345" in text
         assert "Ngày sinh: 1990-01-01" in text
 
 

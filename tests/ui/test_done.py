@@ -12,6 +12,7 @@ import pytest
 import zxingcpp
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config, PaymentConfig, SessionConfig
@@ -40,8 +41,9 @@ def site(tmp_path: Path) -> Iterator[Kiosk]:
 
 
 def build_done(qtbot: QtBot, site: Kiosk, printer: RecordingPrinter, runner: BackgroundRunner,
-               config: Config = CONFIG, tick_ms: int = 1000) -> DoneScreen:
-    receipts = ReceiptPrinter(config, printer)
+               config: Config = CONFIG, tick_ms: int = 1000,
+               folder: Path | None = None) -> DoneScreen:
+    receipts = ReceiptPrinter(config, printer, folder)
     services = UiServices(config, site.catalogue, site.queue, site.submitter, site.clock,
                           print_receipt=receipts.print)
     screen = DoneScreen(services, runner, tick_ms=tick_ms)
@@ -64,8 +66,9 @@ def done(qtbot: QtBot, site: Kiosk, printer: RecordingPrinter,
     return build_done(qtbot, site, printer, runner)
 
 
-def decoded(screen: DoneScreen) -> str:
-    image = screen.qr.pixmap().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+def decoded(screen: DoneScreen, label: QLabel | None = None) -> str:
+    image = (label or screen.qr).pixmap().toImage().convertToFormat(
+        QImage.Format.Format_Grayscale8)
     array = np.frombuffer(image.constBits(), np.uint8).reshape(
         image.height(), image.bytesPerLine())[:, : image.width()]
     framed = np.pad(array, 40, constant_values=255)  # the quiet zone the screen gives it
@@ -177,3 +180,20 @@ def test_a_kiosk_without_a_printer_says_where_the_slip_was_saved(
     assert str(folder / f"{dossier.code}.pdf") in done.status.text()
     assert (folder / f"{dossier.code}.pdf").read_bytes().startswith(b"%PDF")
     runner.wait()
+
+
+def test_without_a_printer_the_saved_slip_itself_is_shown_with_its_qr(
+    qtbot: QtBot, site: Kiosk, printer: RecordingPrinter, runner: BackgroundRunner,
+    tmp_path: Path,
+) -> None:
+    done = build_done(qtbot, site, printer, runner, folder=tmp_path / "receipts")
+    (dossier,) = site.seal_births(1)
+    done.show_dossier(dossier)
+    qtbot.waitUntil(done.receipt.isVisible, timeout=10_000)
+    assert (tmp_path / "receipts" / f"{dossier.code}.pdf").is_file()
+    assert "phiếu hẹn đã được lưu thành tệp PDF, hiện ở bên phải" in done.status.text()
+    assert not done.qr.isVisible()  # the slip's own QR stands in its place
+    assert decoded(done, done.receipt) == dossier.code
+    assert done.receipt.width() >= 300 and done.receipt.pixmap().height() >= 300
+    done.clear()
+    assert not done.receipt.isVisible() and done.qr.isVisible()

@@ -22,7 +22,7 @@ def test_the_error_page_asks_the_resident_to_see_an_official(qtbot: QtBot) -> No
     qtbot.addWidget(screen)
     text = " ".join(label.text() for label in screen.findChildren(QLabel))
     assert text == ("Xin lỗi, kiosk gặp sự cố. Xin mời Ông/Bà đến quầy Một cửa để cán bộ hỗ trợ.")
-    (home,) = screen.findChildren(QPushButton)
+    (home,) = [b for b in screen.findChildren(QPushButton) if b.text() == "Về trang chủ"]
     with qtbot.waitSignal(screen.home_requested, timeout=1_000):
         home.click()
 

@@ -52,6 +52,12 @@ TEXTS = {
     "card_page": "Thông tin trên thẻ căn cước",
     "contact_page": "Số điện thoại để nhận tin về hồ sơ",
 }
+# Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
+SPOKEN = {
+    "screen": "Xin cho biết người nộp hồ sơ. Cách nhanh nhất là đưa mã QR trên thẻ căn cước "
+        "vào máy quét, hoặc giơ thẻ trước camera, các ô sẽ tự điền. Không có thẻ thì chạm vào "
+        "từng ô để nhập. Xong, chạm Tiếp tục.",
+}
 
 # A scanner types a character every few milliseconds; a person, every 100 ms or more.
 BURST_GAP_SECONDS = 0.08

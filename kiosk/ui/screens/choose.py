@@ -48,6 +48,11 @@ TEXTS = {
     "choose_one": "Xin chạm vào một thủ tục để chọn.",
     "free": "Miễn phí",
 }
+# Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
+SPOKEN = {
+    "screen": "Xin chọn thủ tục cần làm. Chạm vào ô tìm kiếm ở trên để gõ tên thủ tục, ví dụ "
+        "khai sinh, hoặc chạm vào một nhóm thủ tục. Rồi chạm vào thủ tục cần làm.",
+}
 
 
 def time_text(limit: TimeLimit) -> str:

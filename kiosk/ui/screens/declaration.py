@@ -51,6 +51,11 @@ TEXTS = {
     "form_rendering": "Đang lập tờ khai…",
     "form_failed": "Chưa hiển thị được tờ khai; tờ khai vẫn được lập khi nộp hồ sơ.",
 }
+# Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
+SPOKEN = {
+    "screen": "Đây là bước cuối cùng. Xin chạm vào ô Tôi xin chịu trách nhiệm về nội dung đã "
+        "khai. Có thể ký tên bằng ngón tay vào khung. Rồi chạm Nộp hồ sơ.",
+}
 # theme.py has no rule for check boxes: a big box and a big label, a 60 px+ target.
 _REDRAW_MS = 250  # after the last stroke: one render per signature, not per stroke
 _EDGE = 4.0  # pt of the page's margins kept beside the text

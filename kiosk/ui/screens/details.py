@@ -40,6 +40,11 @@ TEXTS = {
     "start": "Chạm «Tiếp tục» để bắt đầu khai hồ sơ.",
     "no_procedure": "Chưa chọn thủ tục. Xin quay lại để chọn.",
 }
+# Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
+SPOKEN = {
+    "screen": "Trang này cho biết giấy tờ cần có, thời hạn giải quyết và lệ phí của thủ tục "
+        "đã chọn. Đọc xong, chạm Tiếp tục ở góc dưới bên phải để bắt đầu khai hồ sơ.",
+}
 
 
 def time_lines(limit: TimeLimit) -> list[str]:

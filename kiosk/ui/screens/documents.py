@@ -54,6 +54,12 @@ TEXTS = {
     "busy": "Kiosk đang xử lý giấy tờ, xin chờ vài giây rồi chạm «Tiếp tục» lại.",
     "kind": "«{component}» chỉ nhận tệp {allowed}; tệp {file} là {kind}.",
 }
+# Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
+SPOKEN = {
+    "screen": "Xin thêm các giấy tờ kèm theo. Đặt giấy trước camera để chụp, hoặc quét bằng "
+        "máy quét, hoặc lấy tệp từ USB. Giấy tờ ghi Bắt buộc phải có thì mới đi tiếp được. Xong, "
+        "chạm Tiếp tục.",
+}
 
 LIST, CAMERA, USB = "list", "camera", "usb"
 NO_DEVICE = frozenset(("scanner_none", "scanner_missing"))  # a scan that shows none is there

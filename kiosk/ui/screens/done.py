@@ -2,8 +2,10 @@
 
 The receipt prints by itself off the GUI thread; if the printer fails, the
 code stays on screen (and as a QR to photograph) and the resident is told to
-ask an official.  «In lại» prints one slip per tap that counts: it is disabled
-while a slip is being printed.  The screen goes home by itself after a while.
+ask an official.  A kiosk without a printer (the demo's "file" mode) shows the
+saved slip itself in place of the QR, so nobody copies the code by hand.
+«In lại» prints one slip per tap that counts: it is disabled while a slip is
+being printed.  The screen goes home by itself after a while.
 """
 
 from __future__ import annotations
@@ -12,15 +14,18 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.domain.dates import to_vietnam_time
 from kiosk.domain.fees import format_vnd
 from kiosk.receipts.data import receipt_from_dossier
+from kiosk.receipts.raster import GreyPage, rasterize_pdf
 from kiosk.store.records import QueuedDossier
 from kiosk.ui.context import UiServices
 from kiosk.ui.runner import BackgroundRunner
+from kiosk.ui.voice import ListenButton
 from kiosk.ui.widgets.basics import plain_label, touch_button
 from kiosk.ui.widgets.qr import qr_pixmap
 
@@ -31,7 +36,8 @@ TEXTS = {
     "qr": "Có thể chụp ảnh mã này bằng điện thoại để tra cứu sau.",
     "printing": "Đang in phiếu hẹn…",
     "printed": "Đã in phiếu hẹn. Xin nhận phiếu ở khe máy in và giữ phiếu để nhận kết quả.",
-    "saved": "Phiếu hẹn đã được lưu thành tệp PDF: {path}",
+    "saved": "Kiosk này không in giấy: phiếu hẹn đã được lưu thành tệp PDF, hiện ở bên phải. "
+    "Có thể chụp ảnh phiếu bằng điện thoại để giữ mã hồ sơ. Tệp: {path}",
     "print_failed": "Chưa in được phiếu hẹn. Xin ghi lại mã hồ sơ ở trên và đến quầy Một cửa "
     "để cán bộ hỗ trợ.",
     "reprint": "Chưa nhận được phiếu? In lại",
@@ -39,8 +45,15 @@ TEXTS = {
     "returning": "Màn hình sẽ tự về trang chủ sau {seconds} giây.",
     "pay": "Nộp lệ phí {amount} ngay: quét mã VietQR bên cạnh bằng ứng dụng ngân hàng.",
 }
+# Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
+SPOKEN = {
+    "screen": "Ông bà đã nộp hồ sơ thành công. Phiếu hẹn ghi mã hồ sơ và ngày trả kết quả, "
+        "xin giữ phiếu để nhận kết quả. Có thể chụp mã QR trên màn hình bằng điện thoại để tra "
+        "cứu sau. Xong, chạm Về trang chủ.",
+}
 QR_PIXELS = 280
 VIETQR_PIXELS = 220
+PREVIEW_PIXELS = 360  # the saved slip's width on screen (the QR column's)
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +64,7 @@ class PrintOutcome:
     vietqr: str | None  # the payment code when the fee is paid online
     amount: int
     saved: Path | None = None  # "file" mode: where the slip went instead of a printer
+    preview: GreyPage | None = None  # the saved slip's first page, to show
 
 
 class DoneScreen(QWidget):
@@ -69,7 +83,7 @@ class DoneScreen(QWidget):
         self._timer.setInterval(tick_ms)
         self._timer.timeout.connect(self._tick)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 24, 48, 24)
+        layout.setContentsMargins(48, 20, 48, 20)  # large text fits 1366×768
         layout.setSpacing(12)
         layout.addWidget(plain_label(TEXTS["title"], "title"))
         columns = QHBoxLayout()
@@ -104,9 +118,11 @@ class DoneScreen(QWidget):
         self.qr.setObjectName("codeQr")
         self.qr.setFixedSize(QR_PIXELS, QR_PIXELS)
         column.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
-        hint = plain_label(TEXTS["qr"], "muted")
-        hint.setMaximumWidth(QR_PIXELS + 80)
-        column.addWidget(hint)
+        self.qr_hint = plain_label(TEXTS["qr"], "muted")
+        self.qr_hint.setMaximumWidth(QR_PIXELS + 80)
+        column.addWidget(self.qr_hint)
+        self.receipt = SlipPreview()
+        column.addWidget(self.receipt, 10)  # the space the QR and its hint leave
         self.vietqr = QLabel()
         self.vietqr.setObjectName("vietQr")
         self.vietqr.setFixedSize(VIETQR_PIXELS, VIETQR_PIXELS)
@@ -119,6 +135,8 @@ class DoneScreen(QWidget):
         footer = QHBoxLayout()
         self.returning = plain_label("", "muted")
         footer.addWidget(self.returning, 1)
+        footer.addWidget(ListenButton(SPOKEN["screen"]))
+        footer.addSpacing(20)
         footer.addWidget(touch_button(TEXTS["home"], "primary", self._go_home))
         return footer
 
@@ -153,6 +171,9 @@ class DoneScreen(QWidget):
         self._code = None
         for label in (self.code, self.due, self.status, self.pay, self.returning):
             label.clear()
+        self.receipt.show_page(None)
+        self.qr.show()
+        self.qr_hint.show()
         self.qr.clear()
         self.vietqr.clear()
         self.vietqr.hide()
@@ -164,6 +185,10 @@ class DoneScreen(QWidget):
             return
         self.reprint.setEnabled(True)
         self.status.setText(_print_status(outcome))
+        if outcome.preview is not None:  # the slip itself, with its QR, instead of the QR
+            self.qr.hide()
+            self.qr_hint.hide()
+            self.receipt.show_page(outcome.preview)
         if outcome.vietqr:
             self.vietqr.setPixmap(qr_pixmap(outcome.vietqr, VIETQR_PIXELS))
             self.vietqr.show()
@@ -214,7 +239,58 @@ def _print(services: UiServices, code: str) -> PrintOutcome:
     except Exception:  # whatever the printer did, the dossier is sealed: show its code
         log.exception("receipt for %s not printed", code)
         return PrintOutcome(False, receipt.vietqr, amount)
-    return PrintOutcome(True, receipt.vietqr, amount, saved)
+    return PrintOutcome(True, receipt.vietqr, amount, saved, _preview(saved))
+
+
+def _preview(saved: Path | None) -> GreyPage | None:
+    """The saved slip's first page as pixels (off the GUI thread); None if it cannot be."""
+    if saved is None or saved.suffix.lower() != ".pdf":
+        return None
+    try:
+        return rasterize_pdf(saved.read_bytes(), width_px=PREVIEW_PIXELS)[0]
+    except Exception:  # the slip is saved all the same; the code stays on screen
+        log.exception("saved receipt %s not previewed", saved)
+        return None
+
+
+class SlipPreview(QLabel):
+    """A saved slip, at the column's width, its top part when taller than the space."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("receiptPreview")
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        self._page = QPixmap()
+        self.hide()
+
+    def show_page(self, page: GreyPage | None) -> None:
+        if page is None:
+            self._page = QPixmap()
+            self.clear()
+            self.hide()
+            return
+        image = QImage(page.pixels, page.width, page.height, page.width,
+                       QImage.Format.Format_Grayscale8)
+        self._page = QPixmap.fromImage(image.copy())  # the pixels outlive the worker's bytes
+        self.show()
+        self._fit()
+
+    def sizeHint(self) -> QSize:
+        return QSize(PREVIEW_PIXELS, 0) if not self._page.isNull() else QSize(0, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if self._page.isNull():
+            return
+        width = min(self.width(), PREVIEW_PIXELS)
+        scaled = self._page.scaledToWidth(max(width, 1), Qt.TransformationMode.SmoothTransformation)
+        if scaled.height() > self.height() > 0:
+            scaled = scaled.copy(0, 0, scaled.width(), self.height())
+        self.setPixmap(scaled)
 
 
 def _print_status(outcome: PrintOutcome) -> str:

@@ -32,6 +32,11 @@ TEXTS = {
     "title": "Thông tin trong tờ khai",
     "intro": "{name}: xin điền các thông tin dưới đây. Chạm vào một ô để nhập.",
 }
+# Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
+SPOKEN = {
+    "screen": "Xin điền các thông tin của tờ khai. Chạm vào một ô, bàn phím sẽ hiện ra để "
+        "gõ. Ô nào có danh sách thì chạm để chọn. Xong, chạm Tiếp tục.",
+}
 
 
 class FormScreen(PageTurning, StepScreen):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.ui.voice import ListenButton
 from kiosk.ui.widgets.basics import footer, plain_label, scroll_area
 from kiosk.ui.widgets.qr import qr_pixmap
 
@@ -34,6 +35,12 @@ TEXTS = {
     "Mang phiếu đến đây và quét mã để xem hồ sơ đã đến đâu.",
     "qr": "Quét mã này bằng điện thoại để mở cổng dịch vụ công",
     "home": "Về trang chủ",
+}
+# Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
+SPOKEN = {
+    "screen": "Trang này giới thiệu cách nộp hồ sơ tại nhà qua mạng. Ông bà đăng nhập cổng "
+        "dịch vụ công bằng ứng dụng VNeID trên điện thoại. Quét mã QR bên phải bằng điện thoại "
+        "để mở cổng dịch vụ công. Xong, chạm Về trang chủ.",
 }
 LISTS = {
     "benefits": (
@@ -70,7 +77,9 @@ class GuideScreen(QWidget):
         columns.addWidget(scroll_area(self._body(portal_address)), 3)
         columns.addLayout(_portal_qr(portal_address), 1)
         layout.addLayout(columns, 1)
-        layout.addLayout(footer(self.home_requested.emit, self.help_requested.emit))
+        row = footer(self.home_requested.emit, self.help_requested.emit)
+        row.insertWidget(row.count() - 1, ListenButton(SPOKEN["screen"]))
+        layout.addLayout(row)
 
     def _body(self, portal: str) -> QWidget:
         body = QFrame()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from kiosk.ui.voice import ListenButton
+
 TEXTS = {
     "welcome": "Xin kính chào Ông/Bà",
     "intro": "Nộp hồ sơ thủ tục hành chính và tra cứu kết quả tại đây.",
@@ -14,6 +16,12 @@ TEXTS = {
     "text_larger": "Chữ to hơn",
     "text_normal": "Chữ cỡ thường",
     "help": "Gọi cán bộ hỗ trợ",
+}
+# Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
+SPOKEN = {
+    "screen": "Xin kính chào ông bà. Muốn nộp hồ sơ, xin chạm nút Nộp hồ sơ ở giữa màn hình. "
+        "Muốn xem hồ sơ đã nộp đến đâu, chạm nút Tra cứu hồ sơ. Muốn chữ to hơn, chạm nút Chữ to "
+        "hơn ở góc dưới bên trái. Cần người giúp, chạm nút Gọi cán bộ hỗ trợ.",
 }
 
 
@@ -58,6 +66,8 @@ class HomeScreen(QWidget):
         size_text = TEXTS["text_normal"] if large_text else TEXTS["text_larger"]
         footer.addWidget(_button(size_text, "textsize", self.text_size_toggled))
         footer.addStretch(1)
+        footer.addWidget(ListenButton(SPOKEN["screen"]))
+        footer.addSpacing(20)
         footer.addWidget(_button(TEXTS["help"], "help", self.help_requested))
         return footer
 

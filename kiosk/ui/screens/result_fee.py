@@ -53,6 +53,11 @@ TEXTS = {
     "hình và in trên phiếu hẹn. Ông/Bà quét mã bằng ứng dụng ngân hàng.",
     "payee": "Người nhận tiền: {name}",
 }
+# Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
+SPOKEN = {
+    "screen": "Xin chọn nơi nhận kết quả: tại bộ phận Một cửa, hoặc gửi qua bưu điện về nhà. "
+        "Nếu thủ tục có lệ phí, xin chọn cách nộp phí. Xong, chạm Tiếp tục.",
+}
 DECLARATION_FIELD = "cam_ket"  # check_choices' field for the declaration (a later step)
 # The chosen option must stand out; theme.py has no rule for checked buttons yet.
 TALL_SCREEN = 900  # px: room for the keyboard's hint line above its keys

@@ -49,6 +49,11 @@ TEXTS = {
     "pay_office": "Nộp phí: tại bộ phận Một cửa",
     "pay_online": "Nộp phí: ngay bằng VietQR sau khi nộp hồ sơ",
 }
+# Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
+SPOKEN = {
+    "screen": "Xin ông bà đọc lại hồ sơ. Phần nào chưa đúng, chạm nút Sửa bên cạnh phần đó. "
+        "Đúng hết rồi thì chạm Tiếp tục.",
+}
 
 # Which wizard step shows each part (DESIGN.md "The resident's path").
 STEP_CHOOSE, STEP_APPLICANT, STEP_FORM, STEP_DOCUMENTS, STEP_CHOICES = 0, 2, 3, 4, 5

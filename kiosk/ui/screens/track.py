@@ -26,6 +26,7 @@ from kiosk.domain.dates import to_vietnam_time
 from kiosk.domain.states import PORTAL_STATUS_LABELS, DossierState
 from kiosk.store.records import DossierDetail
 from kiosk.ui.theme import Metrics
+from kiosk.ui.voice import ListenButton
 from kiosk.ui.widgets.basics import footer, plain_label, scroll_area, touch_button
 from kiosk.ui.widgets.dock import KeyboardDock
 
@@ -60,6 +61,11 @@ TEXTS = {
     "saved": "Phiếu hẹn đã được lưu thành tệp PDF: {path}",
     "print_failed": "Chưa in được phiếu hẹn: {reason} Mã hồ sơ vẫn ở trên màn hình; "
     "xin hỏi cán bộ ở quầy Một cửa.",
+}
+# Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
+SPOKEN = {
+    "screen": "Để xem hồ sơ đã đến đâu, xin đưa mã QR trên phiếu hẹn vào máy quét, hoặc giơ "
+        "phiếu trước camera. Cũng có thể chạm vào ô mã hồ sơ, gõ mã, rồi chạm Tra cứu.",
 }
 
 
@@ -121,7 +127,9 @@ class TrackScreen(QWidget):
         self.result_layout.setAlignment(Qt.AlignmentFlag.AlignTop)
         scroll = scroll_area(self.result)  # a long timeline scrolls; the screen never grows
         layout.addWidget(scroll, 1)
-        outer.addLayout(footer(self.home_requested.emit, self.help_requested.emit))
+        row = footer(self.home_requested.emit, self.help_requested.emit)
+        row.insertWidget(row.count() - 1, ListenButton(SPOKEN["screen"]))
+        outer.addLayout(row)
         # Touching the code field opens a code pad; a USB scanner types into it all the same.
         self.dock = KeyboardDock(self)
         self.dock.closed.connect(self.code.setFocus)
