@@ -208,6 +208,7 @@ class Navigator(QObject):
         metrics = theme.apply(self._app, self._size)
         for frame in self.wizard.frames:  # the on-screen keyboards size themselves
             frame.content.set_metrics(metrics)
+        self.track.set_metrics(metrics)  # its code pad too
         old = self.home
         self.home = self._build_home()  # rebuilt so its toggle shows the new choice
         self._window.stack.removeWidget(old)
