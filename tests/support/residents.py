@@ -88,8 +88,8 @@ def birth_form(finger: Finger, navigator: Navigator) -> None:
                     *"minh", "space", *"duc", "stroke", "horn", "sac")  # capitals by themselves
     finger.pad(form, "ngay_sinh", "20112026")
     finger.choose(form, "gioi_tinh", "Nam")
-    finger.keyboard(form, "noi_sinh", "shift", *"tram", "space", *"y", "space", *"te")
     finger.pick(form, "dan_toc", "Kinh")  # quoc_tich: "Việt Nam" already, the default
+    finger.keyboard(form, "noi_sinh", "shift", *"tram", "space", *"y", "space", *"te")
     finger.keyboard(form, "ho_ten_me", *"nguyen", "circumflex", "nga", "space",
                     *"thi", "nang", "space", *"anh", "sac")
     finger.pad(form, "nam_sinh_me", "1995")
@@ -181,16 +181,18 @@ def walk_away(finger: Finger, window: MainWindow, navigator: Navigator, timeout_
               card_name: str | None = None) -> None:
     """A resident starts, then leaves: the idle timeout wipes it all and goes home.
 
-    With a camera the card held up fills the fields (``card_name``); without one he
-    types his name, Lê Văn Bình.  Either way he types his phone number first.
+    With a camera the card held up fills the fields (``card_name``) and he types his
+    phone number on the next page; without one he types his name, Lê Văn Bình, and his
+    birth date, and leaves before the card's page is complete.
     """
     begin(finger, window, navigator, CERTIFIED_COPY)
     screen = applicant(navigator)
     if card_name is not None:
         finger.wait(lambda: card_read(screen, card_name), SLOW_MS)
+        finger.pad(screen, "so_dien_thoai", WALKER_PHONE)
     else:
         finger.keyboard(screen, "ho_ten", *WALKER_KEYS)
-    finger.pad(screen, "so_dien_thoai", WALKER_PHONE)
+        finger.pad(screen, "ngay_sinh", "02091975")
     finger.wait(lambda: window.stack.currentWidget() is navigator.home, timeout_ms)
 
 

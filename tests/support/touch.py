@@ -170,10 +170,11 @@ class Finger:
 
     def pick(self, screen: ApplicantScreen | FormScreen, name: str, value: str) -> None:
         """Open field ``name``'s list and tap the row ``value`` (an ethnicity, a nationality)."""
+        self.turn_to(screen, name)
         button = screen.fields.editors[name].pick_button
         assert button is not None, f"{name} has no list to pick from"
         self.tap(button)
-        self.tap(screen.fields.picker.row(value))
+        self.tap(screen.fields.list_of(name).picker.row(value))
 
     def from_usb(self, documents: DocumentsScreen, code: str, file_name: str) -> None:
         """«Từ USB» on component ``code``'s row, then the file; back on the list with it."""

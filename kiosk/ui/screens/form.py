@@ -51,6 +51,7 @@ class FormScreen(PageTurning, StepScreen):
         self._open_camera = open_camera
         self._code: str | None = None
         self._specs: tuple[FormField, ...] = ()
+        self._kept: dict[str, tuple[tuple[FormField, ...], FormPages]] = {}
         self.dock = KeyboardDock(self, metrics)
         self._column = QVBoxLayout(self)
         self._column.setContentsMargins(0, 0, 0, 0)
@@ -67,17 +68,32 @@ class FormScreen(PageTurning, StepScreen):
         fields.changed.connect(self.recheck)
         fields.turned.connect(self._show_page)
         self._column.addWidget(fields, 1)
+        fields.hide()
         return fields
 
     def _rebuild(self, code: str, specs: tuple[FormField, ...]) -> None:
-        """Another procedure: its own fields replace the previous one's."""
+        """Another procedure: its own fields replace the previous one's.
+
+        Each procedure's pages are built once and kept (cleared when put away): a form
+        built anew for every resident registered new finger-scroll gestures each time,
+        and PySide6 keeps a Python object for every gesture type a QScroller returns."""
         self.dock.close_keyboard()
         old = self.fields
-        self._column.removeWidget(old)
+        old.clear()
         old.hide()
-        old.deleteLater()
+        self._column.removeWidget(old)
+        if all(old is not pages for _specs, pages in self._kept.values()):
+            old.deleteLater()  # the empty form the screen started with
+        kept = self._kept.get(code)
+        if kept is None or kept[0] != specs:  # new, or changed by a catalogue update
+            if kept is not None:
+                kept[1].deleteLater()
+            kept = (specs, self._build(specs))
+            self._kept[code] = kept
         self._code, self._specs = code, specs
-        self.fields = self._build(specs)
+        self.fields = kept[1]
+        self._column.addWidget(self.fields, 1)
+        self.fields.show()
 
     def specs(self) -> tuple[FormField, ...]:
         return self._specs
@@ -118,6 +134,7 @@ class FormScreen(PageTurning, StepScreen):
     def _show_page(self) -> None:
         pages = self.fields
         self.heading.setText(pages.plan.title)
+        self.heading.setVisible(not pages.own_heading[pages.index])
         self.intro.setVisible(pages.index == 0)  # said once: every line counts at 768 px
         many = pages.count() > 1 and self._code is not None
         self.page_changed.emit(

@@ -17,12 +17,13 @@ from datetime import date, datetime
 from itertools import groupby
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.domain.errors import Problems
 from kiosk.domain.forms import FormField, validate_form
 from kiosk.scanner.frames import FrameSource
 from kiosk.ui.theme import kinetic
+from kiosk.ui.widgets.basics import plain_label
 from kiosk.ui.widgets.dock import KeyboardDock
 from kiosk.ui.widgets.fields import FieldEditor, FieldList
 
@@ -138,21 +139,33 @@ class FormPages(QStackedWidget):
         self._open_camera, self._clock = open_camera, clock
         self.plans = list(plans or plan_pages(specs)) or [PagePlan("", 1, 1, ((),))]
         self.lists: list[list[FieldList]] = []
+        self.own_heading: list[bool] = []  # a page with a card panel shows its title itself
         self.editors: dict[str, FieldEditor] = {}
         for plan in self.plans:
             self.addWidget(self._page(plan, dock))
 
     def _page(self, plan: PagePlan, dock: KeyboardDock) -> QWidget:
         page = QWidget()
-        row = QHBoxLayout(page)
-        row.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
         row.setSpacing(32)
-        # One «Quét thẻ căn cước» panel a page, atop its first column, filling the fields
-        # of every column (and of the person's other pages: card_read goes to all lists).
+        # One «Quét thẻ căn cước» panel a page, across the top of both columns, filling the
+        # fields of every column (and of the person's other pages: card_read goes to all).
         marked = tuple(spec for spec in plan.fields if spec.card)
         lists = [FieldList(column, dock, self._open_camera, self._clock,
                            card_fields=marked if i == 0 else ())
                  for i, column in enumerate(plan.columns)]
+        scans = lists[0].take_scans()
+        if scans:  # the page's own heading, the panel beside it: the fields keep the height
+            outer.setSpacing(0)
+            top = QHBoxLayout()
+            top.addWidget(plain_label(plan.title, "resultTitle"), 1)
+            for scan in scans:
+                top.addWidget(scan)
+            outer.addLayout(top)
+        self.own_heading.append(bool(scans))
+        outer.addLayout(row, 1)
         for fields in lists:
             kinetic(fields)
             fields.edited.connect(self.edited.emit)

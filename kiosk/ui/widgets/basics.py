@@ -43,13 +43,18 @@ def plain_label(text: str, name: str) -> QLabel:
     return label
 
 
-def scroll_area(content: QWidget) -> QScrollArea:
-    """``content`` scrolling inside the screen instead of growing it past the display."""
+def scroll_area(content: QWidget, *, swipe: bool = True) -> QScrollArea:
+    """``content`` scrolling inside the screen instead of growing it past the display.
+
+    ``swipe=False`` for an area built anew for each resident (a document row's strip of
+    pages): every finger-scrolled area registers a gesture type of its own, and PySide6
+    keeps a Python object for each, so only areas that live as long as the window swipe."""
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(content)
-    kinetic(scroll)  # a swipe scrolls: no one has to hit the bar
+    if swipe:
+        kinetic(scroll)  # a swipe scrolls: no one has to hit the bar
     return scroll
 
 

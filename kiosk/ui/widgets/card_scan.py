@@ -19,6 +19,7 @@ from PySide6.QtGui import QHideEvent, QImage, QKeyEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -46,7 +47,7 @@ TEXTS = {
 BURST_GAP_SECONDS = 0.08
 MIN_SEPARATORS = 5
 MIN_SCAN_CHARS = 20
-PREVIEW_SIZE = (320, 240)
+PREVIEW_SIZE = (224, 168)  # beside the button, so the page keeps room for its fields
 
 
 class _Burst:
@@ -83,30 +84,33 @@ class CardScan(QFrame):
                  open_camera: Callable[[], FrameSource] | None = None) -> None:
         super().__init__()
         self.setObjectName("scanPanel")
-        self.setFrameShape(QFrame.Shape.Box)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._fields, self._clock = fields, clock
         self._burst = _Burst()
         self._before: tuple[QLineEdit | QPlainTextEdit, str] | None = None
         self._last_scan = ""
         self.camera = CameraCodeReader(open_camera, self) if open_camera else None
-        column = QVBoxLayout(self)
-        column.setContentsMargins(16, 8, 16, 8)
-        self.button = QPushButton(TEXTS["button"].format(who=who))
-        self.button.setObjectName("primary")
+        # One row across the page: the button, what to do and what happened, the picture.
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(24)
+        self.button = QPushButton(TEXTS["button"].format(who=who))  # a touch target, not a
+        # primary-sized one: the page's four fields need the height
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.button.clicked.connect(self._start)
-        column.addWidget(self.button)
+        row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
+        column = QVBoxLayout()
         self.how = plain_label(TEXTS["how"].format(who=who), "body")
-        column.addWidget(self.how)
+        self.status = plain_label("", "body")
+        self.error = plain_label("", "message")
+        for widget in (self.how, self.status, self.error):
+            column.addWidget(widget)
+        column.addStretch(1)
+        row.addLayout(column, 1)
         self.preview = QLabel()
         self.preview.setFixedSize(*PREVIEW_SIZE)
         self.preview.setScaledContents(True)
-        column.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.status = plain_label("", "body")
-        self.error = plain_label("", "message")
-        column.addWidget(self.status)
-        column.addWidget(self.error)
+        row.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignVCenter)
         for widget in (self.how, self.preview, self.status, self.error):
             widget.setVisible(False)
         if self.camera is not None:

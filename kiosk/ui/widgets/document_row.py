@@ -81,7 +81,7 @@ class DocumentRow(QFrame):
         self.strip_layout.setContentsMargins(0, 0, 0, 0)
         self.strip_layout.setSpacing(16)
         self.strip_layout.setAlignment(Qt.AlignmentFlag.AlignLeft)
-        self.strip_scroll = scroll_area(self.strip)
+        self.strip_scroll = scroll_area(self.strip, swipe=False)  # rows come and go
         self.strip_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.strip_scroll.setFixedHeight(THUMB_HEIGHT + 28)  # room for a scroll bar
         self.strip_scroll.hide()

@@ -288,6 +288,13 @@ class FieldList(QScrollArea):
             scans[group] = scan
         return scans
 
+    def take_scans(self) -> list[CardScan]:
+        """The «Quét thẻ căn cước» panels, out of this list's column for the caller to place
+        (a page lays its panel across all its columns); they still fill this list."""
+        for scan in self.scans.values():
+            self._column.removeWidget(scan)
+        return list(self.scans.values())
+
     def _fill_from_card(self, values: dict[str, str]) -> None:
         self._dock.close_keyboard()
         self.set_values(values)
