@@ -50,6 +50,8 @@ MESSAGES: dict[str, str] = {
     "def_duplicate": "{what} «{name}» xuất hiện nhiều lần.",
     "def_link": "Trường «{name}» liên kết tới «{target}», nhưng đó không phải trường {kind} "
     "của cùng thủ tục.",
+    "def_derive": "Trường «{name}» lấy giá trị từ «{target}», nhưng thủ tục không có trường "
+    "đó (hoặc đó chính là trường «{name}»).",
 }
 
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,39}")
@@ -175,6 +177,10 @@ def _check_field_links(fields: tuple[FormField, ...]) -> None:
                 raise error_from_table(
                     DataError, MESSAGES, "def_link", name=spec.name, target=target, kind=kind
                 )
+        for source in spec.derive_from:
+            if source not in types or source == spec.name:
+                raise error_from_table(DataError, MESSAGES, "def_derive", name=spec.name,
+                                       target=source)
 
 
 class UnknownProcedureError(DataError):

@@ -230,7 +230,7 @@ def _parse_items(items: list[tuple[str, object]]) -> tuple[Procedure, ...]:
 _PROCEDURE_KEYS = "code name field level time_limit fees documents fields result"
 _FIELD_KEYS = (
     "required choices max_length min max date_rule pattern pattern_message help "
-    "birth_date_field gender_field group default card"
+    "birth_date_field gender_field group default card derive_from"
 )
 
 
@@ -326,6 +326,7 @@ def _parse_field(value: object, where: str) -> FormField:
             group=obj.optional_text("group", 60),
             default=obj.optional_text("default", 200),
             card=obj.optional_text("card", 20),
+            derive_from=obj.texts("derive_from", 4, 64),
         )
 
 

@@ -139,6 +139,10 @@ class FormField:
     default: str = ""
     # Filled from that person's scanned CCCD: which of the card's values ("full_name", …).
     card: str = ""
+    # Filled, while empty, from other fields (kiosk.domain.derive): a name starts with the
+    # family name of the first source given (the child's from the father's, else the
+    # mother's); any other field takes the value all its given sources share.
+    derive_from: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for check in (_check_identity, _check_choices, _check_limits, _check_rules, _check_extras):
@@ -242,6 +246,7 @@ def form_field_to_dict(spec: FormField) -> dict[str, object]:
         ("group", spec.group or None),
         ("default", spec.default or None),
         ("card", spec.card or None),
+        ("derive_from", list(spec.derive_from) if spec.derive_from else None),
     ]
     out.update((key, value) for key, value in optional if value is not None)
     return out

@@ -81,20 +81,19 @@ def applicant_by_camera(finger: Finger, navigator: Navigator, name: str, phone: 
 
 
 def birth_form(finger: Finger, navigator: Navigator) -> None:
-    """The child's details, typed and chosen: Trần Minh Đức, born 20/11/2026, mother Ánh."""
+    """Page by page: the mother, Nguyễn Thị Ánh, typed; no father; the child, Nguyễn Minh
+    Đức, born 20/11/2026 (his family name and ethnicity come from his mother's)."""
     form = navigator.wizard.frames[3].content
     assert isinstance(form, FormScreen)
-    finger.keyboard(form, "ho_ten_tre", *"tran", "circumflex", "huyen", "space",
-                    *"minh", "space", *"duc", "stroke", "horn", "sac")  # capitals by themselves
-    finger.pad(form, "ngay_sinh", "20112026")
-    finger.choose(form, "gioi_tinh", "Nam")
-    finger.pick(form, "dan_toc", "Kinh")  # quoc_tich: "Việt Nam" already, the default
-    finger.keyboard(form, "noi_sinh", "shift", *"tram", "space", *"y", "space", *"te")
     finger.keyboard(form, "ho_ten_me", *"nguyen", "circumflex", "nga", "space",
-                    *"thi", "nang", "space", *"anh", "sac")
+                    *"thi", "nang", "space", *"anh", "sac")  # capitals by themselves
     finger.pad(form, "nam_sinh_me", "1995")
     finger.keyboard(form, "noi_cu_tru_me", "shift", *"thon", "space", "shift", *"cong")
-    finger.pick(form, "dan_toc_me", "Kinh")
+    finger.pick(form, "dan_toc_me", "Kinh")  # quoc_tich_me: "Việt Nam", the default
+    finger.keyboard(form, "ho_ten_tre", *"minh", "space", *"duc", "stroke", "horn", "sac")
+    finger.pad(form, "ngay_sinh", "20112026")
+    finger.choose(form, "gioi_tinh", "Nam")
+    finger.keyboard(form, "noi_sinh", "shift", *"tram", "space", *"y", "space", *"te")
     finger.choose(form, "quan_he_nguoi_khai", "Mẹ")
     finger.leave_form(navigator)
 

@@ -83,8 +83,8 @@ def test_next_and_back_turn_the_pages_then_change_the_step(
     wizard, pages = navigator.wizard, form.fields
     finger.go_on(navigator)  # nothing typed: the first page's messages, no turning
     assert pages.index == 0 and wizard.index == FORM
-    assert pages.editors["ho_ten_tre"].error.isVisible()
-    assert not pages.editors["ho_ten_me"].error.text()  # another page: not yet
+    assert pages.editors["ho_ten_me"].error.isVisible()
+    assert not pages.editors["ho_ten_tre"].error.text()  # another page: not yet
     residents.birth_form(finger, navigator)
     assert wizard.index == DOCUMENTS
     finger.tap(wizard.frames[DOCUMENTS].back_button)
@@ -122,16 +122,16 @@ def test_a_message_goes_away_the_moment_its_field_is_right(
     window, navigator = kiosk
     finger = Finger()
     form = at_form(finger, window, navigator)
-    finger.pad(form, "ngay_sinh", "011120")  # «Xong» on "01/11/20": not a whole date
-    message = form.fields.editors["ngay_sinh"].error
+    finger.pad(form, "nam_sinh_me", "19")  # «Xong» on "19": not a year
+    message = form.fields.editors["nam_sinh_me"].error
     assert message.isVisible() and message.text()
-    editor = form.fields.editors["ngay_sinh"].editor
+    editor = form.fields.editors["nam_sinh_me"].editor
     assert editor is not None
     finger.tap(editor)
-    finger.tap(form.dock.pad.key("2"))
-    assert message.isVisible()  # "01/11/202": still not a date
-    finger.tap(form.dock.pad.key("6"))
-    assert not message.isVisible()  # "01/11/2026": right, with the pad still open
+    finger.tap(form.dock.pad.key("9"))
+    assert message.isVisible()  # "199": still not a year
+    finger.tap(form.dock.pad.key("5"))
+    assert not message.isVisible()  # "1995": right, with the pad still open
     assert form.dock.is_open
 
 
@@ -182,3 +182,46 @@ def test_a_ticked_declaration_box_shows_a_tick(kiosk: tuple[MainWindow, Navigato
     blue = sum(1 for c in inner if c.blue() > 120 and c.red() < 60)
     white = sum(1 for c in inner if c.lightness() > 240)
     assert blue > 300 and white > 60  # white strokes on the filled box: ✓
+
+
+MOTHER_CARD = ("030195012345||Trần Thị Ánh|08031995|Nữ|"
+               "Thôn Cộng Lạc, xã Cộng Lạc, Thành phố Hải Phòng|15082021")
+
+
+def test_a_father_left_out_takes_one_page_and_the_child_starts_from_the_mother(
+    kiosk: tuple[MainWindow, Navigator],
+) -> None:
+    window, navigator = kiosk
+    finger = Finger()
+    form = at_form(finger, window, navigator)
+    pages = form.fields
+    assert pages.plan.group == "Mẹ"
+    finger.scanner(MOTHER_CARD)  # under the USB reader while her page shows
+    finger.wait(lambda: pages.values()["ho_ten_me"] == "Trần Thị Ánh")
+    finger.go_on(navigator)
+    finger.pick(form, "dan_toc_me", "Tày")
+    finger.go_on(navigator)
+    assert pages.plan.group == "Cha" and pages.plan.part == 1
+    finger.go_on(navigator)  # nothing known of the father: his second page is passed over
+    assert pages.plan.group == "Trẻ", pages.plan.title
+    values = pages.values()
+    assert values["ho_ten_tre"] == "Trần " and values["dan_toc"] == "Tày"
+    finger.keyboard(form, "ho_ten_tre", *"an")
+    assert pages.values()["ho_ten_tre"] == "Trần An"  # only the given name was typed
+
+
+def test_a_father_declared_gets_both_his_pages_and_gives_the_family_name(
+    kiosk: tuple[MainWindow, Navigator],
+) -> None:
+    window, navigator = kiosk
+    finger = Finger()
+    form = at_form(finger, window, navigator)
+    pages = form.fields
+    finger.scanner(MOTHER_CARD)
+    finger.wait(lambda: pages.values()["ho_ten_me"] == "Trần Thị Ánh")
+    finger.go_on(navigator)
+    finger.pick(form, "dan_toc_me", "Kinh")
+    finger.go_on(navigator)
+    finger.keyboard(form, "ho_ten_cha", *"le", "space", *"binh", "huyen")
+    finger.go_on(navigator)
+    assert pages.plan.group == "Cha" and pages.plan.part == 2

@@ -64,7 +64,7 @@ def test_a_birth_registration_by_touch_ends_queued_with_a_receipt(
     assert detail.payload["ChuHoSo"]["HoTen"] == CCCD_NAME
     assert detail.payload["ChuHoSo"]["SoDienThoai"] == "0912345678"
     form_values = detail.payload["DuLieuBieuMau"]
-    assert form_values["ho_ten_tre"] == unicodedata.normalize("NFC", "Trần Minh Đức")
+    assert form_values["ho_ten_tre"] == unicodedata.normalize("NFC", "Nguyễn Minh Đức")
     assert form_values["quoc_tich"] == "Việt Nam"
     assert [a.component_code for a in detail.attachments] == ["TK", "GCS"]
     finger.wait(lambda: len(printer.printed) == 1, 20_000)

@@ -134,8 +134,9 @@ class FormScreen(PageTurning, StepScreen):
     def _show_page(self) -> None:
         pages = self.fields
         self.heading.setText(pages.plan.title)
-        self.heading.setVisible(not pages.own_heading[pages.index])
-        self.intro.setVisible(pages.index == 0)  # said once: every line counts at 768 px
+        own = pages.own_heading[pages.index]
+        self.heading.setVisible(not own)
+        self.intro.setVisible(pages.index == 0 and not own)  # once: every line counts at 768 px
         many = pages.count() > 1 and self._code is not None
         self.page_changed.emit(
             PAGE_TEXTS["page"].format(number=pages.index + 1, total=pages.count()) if many

@@ -19,6 +19,7 @@ from itertools import groupby
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.domain.derive import derived_value
 from kiosk.domain.errors import Problems
 from kiosk.domain.forms import FormField, validate_form
 from kiosk.scanner.frames import FrameSource
@@ -153,8 +154,12 @@ class FormPages(QStackedWidget):
         # One «Quét thẻ căn cước» panel a page, across the top of both columns, filling the
         # fields of every column (and of the person's other pages: card_read goes to all).
         marked = tuple(spec for spec in plan.fields if spec.card)
+        # A person whose every field is optional says so once, in the page's title.
+        optional_person = not any(spec.required for spec in plan.fields) and (
+            "nếu có" in plan.title)
         lists = [FieldList(column, dock, self._open_camera, self._clock,
-                           card_fields=marked if i == 0 else ())
+                           card_fields=marked if i == 0 else (),
+                           mark_optional=not optional_person)
                  for i, column in enumerate(plan.columns)]
         scans = lists[0].take_scans()
         if scans:  # the page's own heading, the panel beside it: the fields keep the height
@@ -208,7 +213,36 @@ class FormPages(QStackedWidget):
 
     def turn(self, index: int) -> None:
         self.setCurrentIndex(max(0, min(index, self.last)))
+        self._derive()
         self.turned.emit()
+
+    def _derive(self) -> None:
+        """The page's empty fields that others give a value (kiosk.domain.derive)."""
+        values = self.values()
+        for spec in self.plan.fields:
+            if spec.derive_from and not values.get(spec.name, "").strip():
+                value = derived_value(spec, values)
+                if value:
+                    self.list_of(spec.name).set_values({spec.name: value})
+
+    def next_page(self) -> int:
+        """The page «Tiếp tục» leads to (past ``last`` when the step is done): a person
+        whose fields are all optional and whose first page was left empty (the father not
+        declared) needs no second page."""
+        index = self.index + 1
+        while index <= self.last and self._passed_over(index):
+            index += 1
+        return index
+
+    def _passed_over(self, index: int) -> bool:
+        group = self.plans[index].group
+        person = [plan for plan in self.plans if group and plan.group == group]
+        earlier = [plan for plan in self.plans[:index] if group and plan.group == group]
+        if not earlier or any(spec.required for plan in person for spec in plan.fields):
+            return False
+        values = self.values()
+        return not any(values.get(spec.name, "").strip()
+                       for plan in earlier for spec in plan.fields)
 
     def edit(self, name: str) -> None:
         """Turn to the field's page and open the keyboard on it."""
@@ -279,7 +313,10 @@ class PageTurning:
         self.dock.close_keyboard()
         if self.fields.show_page_problems(self.problems()):
             return True
-        self.fields.turn(self.fields.index + 1)
+        following = self.fields.next_page()
+        if following > self.fields.last:
+            return False
+        self.fields.turn(following)
         return True
 
     def retreat_within(self) -> bool:

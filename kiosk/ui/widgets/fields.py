@@ -60,6 +60,7 @@ DIGIT_TYPES = frozenset(("id_number", "phone", "number", "date", "year"))
 TYPED_TEXT = frozenset(("text", "multiline", "name", "nationality", "place"))
 LISTED = frozenset(("ethnicity", "nationality", "place"))
 MULTILINE_HEIGHT = 160
+VERY_LONG_CHOICE = 24  # characters: two such answers fill a row at 1366 px
 LONG_CHOICE = 12  # characters
 
 
@@ -79,9 +80,12 @@ def mark_checked(button: QPushButton, text: str) -> None:
 
 
 def choice_columns(choices: Sequence[str]) -> int:
-    """Long answers two to a row, short ones up to four, so no row runs off the screen."""
+    """Short answers up to four to a row, longer ones three (such a field has the page's
+    whole width), the longest two, so no row runs off the screen and few rows are needed."""
     longest = max((len(c) for c in choices), default=0)
-    return 2 if longest > LONG_CHOICE else min(len(choices), 4)
+    if longest > VERY_LONG_CHOICE:
+        return 2
+    return 3 if longest > LONG_CHOICE else min(len(choices), 4)
 
 
 class FieldEditor(QWidget):
@@ -90,7 +94,8 @@ class FieldEditor(QWidget):
     edit_requested = Signal(object)  # this FieldEditor
     pick_requested = Signal(object)  # this FieldEditor: its list is to be shown
 
-    def __init__(self, spec: FormField) -> None:
+    def __init__(self, spec: FormField, mark_optional: bool = True) -> None:
+        """``mark_optional=False`` where the page says so for all its fields ("nếu có")."""
         super().__init__()
         self.spec = spec
         self.editor: Editable | None = None
@@ -101,7 +106,8 @@ class FieldEditor(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 8, 0, 8)
         column.setSpacing(6)
-        optional = "" if spec.required or "nếu có" in spec.label else TEXTS["optional"]
+        optional = ("" if spec.required or not mark_optional or "nếu có" in spec.label
+                    else TEXTS["optional"])
         self.title = label(spec.label + optional, "body")
         column.addWidget(self.title)
         column.addWidget(self._build_input())
@@ -247,7 +253,8 @@ class FieldList(QScrollArea):
     def __init__(self, fields: Sequence[FormField], dock: KeyboardDock,
                  open_camera: Callable[[], FrameSource] | None = None,
                  clock: Callable[[], date] = date.today,
-                 card_fields: Sequence[FormField] | None = None) -> None:
+                 card_fields: Sequence[FormField] | None = None,
+                 mark_optional: bool = True) -> None:
         """``card_fields``: the fields a scanned card fills through this list's «Quét thẻ
         căn cước» panels (default: its own marked fields; ``()``: no panel here, as in the
         second column of a page whose first column has it)."""
@@ -266,7 +273,7 @@ class FieldList(QScrollArea):
         self.picker.picked.connect(self._picked)
         self._picking: FieldEditor | None = None
         for spec in fields:
-            editor = FieldEditor(spec)
+            editor = FieldEditor(spec, mark_optional)
             editor.edit_requested.connect(self._edit)
             editor.pick_requested.connect(self.pick)
             self.editors[spec.name] = editor
