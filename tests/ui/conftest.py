@@ -7,7 +7,6 @@ file of a printed receipt, as a webcam would show it.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,6 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -66,18 +64,6 @@ def services_for(backend: Kiosk, printer: Callable[[bytes], None] | None = None,
     receipts = ReceiptPrinter(backend.runtime.config, printer or (lambda _pdf: None))
     return UiServices(backend.runtime.config, backend.catalogue, backend.queue, submitter,
                       backend.clock, print_receipt=receipts.print, **devices)
-
-
-@pytest.fixture(autouse=True)
-def widgets_gone(qapp: QApplication) -> Iterator[None]:
-    """What a test built is deleted before the next test starts (set up before ``qtbot``, so
-    torn down after it has closed the test's windows): left to the next event loop, whole
-    windows piled up, and every restyle (each new window, the text size) re-polished them
-    all — GUI tests slowed from a second to ten by the end of a module."""
-    yield
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    gc.collect()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
 @pytest.fixture(scope="session", autouse=True)
