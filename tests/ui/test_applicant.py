@@ -29,8 +29,9 @@ from kiosk.ui import theme
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator
-from kiosk.ui.screens.applicant import ApplicantScreen, KeyBurst
+from kiosk.ui.screens.applicant import ApplicantScreen
 from kiosk.ui.screens.choose import ChooseProcedureScreen
+from kiosk.ui.widgets.key_burst import KeyBurst
 
 pytestmark = pytest.mark.gui
 

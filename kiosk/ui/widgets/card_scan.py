@@ -10,7 +10,6 @@ when the kiosk has one, and shows what it sees until the card is read.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import date
 
@@ -35,6 +34,7 @@ from kiosk.domain.identity import parse_cccd_qr
 from kiosk.scanner.frames import FrameSource
 from kiosk.ui.camera import CameraCodeReader
 from kiosk.ui.widgets.basics import plain_label
+from kiosk.ui.widgets.key_burst import MIN_SEPARATORS, KeyBurst
 
 TEXTS = {
     "button": "Quét thẻ căn cước của {who}",
@@ -43,36 +43,7 @@ TEXTS = {
     "read": "Đã đọc thẻ của: {name}. Xin kiểm tra lại thông tin.",
 }
 
-# As in the applicant step: a scanner types a character every few milliseconds.
-BURST_GAP_SECONDS = 0.08
-MIN_SEPARATORS = 5
-MIN_SCAN_CHARS = 20
 PREVIEW_SIZE = (224, 168)  # beside the button, so the page keeps room for its fields
-
-
-class _Burst:
-    """Characters arriving faster than anyone types, ending in Enter: a scanner's text."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._chars: list[str] = []
-        self._last = float("-inf")
-
-    def add(self, char: str) -> bool:
-        now = self._clock()
-        fresh = now - self._last > BURST_GAP_SECONDS
-        if fresh:
-            self._chars = []
-        self._chars.append(char)
-        self._last = now
-        return fresh
-
-    def finish(self) -> str | None:
-        text, going = "".join(self._chars), self._clock() - self._last <= BURST_GAP_SECONDS
-        self._chars, self._last = [], float("-inf")
-        if going and len(text) >= MIN_SCAN_CHARS and text.count("|") >= MIN_SEPARATORS:
-            return text
-        return None
 
 
 class CardScan(QFrame):
@@ -86,7 +57,7 @@ class CardScan(QFrame):
         self.setObjectName("scanPanel")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._fields, self._clock = fields, clock
-        self._burst = _Burst()
+        self._burst = KeyBurst()
         self._before: tuple[QLineEdit | QPlainTextEdit, str] | None = None
         self._last_scan = ""
         self.camera = CameraCodeReader(open_camera, self) if open_camera else None
@@ -208,7 +179,7 @@ class CardScan(QFrame):
 
     def _end_of_burst(self) -> bool:
         text = self._burst.finish()
-        if text is None:
+        if text is None or text.count("|") < MIN_SEPARATORS:  # a card's QR, nothing else
             return False
         if self._before is not None:  # undo what the scanner typed into a field
             editor, before = self._before
