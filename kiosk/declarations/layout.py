@@ -198,7 +198,7 @@ def _paragraph(w: _Writer, text: str, font: Font, left: float, indent: float) ->
 
 def _copies(w: _Writer, item: Copies, values: Mapping[str, str]) -> None:
     raw = values.get(item.key, "")
-    count = int(raw) if raw.isdigit() and len(raw) <= 3 else None
+    count = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else None  # not "¹"
     w.need(BODY.size * LEADING)
     x = w.run(TEXTS["copies"].format(mark=f" {item.mark}"), LEFT, BODY, LINE_RIGHT) + GAP
     for text, ticked in ((TEXTS["yes"], count is not None and count > 0),
