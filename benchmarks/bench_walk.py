@@ -17,11 +17,15 @@ on a desk stands in for it) and taken by auto-capture.
 What is counted:
 
 * ``taps`` — every tap that is not a key of the on-screen keyboard or pad, and
-  every swipe needed first to bring a button into view (also shown as ``swipes``);
+  every swipe needed first to bring a button into view or to read the review to
+  its end (also shown as ``swipes``);
 * ``keyboard_taps`` — every key of the keyboard or pad, «Xong» included;
 * ``screens`` — the distinct screens seen, a page of a step counting as one;
-* ``words_read`` — the words shown on each new screen (labels, buttons, ticks,
-  the keyboard's keys left out), read once;
+* ``words_read`` — the words shown on each new screen (labels and buttons in
+  view, the keyboard's keys left out), each text read once: a text seen before
+  («Tiếp tục», «Gọi cán bộ hỗ trợ», a document's name shown again) is recognised,
+  not read again, and text scrolled out of view or behind a tap («Xem thêm») is
+  not read unless she opens it;
 * ``estimated_seconds`` — a slow user: 3 s a tap, 1.5 s a key, 3 s to hold a
   card under the reader, and reading at 150 words a minute.
 
@@ -71,9 +75,16 @@ class Count:
                      + self.cards_shown * SECONDS_PER_CARD
                      + self.words_read * 60 / WORDS_PER_MINUTE, 1)
 
+    def seconds_by_kind(self) -> dict[str, float]:
+        """The estimate's parts: tapping, typing, holding cards, reading."""
+        return {"taps": self.taps * SECONDS_PER_TAP, "keys": self.keyboard_taps * SECONDS_PER_KEY,
+                "cards": self.cards_shown * SECONDS_PER_CARD,
+                "reading": round(self.words_read * 60 / WORDS_PER_MINUTE, 1)}
+
     def report(self) -> dict[str, Any]:
         figures = asdict(self) | {"screens": len(self.screens), "screen_names": self.screens,
-                                  "estimated_seconds": self.estimated_seconds()}
+                                  "estimated_seconds": self.estimated_seconds(),
+                                  "seconds_by_kind": self.seconds_by_kind()}
         figures["targets"] = TARGETS
         figures["met"] = {k: figures[k] <= limit for k, limit in TARGETS.items()}
         return figures
@@ -104,6 +115,8 @@ def print_table(figures: dict[str, Any], size: str) -> None:
     for key in ("swipes", "cards_shown"):
         print(f"  {key:<18} {figures[key]:>7}")
     print(f"  {'words_read':<18} {figures['words_read']:>7}")
+    print("  seconds: " + ", ".join(f"{kind} {seconds:g}"
+                                    for kind, seconds in figures["seconds_by_kind"].items()))
     print("  screens (words shown): " + " → ".join(
         f"{name} ({figures['words_by_screen'][name]})" for name in figures["screen_names"]))
 

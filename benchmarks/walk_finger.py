@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QLabel,
+    QScrollArea,
     QWidget,
 )
 
@@ -41,6 +42,7 @@ class CountingFinger(Finger):
         self.window, self.navigator, self.kiosk = window, navigator, kiosk
         self.count = Count()
         self._seen: set[str] = set()
+        self._read: set[str] = set()  # every text read so far, once
         self.look()
 
     @classmethod
@@ -86,6 +88,23 @@ class CountingFinger(Finger):
         super().wait(condition, timeout_ms)
         self.look()
 
+    def read_through(self, screen: QWidget) -> None:
+        """She reads a long screen to its end (the review): a swipe for each screenful
+        below the first, and the words that come into view read as they come."""
+        areas = [area for area in screen.findChildren(QScrollArea) if area.isVisible()]
+        if not areas:
+            return
+        area = max(areas, key=lambda a: a.verticalScrollBar().maximum())
+        bar = area.verticalScrollBar()
+        while bar.value() < bar.maximum():
+            bar.setValue(bar.value() + area.viewport().height() * 4 // 5)
+            self.count.taps += 1
+            self.count.swipes += 1
+            pause(30)
+            words = words_shown(self.window, self._read)
+            self.count.words_read += words
+            self.count.words_by_screen[self.screen_name()] += words
+
     def show_card(self, payload: str) -> None:
         """She holds a card under the USB QR reader (it types the payload and Enter)."""
         self.count.cards_shown += 1
@@ -100,7 +119,7 @@ class CountingFinger(Finger):
             return
         self._seen.add(name)
         self.count.screens.append(name)
-        words = words_shown(self.window)
+        words = words_shown(self.window, self._read)
         self.count.words_read += words
         self.count.words_by_screen[name] = words
 
@@ -129,16 +148,25 @@ def _inside_key_panel(widget: QWidget | None) -> bool:
     return False
 
 
-def words_shown(window: QWidget) -> int:
-    """The words a resident sees: visible labels and buttons, the keyboard left out."""
+def words_shown(window: QWidget, read: set[str]) -> int:
+    """The words a resident reads on the screen shown: labels and buttons in view (not
+    scrolled away, not behind another page), the keyboard's keys left out, and a text
+    she has read before («Tiếp tục», a line shown again) not read again; ``read`` grows."""
     texts: list[str] = []
     for label in window.findChildren(QLabel):
-        if label.isVisible() and not _inside_key_panel(label):
+        if _in_view(label) and not _inside_key_panel(label):
             texts.append(_TAG.sub(" ", label.text()))
     for button in window.findChildren(QAbstractButton):
-        if button.isVisible() and not _inside_key_panel(button):
+        if _in_view(button) and not _inside_key_panel(button):
             texts.append(button.text())
-    return sum(len(_WORD.findall(text)) for text in texts)
+    new = [text for text in dict.fromkeys(" ".join(t.split()) for t in texts)
+           if text and text not in read]
+    read.update(new)
+    return sum(len(_WORD.findall(text)) for text in new)
+
+
+def _in_view(widget: QWidget) -> bool:
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
 
 
 # -- the walk ---------------------------------------------------------------------------
@@ -157,6 +185,7 @@ def grandmother_registers_a_birth(finger: CountingFinger) -> None:
     form_step(finger)
     documents_step(finger)
     finger.go_on(navigator)  # result at the office, fee: none
+    finger.read_through(wizard.frames[6].content)  # she reads the review to its end
     finger.go_on(navigator)  # the review
     declaration = wizard.frames[7].content
     finger.tap(declaration.declare)  # type: ignore[attr-defined]
@@ -183,7 +212,8 @@ def form_step(finger: CountingFinger) -> None:
     for _ in range(pages.count() + 1):
         if navigator.wizard.index != 3:
             return
-        fill_page(finger, form, {spec.name for spec in pages.plan.fields})
+        plan = pages.plan
+        fill_page(finger, form, {spec.name for spec in (*plan.fields, *plan.summarised)})
         finger.go_on(navigator)
     raise AssertionError("the form did not let her go on")
 

@@ -1,7 +1,9 @@
 """A person's form fields filled from their scanned CCCD (``FormField.card``).
 
 The card's address is kept exactly as printed, even in the old three-tier form
-("…, huyện Tứ Kỳ, tỉnh Hải Dương"): it is what the card says.
+("…, huyện Tứ Kỳ, tỉnh Hải Dương"): it is what the card says.  A citizen ID card is
+issued only to Vietnamese citizens (Luật Căn cước 2023), so its holder's
+nationality is Việt Nam.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from collections.abc import Sequence
 
 from kiosk.domain.forms import FormField
 from kiosk.domain.identity import CccdCard
+
+CARD_NATIONALITY = "Việt Nam"
 
 
 def card_value(card: CccdCard, which: str) -> str:
@@ -21,6 +25,7 @@ def card_value(card: CccdCard, which: str) -> str:
         "birth_date": card.birth_date.strftime("%d/%m/%Y"),
         "gender": card.gender,
         "residence": card.address,
+        "nationality": CARD_NATIONALITY,
     }
     return values.get(which, "")
 

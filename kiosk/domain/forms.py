@@ -42,7 +42,8 @@ FIELD_TYPES: frozenset[str] = frozenset(
 )
 # What a field can be filled with from a scanned CCCD (``FormField.card``).
 CARD_VALUES: frozenset[str] = frozenset(
-    ("full_name", "personal_id", "birth_year", "birth_date", "gender", "residence")
+    ("full_name", "personal_id", "birth_year", "birth_date", "gender", "residence",
+     "nationality")
 )
 # Free-text kinds: a pattern may further restrict them.
 PATTERN_TYPES = frozenset(("text", "multiline", "name"))

@@ -40,11 +40,15 @@ def test_any_values_give_text_from_a_source_or_nothing(values: dict[str, str]) -
         assert out == "" or any(out.strip() and out.strip() in s for s in sources)
 
 
-def test_the_birth_registration_derives_the_childs_name_and_ethnicity() -> None:
+def test_the_birth_registration_derives_the_childs_name_ethnicity_and_nationality() -> None:
     birth = shipped_catalogue().get("1.001193")
     derived = {spec.name: spec.derive_from for spec in birth.fields if spec.derive_from}
     assert derived == {"ho_ten_tre": ("ho_ten_cha", "ho_ten_me"),
-                       "dan_toc": ("dan_toc_cha", "dan_toc_me")}
+                       "dan_toc": ("dan_toc_cha", "dan_toc_me"),
+                       "quoc_tich": ("quoc_tich_cha", "quoc_tich_me")}
+    # The parents' nationality comes with their card (a CCCD holder is Vietnamese).
+    cards = {spec.name: spec.card for spec in birth.fields if spec.card}
+    assert cards["quoc_tich_me"] == cards["quoc_tich_cha"] == "nationality"
     groups = list(dict.fromkeys(spec.group for spec in birth.fields))
     assert groups.index("Mẹ") < groups.index("Trẻ") and groups.index("Cha") < groups.index("Trẻ")
 

@@ -150,9 +150,13 @@ def test_a_card_fills_a_parents_marked_fields_with_its_address_as_printed() -> N
     fields = [FormField("ho_ten_me", "Họ tên", "name", card="full_name"),
               FormField("nam_sinh_me", "Năm sinh", "year", card="birth_year"),
               FormField("noi_cu_tru_me", "Nơi cư trú", "place", card="residence"),
+              FormField("quoc_tich_me", "Quốc tịch", "nationality", card="nationality"),
               FormField("dan_toc_me", "Dân tộc", "ethnicity")]
+    # The card's holder is a Vietnamese citizen: her nationality comes with it; her
+    # ethnicity is not on the QR code, so it is asked.
     assert values_from_card(fields, card) == {
-        "ho_ten_me": "Nguyễn Thị Ánh", "nam_sinh_me": "1995", "noi_cu_tru_me": address}
+        "ho_ten_me": "Nguyễn Thị Ánh", "nam_sinh_me": "1995", "noi_cu_tru_me": address,
+        "quoc_tich_me": "Việt Nam"}
 
 
 # --- hostile input ---------------------------------------------------------------------

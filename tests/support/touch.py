@@ -138,6 +138,12 @@ class Finger:
             wanted = pages.page_of(name)
             if wanted == pages.index:
                 return
+            summary = next((fields.summary for fields in pages.lists[pages.index]
+                            if fields.summary is not None
+                            and name in {spec.name for spec in fields.summary.fields}), None)
+            if summary is not None:  # a card's value, read back here: «Sửa» / «Nhập tay»
+                self.tap(summary.button)
+                continue
             self.tap(frame.next_button if wanted > pages.index else frame.back_button)
         raise AssertionError(f"the page of {name!r} cannot be reached: {pages.index}")
 

@@ -211,8 +211,11 @@ def test_bad_phone_and_id_show_vietnamese_messages_and_commit_refuses(
     problems = screen.commit(state, TODAY)
     assert {e.field for e in problems.errors} == {"so_dinh_danh", "so_dien_thoai"}
     id_error = screen.fields.editors["so_dinh_danh"].error
-    assert id_error.text() == "Số định danh cá nhân phải có đúng 12 chữ số. Xin kiểm tra lại."
-    assert id_error.isVisible()
+    wrong = "Số định danh cá nhân phải có đúng 12 chữ số. Xin kiểm tra lại."
+    assert id_error.text() == wrong  # under the field, on the card's own page
+    summary = screen.fields.lists[0][0].summary  # and on the page shown, under the card
+    assert summary is not None and summary.problem.isVisible()
+    assert summary.problem.text().startswith(wrong)
     assert state.applicant["so_dinh_danh"] == "12345"
 
 

@@ -70,8 +70,12 @@ def test_every_birth_form_page_holds_at_most_four_fields_all_in_view_at_1366x768
             for editor in fields.editors.values():
                 assert inside(editor, fields.viewport())
         assert inside(frame.next_button, window) and inside(frame.back_button, window)
-        assert f"Trang {index + 1}/{pages.count()}" in frame.step.text()
+        number, total = pages.page_number()
+        assert f"Trang {number}/{total}" in frame.step.text()
         assert form.heading.text() == pages.plan.title
+    # The pages every resident sees: the parents, the child, the rest; the others (a
+    # card's values typed by hand, the child's values the parents settle) only when needed.
+    assert pages.page_number()[1] == sum(not plan.passable for plan in pages.plans) == 3
 
 
 def test_next_and_back_turn_the_pages_then_change_the_step(
@@ -81,22 +85,25 @@ def test_next_and_back_turn_the_pages_then_change_the_step(
     finger = Finger()
     form = at_form(finger, window, navigator)
     wizard, pages = navigator.wizard, form.fields
-    finger.go_on(navigator)  # nothing typed: the first page's messages, no turning
+    finger.go_on(navigator)  # nothing chosen: the first page's messages, no turning
     assert pages.index == 0 and wizard.index == FORM
-    assert pages.editors["ho_ten_me"].error.isVisible()
+    assert pages.editors["dan_toc_me"].error.isVisible()
     assert not pages.editors["ho_ten_tre"].error.text()  # another page: not yet
     residents.birth_form(finger, navigator)
     assert wizard.index == DOCUMENTS
     finger.tap(wizard.frames[DOCUMENTS].back_button)
-    assert wizard.index == FORM and pages.index == pages.last  # back where the resident left
-    for page in range(pages.last, 0, -1):
-        assert pages.index == page
+    last = pages.index
+    assert wizard.index == FORM and not pages.plan.passable  # back where the resident left
+    seen = [last]
+    while pages.index > 0:
         finger.tap(wizard.frames[FORM].back_button)
-    assert pages.index == 0 and wizard.index == FORM
+        seen.append(pages.index)
+    # Back the way «Tiếp tục» came: the card pages she filled are passed over, as forward.
+    assert all(not pages.plans[i].passable for i in seen) and len(seen) == 3
     finger.tap(wizard.frames[FORM].back_button)
     assert wizard.index == APPLICANT
     applicant = wizard.current
-    assert isinstance(applicant, ApplicantScreen) and applicant.fields.index == 1
+    assert isinstance(applicant, ApplicantScreen) and applicant.fields.index == 0
 
 
 def test_sua_from_the_review_opens_the_page_of_the_field(
@@ -186,31 +193,65 @@ def test_a_ticked_declaration_box_shows_a_tick(kiosk: tuple[MainWindow, Navigato
 
 MOTHER_CARD = ("030195012345||Trần Thị Ánh|08031995|Nữ|"
                "Thôn Cộng Lạc, xã Cộng Lạc, Thành phố Hải Phòng|15082021")
+FATHER_CARD = ("030092012345||Lê Văn Bình|01021992|Nam|"
+               "Thôn Cộng Lạc, xã Cộng Lạc, Thành phố Hải Phòng|15082021")
 
 
-def test_a_father_left_out_takes_one_page_and_the_child_starts_from_the_mother(
+def test_a_father_left_out_costs_nothing_and_the_child_starts_from_the_mother(
     kiosk: tuple[MainWindow, Navigator],
 ) -> None:
     window, navigator = kiosk
     finger = Finger()
     form = at_form(finger, window, navigator)
     pages = form.fields
-    assert pages.plan.group == "Mẹ"
-    finger.scanner(MOTHER_CARD)  # under the USB reader while her page shows
+    assert pages.plan.groups == ("Mẹ", "Cha")  # both parents on the first page
+    finger.scanner(MOTHER_CARD)  # under the USB reader: the mother's, the first unread
     finger.wait(lambda: pages.values()["ho_ten_me"] == "Trần Thị Ánh")
-    finger.go_on(navigator)
+    assert not pages.values()["ho_ten_cha"]
+    summary = pages.lists[0][0].summary
+    assert summary is not None and summary.name.text() == "Trần Thị Ánh"
+    assert "Năm sinh: 1995" in summary.lines.text()
+    assert "Quốc tịch: Việt Nam" in summary.lines.text()  # a CCCD holder is Vietnamese
     finger.pick(form, "dan_toc_me", "Tày")
     finger.go_on(navigator)
-    assert pages.plan.group == "Cha" and pages.plan.part == 1
-    finger.go_on(navigator)  # nothing known of the father: his second page is passed over
-    assert pages.plan.group == "Trẻ", pages.plan.title
+    assert pages.plan.group == "Trẻ" and not pages.plan.passable, pages.plan.title
+    assert pages.page_number() == (2, 3)
     values = pages.values()
     assert values["ho_ten_tre"] == "Trần " and values["dan_toc"] == "Tày"
+    assert values["quoc_tich"] == "Việt Nam"  # settled by the mother's, never asked
     finger.keyboard(form, "ho_ten_tre", *"an")
     assert pages.values()["ho_ten_tre"] == "Trần An"  # only the given name was typed
 
 
-def test_a_father_declared_gets_both_his_pages_and_gives_the_family_name(
+def test_two_cards_on_one_page_each_fill_their_own_person_and_the_page_still_fits(
+    kiosk: tuple[MainWindow, Navigator],
+) -> None:
+    window, navigator = kiosk
+    finger = Finger()
+    form = at_form(finger, window, navigator)
+    pages = form.fields
+    father = pages.lists[0][1].scans["Cha"]
+    finger.tap(father.button)  # «Quét thẻ của cha» tapped first
+    assert father.tapped and father.takes_burst(), pages.lists[0][0].scans["Mẹ"].tapped
+    finger.scanner(FATHER_CARD)
+    finger.wait(lambda: pages.values()["ho_ten_cha"] == "Lê Văn Bình")
+    assert not pages.values()["ho_ten_me"]
+    finger.scanner(MOTHER_CARD)  # the next card: the mother's, still unread
+    finger.wait(lambda: pages.values()["ho_ten_me"] == "Trần Thị Ánh")
+    assert pages.values()["ho_ten_cha"] == "Lê Văn Bình"
+    pause(20)
+    for fields in pages.lists[0]:
+        assert fields.verticalScrollBar().maximum() == 0  # both summaries in view
+        assert fields.horizontalScrollBar().maximum() == 0
+    finger.pick(form, "dan_toc_me", "Kinh")
+    finger.pick(form, "dan_toc_cha", "Kinh")
+    finger.go_on(navigator)
+    assert pages.plan.group == "Trẻ"
+    assert pages.values()["ho_ten_tre"] == "Lê "  # the father's family name
+    assert pages.values()["dan_toc"] == "Kinh"
+
+
+def test_a_card_value_is_changed_from_its_summary_and_the_page_comes_back(
     kiosk: tuple[MainWindow, Navigator],
 ) -> None:
     window, navigator = kiosk
@@ -219,9 +260,60 @@ def test_a_father_declared_gets_both_his_pages_and_gives_the_family_name(
     pages = form.fields
     finger.scanner(MOTHER_CARD)
     finger.wait(lambda: pages.values()["ho_ten_me"] == "Trần Thị Ánh")
+    summary = pages.lists[0][0].summary
+    assert summary is not None and summary.button.text() == "Sửa"
+    finger.tap(summary.button)
+    assert pages.plan.kind == "card" and pages.editors["nam_sinh_me"].isVisible()
+    editor = pages.editors["nam_sinh_me"].editor
+    assert editor is not None
+    finger.tap(editor)
+    for key in ("backspace", "6", "done"):  # 1995 → 1996
+        finger.tap(form.dock.pad.key(key))
+    finger.go_on(navigator)  # her second card page has nothing missing: back to the first
+    assert pages.index == 0
+    assert "Năm sinh: 1996" in summary.lines.text()
+    assert pages.values()["nam_sinh_me"] == "1996"
+
+
+def test_no_card_the_person_is_typed_by_hand_page_by_page(
+    kiosk: tuple[MainWindow, Navigator],
+) -> None:
+    window, navigator = kiosk
+    finger = Finger()
+    form = at_form(finger, window, navigator)
+    pages = form.fields
+    summary = pages.lists[0][0].summary
+    assert summary is not None and summary.button.text() == "Nhập tay"
+    finger.tap(summary.button)
+    first = pages.index
+    finger.go_on(navigator)  # nothing typed: that page's messages
+    assert pages.index == first and pages.editors["ho_ten_me"].error.isVisible()
+    finger.keyboard(form, "ho_ten_me", *"lan")
+    finger.pad(form, "nam_sinh_me", "1990")
     finger.go_on(navigator)
+    assert pages.index == first + 1  # the residence is missing: its page shows
+    finger.keyboard(form, "noi_cu_tru_me", *"thon", "space", *"dong")
+    finger.go_on(navigator)
+    assert pages.index == 0 and summary.name.text() == "Lan"
+
+
+def test_a_father_declared_by_hand_gives_the_family_name(
+    kiosk: tuple[MainWindow, Navigator],
+) -> None:
+    window, navigator = kiosk
+    finger = Finger()
+    form = at_form(finger, window, navigator)
+    pages = form.fields
+    finger.scanner(MOTHER_CARD)
+    finger.wait(lambda: pages.values()["ho_ten_me"] == "Trần Thị Ánh")
     finger.pick(form, "dan_toc_me", "Kinh")
-    finger.go_on(navigator)
     finger.keyboard(form, "ho_ten_cha", *"le", "space", *"binh", "huyen")
+    assert pages.plan.group == "Cha" and pages.plan.kind == "card"
+    finger.pad(form, "nam_sinh_cha", "1992")
+    finger.go_on(navigator)  # his other card page: nothing required, passed; back to page 1
+    assert pages.index == 0
+    summary = pages.lists[0][1].summary
+    assert summary is not None and summary.name.text() == "Le Bình"
     finger.go_on(navigator)
-    assert pages.plan.group == "Cha" and pages.plan.part == 2
+    assert pages.plan.group == "Trẻ"
+    assert pages.values()["ho_ten_tre"] == "Le "  # the father's family name first

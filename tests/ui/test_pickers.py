@@ -127,7 +127,9 @@ def test_a_long_commune_list_shows_a_bounded_number_of_rows(child: Host) -> None
 
 def test_defaults_names_dates_and_years(qtbot: QtBot, child: Host, metrics: theme.Metrics
                                         ) -> None:
-    assert child.fields.editors["quoc_tich"].value() == "Việt Nam"
+    # The child's nationality is the parents' when they share it (nothing by default); the
+    # mother's, before any card, is Việt Nam.
+    assert child.fields.editors["quoc_tich"].value() == ""
     name = child.fields.editors["ho_ten_tre"].editor
     assert name is not None and name.property("capitalise") == "words"
     hand = finger()

@@ -47,10 +47,8 @@ TEXTS = {
     "scan_title": "Quét mã QR trên thẻ căn cước",
     "scan_how": "Đưa mã QR của thẻ vào máy quét. Các ô sẽ tự điền.",
     "scan_camera": "Hoặc giơ mã QR của thẻ trước camera:",
-    "scan_or_type": "Không có thẻ? Chạm vào từng ô để nhập.",
     "read": "Đã đọc thẻ của: {name}. Xin kiểm tra lại thông tin.",
     "card_page": "Thông tin trên thẻ căn cước",
-    "contact_page": "Số điện thoại để nhận tin về hồ sơ",
 }
 # Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
 SPOKEN = {
@@ -64,10 +62,13 @@ CARD_FIELDS = 5  # the first five applicant fields are on the card; the rest are
 
 
 def applicant_pages() -> list[PagePlan]:
-    """The card's fields (two columns beside the scan panel), then phone and e-mail."""
+    """One page beside the scan panel: what the card gave, read back, then phone and
+    e-mail.  The card's fields have their editors on two pages of their own, shown when
+    something is missing (no card) or when the resident taps «Sửa»."""
     card, contact = APPLICANT_FIELDS[:CARD_FIELDS], APPLICANT_FIELDS[CARD_FIELDS:]
-    return [PagePlan(TEXTS["card_page"], 1, 1, (card[:3], card[3:])),
-            PagePlan(TEXTS["contact_page"], 1, 1, (contact,))]
+    return [PagePlan("", 1, 1, ((), contact), cards=(card, ())),
+            PagePlan("", 1, 2, (card[:3],), passable=True, kind="card"),
+            PagePlan("", 2, 2, (card[3:],), passable=True, kind="card")]
 
 
 class ApplicantScreen(PageTurning, StepScreen):
@@ -130,7 +131,6 @@ class ApplicantScreen(PageTurning, StepScreen):
         # takes the activation (and a USB scanner's keys) from the kiosk's window.
         self._show_preview(True)
         column.addStretch(1)
-        column.addWidget(label(TEXTS["scan_or_type"], "muted"))
         box = QScrollArea()  # never squeezed: at 1366×768 a long message scrolls
         box.setWidgetResizable(True)
         box.setFrameShape(QFrame.Shape.Box)
@@ -144,12 +144,13 @@ class ApplicantScreen(PageTurning, StepScreen):
         self.camera_note.setVisible(shown and self.camera is not None)
 
     def _show_page(self) -> None:
-        self.heading.setText(self.fields.plan.title)
-        # On the card's page the scan panel's own title says it, and 768 px need the line.
-        self.heading.setVisible(self.fields.index > 0)
-        self.panel.setVisible(self.fields.index == 0)
-        self.page_changed.emit(PAGE_TEXTS["page"].format(number=self.fields.index + 1,
-                                                         total=self.fields.count()))
+        plan = self.fields.plan
+        self.heading.setText(PAGE_TEXTS["part"].format(title=TEXTS["card_page"], part=plan.part,
+                                                       parts=plan.parts))
+        # On the first page the scan panel's own title says it, and 768 px need the line.
+        self.heading.setVisible(plan.passable)
+        self.panel.setVisible(not plan.passable)
+        self.page_changed.emit("")  # one page every resident sees: no page numbers
 
     # --- the step ------------------------------------------------------------
 

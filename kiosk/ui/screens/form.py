@@ -136,11 +136,12 @@ class FormScreen(PageTurning, StepScreen):
         self.heading.setText(pages.plan.title)
         own = pages.own_heading[pages.index]
         self.heading.setVisible(not own)
-        self.intro.setVisible(pages.index == 0 and not own)  # once: every line counts at 768 px
-        many = pages.count() > 1 and self._code is not None
+        # Once, and not above two people's cards: every line counts at 768 px.
+        self.intro.setVisible(pages.index == 0 and not own and not pages.plan.cards)
+        number, total = pages.page_number()
+        many = total > 1 and self._code is not None
         self.page_changed.emit(
-            PAGE_TEXTS["page"].format(number=pages.index + 1, total=pages.count()) if many
-            else "")
+            PAGE_TEXTS["page"].format(number=number, total=total) if many else "")
 
     # --- messages ------------------------------------------------------------
 

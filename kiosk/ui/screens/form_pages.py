@@ -6,6 +6,14 @@ nearly equal length.  At 1366×768 a single column holds about three fields
 below the step's header, so a page of three or four lies in two columns of
 ``FieldList`` side by side; a field that needs the whole width (long choices,
 several lines of text) gets a single column, with at most one field beside it.
+
+What a citizen ID card gives (a parent's name, birth, ID number, residence and
+nationality) is not asked: the person's page reads it back in a few lines
+(``CardSummary``) beside «Quét thẻ»; its editors lie on passable pages, shown
+only for «Nhập tay» / «Sửa» or when something is missing or wrong.  Fields a
+rule settles (the child's ethnicity and nationality when the parents share
+theirs) lie on a passable page too.  Two people with little else to ask (the
+mother and the father) share one page, side by side.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from itertools import groupby
 
 from PySide6.QtCore import Signal
@@ -25,27 +34,31 @@ from kiosk.domain.forms import FormField, validate_form
 from kiosk.scanner.frames import FrameSource
 from kiosk.ui.theme import kinetic
 from kiosk.ui.widgets.basics import plain_label
+from kiosk.ui.widgets.card_scan import CardScan
+from kiosk.ui.widgets.card_summary import CardSummary
 from kiosk.ui.widgets.dock import KeyboardDock
-from kiosk.ui.widgets.fields import FieldEditor, FieldList
+from kiosk.ui.widgets.fields import LONG_CHOICE, VERY_LONG_CHOICE, FieldEditor, FieldList
 
 TEXTS = {
     "page": "Trang {number}/{total}",
     "part": "{title} (phần {part}/{parts})",
     "fields": "Các thông tin cần khai",
+    "people": "Thông tin của {names}",
+    "card": "Thẻ căn cước của {who}",
+    "settled": "{title} (theo cha mẹ)",
 }
 # What a group of the catalogue is about, said as a heading; another group shows its own name.
 GROUP_TITLES = {
     "Trẻ": "Thông tin của trẻ",
     "Mẹ": "Thông tin của mẹ",
     "Cha": "Thông tin của cha (nếu có)",
-    "Người đi khai": "Người đi khai",
 }
 
 PAGE_FIELDS = 4
 PAGE_ROOM = 4  # room on a page of two columns, a field taking one unit
 COLUMN_ROOM = 3  # room on a page of one column
 WIDE_ROOM = 2  # a field that needs the whole width
-LONG_CHOICE = 12  # characters: such answers lie two to a row across the whole width
+SHARED_ROOM = 2  # a person who shares a page: their card's summary and one more field
 
 
 def group_of(spec: FormField) -> str:
@@ -54,49 +67,120 @@ def group_of(spec: FormField) -> str:
 
 
 def is_wide(spec: FormField) -> bool:
+    """A field that needs the page's whole width."""
     if spec.type == "multiline":
         return True
-    return spec.type == "choice" and max(map(len, spec.choices), default=0) > LONG_CHOICE
+    return spec.type == "choice" and max(map(len, spec.choices), default=0) > VERY_LONG_CHOICE
+
+
+def room(spec: FormField) -> int:
+    """The height a field takes, in fields: two for several lines of text or of answers
+    (long answers lie two to a row in half the page)."""
+    tall = spec.type == "choice" and max(map(len, spec.choices), default=0) > LONG_CHOICE
+    return WIDE_ROOM if is_wide(spec) or tall else 1
+
+
+def settled_by_rule(spec: FormField) -> bool:
+    """A field whose value the others decide (the child's ethnicity and nationality when
+    the parents share theirs): asked only when the rule gives nothing.  A name's rule
+    gives only its start (the family name), so a name is always asked."""
+    return bool(spec.derive_from) and spec.type != "name"
 
 
 @dataclass(frozen=True)
 class PagePlan:
-    """One page: its group, which part of that group it is, its fields by column."""
+    """One page: its group, which part of that group it is, its fields by column.
+
+    ``cards``, per column, are the fields of a person's citizen ID card, shown there as
+    a short summary (the card scanned, or «Nhập tay»); their editors lie on ``passable``
+    pages of their own.  A ``passable`` page is shown only when something on it is
+    missing or wrong (nothing to decide otherwise), or when the resident asks for it."""
 
     group: str
     part: int
     parts: int
     columns: tuple[tuple[FormField, ...], ...]
+    passable: bool = False
+    cards: tuple[tuple[FormField, ...], ...] = ()
+    kind: str = ""  # "card" or "settled" for a passable page, else ""
 
     @property
     def fields(self) -> tuple[FormField, ...]:
+        """The fields with an editor on this page."""
         return tuple(spec for column in self.columns for spec in column)
+
+    @property
+    def summarised(self) -> tuple[FormField, ...]:
+        """The card fields summarised on this page (their editors are elsewhere)."""
+        return tuple(spec for column in self.cards for spec in column)
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        both = (*self.summarised, *self.fields)
+        return tuple(dict.fromkeys(g for g in map(group_of, both) if g)) or (self.group,)
 
     @property
     def title(self) -> str:
         """The page's heading: what its fields are about."""
+        if len(self.groups) > 1:
+            return TEXTS["people"].format(names=" và ".join(g.lower() for g in self.groups))
         title = GROUP_TITLES.get(self.group, self.group) or TEXTS["fields"]
+        if self.kind:
+            title = TEXTS[self.kind].format(title=title, who=self.group.lower())
         if self.parts > 1:
             return TEXTS["part"].format(title=title, part=self.part, parts=self.parts)
         return title
 
 
 def plan_pages(specs: Sequence[FormField]) -> list[PagePlan]:
-    """The pages of a form, in the order of its fields."""
+    """The pages of a form, in the order of its fields.
+
+    A person with a card (the mother) gets one page with the card's summary and the
+    fields the card does not give; two such persons with little else to ask share one
+    page, side by side.  The card's own fields, and fields a rule settles, come after
+    on passable pages."""
     plans: list[PagePlan] = []
+    waiting: list[PagePlan] | None = None  # a small carded person, for the next to join
     for group, run in groupby(specs, key=group_of):
-        chunks = [chunk for part in _card_first(tuple(run)) for chunk in _split(part)]
-        plans += [PagePlan(group, number, len(chunks), _columns(chunk))
-                  for number, chunk in enumerate(chunks, start=1)]
-    return plans
+        pages = _person_pages(group, tuple(run))
+        if waiting is not None and _shares(pages):
+            plans += [_side_by_side(waiting[0], pages[0]), *waiting[1:], *pages[1:]]
+            waiting = None
+            continue
+        plans += waiting or []
+        waiting = pages if _shares(pages) else None
+        plans += [] if waiting else pages
+    return plans + (waiting or [])
 
 
-def _card_first(run: tuple[FormField, ...]) -> list[tuple[FormField, ...]]:
-    """A person's fields that a scanned card fills on pages of their own, before the rest,
-    so that one «Quét thẻ căn cước» panel shows everything it filled."""
-    marked = tuple(spec for spec in run if getattr(spec, "card", None))
-    rest = tuple(spec for spec in run if not getattr(spec, "card", None))
-    return [part for part in (marked, rest) if part]
+def _person_pages(group: str, run: tuple[FormField, ...]) -> list[PagePlan]:
+    card = tuple(spec for spec in run if spec.card) if group else ()
+    settled = tuple(spec for spec in run if settled_by_rule(spec) and spec not in card)
+    asked = tuple(spec for spec in run if spec not in card and spec not in settled)
+    pages: list[PagePlan] = []
+    if card:
+        first, asked = asked[:COLUMN_ROOM - 1], asked[COLUMN_ROOM - 1:]
+        pages.append(PagePlan(group, 1, 1, (first,), cards=(card,)))
+    chunks = _split(asked) if asked else []
+    pages += [PagePlan(group, number, len(chunks), _columns(chunk))
+              for number, chunk in enumerate(chunks, start=1)]
+    for kind, fields in (("card", card), ("settled", settled)):
+        parts = _split(fields) if fields else []
+        pages += [PagePlan(group, number, len(parts), _columns(chunk), passable=True,
+                           kind=kind) for number, chunk in enumerate(parts, start=1)]
+    return pages
+
+
+def _shares(pages: list[PagePlan]) -> bool:
+    """A person whose page could share: a card summary, one more field, nothing else."""
+    first = pages[0] if pages else None
+    return (first is not None and bool(first.cards) and len(first.fields) <= SHARED_ROOM - 1
+            and not any(map(is_wide, first.fields))
+            and all(page.passable for page in pages[1:]))
+
+
+def _side_by_side(one: PagePlan, other: PagePlan) -> PagePlan:
+    return PagePlan("", 1, 1, (one.fields, other.fields), cards=(*one.cards, *other.cards))
 
 
 def _split(run: tuple[FormField, ...]) -> list[tuple[FormField, ...]]:
@@ -113,15 +197,18 @@ def _split(run: tuple[FormField, ...]) -> list[tuple[FormField, ...]]:
 
 
 def _fits(page: tuple[FormField, ...], most: int) -> bool:
-    room = sum(WIDE_ROOM if is_wide(s) else 1 for s in page)
     limit = COLUMN_ROOM if any(map(is_wide, page)) else PAGE_ROOM
-    return len(page) <= most and room <= limit
+    return len(page) <= most and sum(map(room, page)) <= limit
 
 
 def _columns(page: tuple[FormField, ...]) -> tuple[tuple[FormField, ...], ...]:
-    if len(page) <= 2 or any(map(is_wide, page)):
+    """One column for a short page or a wide field, else two of about the same height."""
+    total = sum(map(room, page))
+    if (len(page) <= 2 and total <= COLUMN_ROOM) or any(map(is_wide, page)):
         return (page,)
-    left = math.ceil(len(page) / 2)
+    left = 1
+    while sum(map(room, page[:left])) * 2 < total:
+        left += 1
     return (page[:left], page[left:])
 
 
@@ -137,13 +224,18 @@ class FormPages(QStackedWidget):
                  open_camera: Callable[[], FrameSource] | None = None,
                  clock: Callable[[], date] = date.today) -> None:
         super().__init__()
+        self._specs = tuple(specs)
         self._open_camera, self._clock = open_camera, clock
         self.plans = list(plans or plan_pages(specs)) or [PagePlan("", 1, 1, ((),))]
         self.lists: list[list[FieldList]] = []
         self.own_heading: list[bool] = []  # a page with a card panel shows its title itself
         self.editors: dict[str, FieldEditor] = {}
+        # Opened from a card's summary («Sửa», «Nhập tay»): the page to come back to, and
+        # whose card it is.
+        self._return_to: tuple[int, str] | None = None
         for plan in self.plans:
             self.addWidget(self._page(plan, dock))
+        self.changed.connect(lambda _name: self._show_summaries())
 
     def _page(self, plan: PagePlan, dock: KeyboardDock) -> QWidget:
         page = QWidget()
@@ -151,17 +243,25 @@ class FormPages(QStackedWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         row.setSpacing(32)
-        # One «Quét thẻ căn cước» panel a page, across the top of both columns, filling the
-        # fields of every column (and of the person's other pages: card_read goes to all).
-        marked = tuple(spec for spec in plan.fields if spec.card)
-        # A person whose every field is optional says so once, in the page's title.
-        optional_person = not any(spec.required for spec in plan.fields) and (
-            "nếu có" in plan.title)
-        lists = [FieldList(column, dock, self._open_camera, self._clock,
-                           card_fields=marked if i == 0 else (),
-                           mark_optional=not optional_person)
-                 for i, column in enumerate(plan.columns)]
-        scans = lists[0].take_scans()
+        scans: list[CardScan] = []
+        if plan.cards:
+            lists = [self._person_column(column, card, dock, narrow=len(plan.columns) > 1)
+                     for column, card in zip(plan.columns, plan.cards, strict=True)]
+            self._share_scanner([scan for fields in lists for scan in fields.scans.values()])
+        else:
+            # One «Quét thẻ căn cước» panel a page, across the top of both columns, filling
+            # the fields of every column (and of the person's other pages: card_read goes
+            # to all).
+            marked = tuple(spec for spec in plan.fields if spec.card)
+            # A person whose every field is optional says so once, in the page's title.
+            optional_person = not any(spec.required for spec in plan.fields) and (
+                "nếu có" in plan.title)
+            lists = [FieldList(column, dock, self._open_camera, self._clock,
+                               card_fields=marked if i == 0 else (),
+                               mark_optional=not optional_person,
+                               narrow=len(plan.columns) > 1)
+                     for i, column in enumerate(plan.columns)]
+            scans = lists[0].take_scans()
         if scans:  # the page's own heading, the panel beside it: the fields keep the height
             outer.setSpacing(0)
             top = QHBoxLayout()
@@ -176,11 +276,63 @@ class FormPages(QStackedWidget):
             fields.edited.connect(self.edited.emit)
             fields.card_read.connect(self._from_card)
             self.editors.update(fields.editors)
-            row.addWidget(fields, 1)
+            # Rows of long answers need more than half the width; the other column gives it.
+            wide = any(room(spec) > 1 and not is_wide(spec) for spec in fields.specs)
+            row.addWidget(fields, 3 if wide and len(lists) > 1 else 2)
         for editor in (e for fields in lists for e in fields.editors.values()):
             _watch(editor, self.changed.emit)
         self.lists.append(lists)
         return page
+
+    def _person_column(self, fields: tuple[FormField, ...], card: tuple[FormField, ...],
+                       dock: KeyboardDock, narrow: bool) -> FieldList:
+        """One person's column: heading, «Quét thẻ», what the card gave, the other fields."""
+        group = group_of(card[0]) if card else ""
+        optional = not any(spec.required for spec in (*fields, *card))
+        column = FieldList(fields, dock, self._open_camera, self._clock, card_fields=card,
+                           mark_optional=not optional, summary=card, narrow=narrow, who=group,
+                           optional=optional)
+        column.summary_edit.connect(lambda: self.open_card(group))
+        return column
+
+    def _share_scanner(self, scans: list[CardScan]) -> None:
+        """Two people's panels on one page: a USB scanner's card goes to the one last
+        tapped, else to the first person without a card read."""
+        for scan in scans:
+            scan.takes_burst = partial(self._is_burst_target, scan, scans)
+            scan.button.clicked.connect(lambda _=False, scan=scan: _only_tapped(scan, scans))
+            # The panel that took a card stops the Enter: the others forget its keys.
+            scan.read.connect(lambda _values, scan=scan: _forget_elsewhere(scan, scans))
+
+    def _is_burst_target(self, scan: CardScan, scans: list[CardScan]) -> bool:
+        return self._burst_target(scans) is scan
+
+    def _burst_target(self, scans: list[CardScan]) -> CardScan | None:
+        tapped = [scan for scan in scans if scan.tapped]
+        values = self.values()
+        unread = [scan for scan in scans
+                  if not any(values.get(spec.name, "").strip() not in ("", spec.default)
+                             for spec in scan.fields)]
+        return next(iter(tapped or unread or scans), None)
+
+    def open_card(self, group: str) -> None:
+        """The editors of a person's card values, from «Sửa» / «Nhập tay» on its summary;
+        «Tiếp tục» after them comes back here."""
+        pages = [i for i, plan in enumerate(self.plans) if self._in_card_run(i, group)]
+        if pages:
+            origin = self.index
+            self.turn(pages[0])
+            self._return_to = (origin, group)
+
+    def _in_card_run(self, index: int, group: str) -> bool:
+        plan = self.plans[index] if 0 <= index <= self.last else None
+        return plan is not None and plan.kind == "card" and plan.group == group
+
+    def _show_summaries(self) -> None:
+        values = self.values()
+        for fields in self._all_lists():
+            if fields.summary is not None:
+                fields.summary.show_values(values)
 
     # --- which page ----------------------------------------------------------
 
@@ -210,39 +362,84 @@ class FormPages(QStackedWidget):
             for name in values:
                 if name in fields.editors:
                     fields.editors[name].show_error("")
+        self._show_summaries()
 
     def turn(self, index: int) -> None:
-        self.setCurrentIndex(max(0, min(index, self.last)))
-        self._derive()
+        index = max(0, min(index, self.last))
+        if self._return_to is not None and not self._in_card_run(index, self._return_to[1]):
+            self._return_to = None
+        self.setCurrentIndex(index)
+        # This page's fields, and those a rule settles wherever they lie (the child's
+        # ethnicity is known as soon as the parents' are, before its page is passed over).
+        for page in {index, *(i for i, plan in enumerate(self.plans) if plan.kind == "settled")}:
+            self._derive(page)
         self.turned.emit()
 
-    def _derive(self) -> None:
+    def _derive(self, index: int) -> None:
         """The page's empty fields that others give a value (kiosk.domain.derive)."""
         values = self.values()
-        for spec in self.plan.fields:
+        for spec in self.plans[index].fields:
             if spec.derive_from and not values.get(spec.name, "").strip():
                 value = derived_value(spec, values)
                 if value:
                     self.list_of(spec.name).set_values({spec.name: value})
 
+    def page_number(self) -> tuple[int, int]:
+        """Which page this is, and of how many, counting the pages every resident sees
+        (a passable page counts as part of the one before it)."""
+        shown = [i for i, plan in enumerate(self.plans) if not plan.passable] or [0]
+        return max(1, sum(1 for i in shown if i <= self.index)), len(shown)
+
     def next_page(self) -> int:
-        """The page «Tiếp tục» leads to (past ``last`` when the step is done): a person
-        whose fields are all optional and whose first page was left empty (the father not
-        declared) needs no second page."""
+        """The page «Tiếp tục» leads to (past ``last`` when the step is done).  A passable
+        page with nothing missing or wrong is passed over, and so is the rest of a person
+        whose fields are all optional and whose earlier pages were left empty (the father
+        not declared).  After a card's editors opened from its summary: back to it."""
         index = self.index + 1
+        if self._return_to is not None:
+            origin, group = self._return_to
+            while self._in_card_run(index, group) and self._passed_over(index):
+                index += 1
+            return index if self._in_card_run(index, group) else origin
         while index <= self.last and self._passed_over(index):
             index += 1
         return index
 
+    def last_shown(self) -> int:
+        """The last page «Tiếp tục» would show, passable pages with nothing to do passed."""
+        index = self.last
+        while index > 0 and self._passed_over(index):
+            index -= 1
+        return index
+
+    def previous_page(self) -> int:
+        """The page «Quay lại» leads to (-1 before the first): the way «Tiếp tục» came."""
+        index = self.index - 1
+        if self._return_to is not None and not self._in_card_run(index, self._return_to[1]):
+            return self._return_to[0]
+        while index >= 0 and self._passed_over(index):
+            index -= 1
+        return index
+
     def _passed_over(self, index: int) -> bool:
-        group = self.plans[index].group
-        person = [plan for plan in self.plans if group and plan.group == group]
-        earlier = [plan for plan in self.plans[:index] if group and plan.group == group]
-        if not earlier or any(spec.required for plan in person for spec in plan.fields):
-            return False
+        plan = self.plans[index]
         values = self.values()
-        return not any(values.get(spec.name, "").strip()
-                       for plan in earlier for spec in plan.fields)
+        if plan.passable:
+            self._derive(index)
+            values = self.values()
+            names = {spec.name for spec in plan.fields}
+            _cleaned, problems = validate_form(self._specs, values, self._clock())
+            return not any(error.field in names for error in problems.errors)
+        group = plan.group
+
+        def of_person(plans: Sequence[PagePlan]) -> list[FormField]:
+            return [spec for p in plans for spec in (*p.fields, *p.summarised)
+                    if group and group_of(spec) == group]
+
+        person, earlier = of_person(self.plans), of_person(self.plans[:index])
+        if not earlier or any(spec.required for spec in person):
+            return False
+        return not any(values.get(spec.name, "").strip() for spec in earlier)
 
     def edit(self, name: str) -> None:
         """Turn to the field's page and open the keyboard on it."""
@@ -259,17 +456,22 @@ class FormPages(QStackedWidget):
     def set_values(self, values: Mapping[str, str]) -> None:
         for fields in self._all_lists():
             fields.set_values(values)
+        self._show_summaries()
 
     def show_problems(self, problems: Problems, only: str | None = None) -> None:
         for fields in self._all_lists():
             if only is None or only in fields.editors:
                 fields.show_problems(problems, only=only)
+            if fields.summary is not None:
+                _summary_problem(fields.summary, problems, only)
 
     def show_page_problems(self, problems: Problems) -> bool:
         """This page's messages under its fields; True when it has any."""
         names = {spec.name for spec in self.plan.fields}
         for fields in self.lists[self.index]:
             fields.show_problems(problems)
+            if fields.summary is not None:
+                _summary_problem(fields.summary, problems, None)
         return any(error.field in names for error in problems.errors)
 
     def first_page_with(self, problems: Problems) -> int | None:
@@ -280,10 +482,33 @@ class FormPages(QStackedWidget):
     def clear(self) -> None:
         for fields in self._all_lists():
             fields.clear()
+        self._return_to = None
         self.turn(0)
+        self._show_summaries()
 
     def _all_lists(self) -> list[FieldList]:
         return [fields for page in self.lists for fields in page]
+
+
+def _summary_problem(summary: CardSummary, problems: Problems, only: str | None) -> None:
+    """A message about a card value given and wrong, under the card's summary (its field
+    is on another page); an empty card is said by the summary itself."""
+    names = {spec.name for spec in summary.fields}
+    if only is not None and only not in names:
+        return
+    wrong = [e for e in problems.errors if e.field in names and summary.has_value(e.field)]
+    summary.show_problem(wrong[0].message if wrong else "")
+
+
+def _forget_elsewhere(reader: CardScan, scans: list[CardScan]) -> None:
+    for scan in scans:
+        if scan is not reader:
+            scan.forget_keys()
+
+
+def _only_tapped(tapped: CardScan, scans: list[CardScan]) -> None:
+    for scan in scans:
+        scan.tapped = scan is tapped
 
 
 def _watch(editor: FieldEditor, changed: Callable[[str], None]) -> None:
@@ -320,14 +545,16 @@ class PageTurning:
         return True
 
     def retreat_within(self) -> bool:
-        if self.fields.index == 0:
+        previous = self.fields.previous_page()
+        if previous < 0:
             return False
         self.dock.close_keyboard()
-        self.fields.turn(self.fields.index - 1)
+        self.fields.turn(previous)
         return True
 
     def turn_to_end(self) -> None:
-        self.fields.turn(self.fields.last)
+        """Back from the next step: the last page «Tiếp tục» showed."""
+        self.fields.turn(self.fields.last_shown())
 
     def turn_to(self, name: str) -> None:
         self.fields.turn(self.fields.page_of(name))

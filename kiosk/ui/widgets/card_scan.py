@@ -38,6 +38,7 @@ from kiosk.ui.widgets.key_burst import MIN_SEPARATORS, KeyBurst
 
 TEXTS = {
     "button": "Quét thẻ căn cước của {who}",
+    "short": "Quét thẻ của {who}",  # in half a page, with «Sửa» beside it
     "how": "Đưa mã QR trên thẻ căn cước của {who} vào máy quét. Các ô sẽ tự điền.",
     "camera": "Hoặc giơ mã QR của thẻ trước camera.",
     "read": "Đã đọc thẻ của: {name}. Xin kiểm tra lại thông tin.",
@@ -52,24 +53,39 @@ class CardScan(QFrame):
     read = Signal(dict)  # field name → value, for this person's fields with a card marking
 
     def __init__(self, who: str, fields: tuple[FormField, ...], clock: Callable[[], date],
-                 open_camera: Callable[[], FrameSource] | None = None) -> None:
+                 open_camera: Callable[[], FrameSource] | None = None,
+                 stacked: bool = False) -> None:
+        """``stacked``: the button above the rest, for half a page's width."""
         super().__init__()
-        self.setObjectName("scanPanel")
+        self.setObjectName("" if stacked else "scanPanel")  # in a column: no frame of its own
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self._fields, self._clock = fields, clock
+        self.fields, self._clock, self._stacked = fields, clock, stacked
         self._burst = KeyBurst()
         self._before: tuple[QLineEdit | QPlainTextEdit, str] | None = None
         self._last_scan = ""
+        # Where two people's panels share a page, the page says which one a USB scanner's
+        # card is for (the one last tapped, else the first without a card read).
+        self.takes_burst: Callable[[], bool] = lambda: True
+        self.tapped = False
         self.camera = CameraCodeReader(open_camera, self) if open_camera else None
         # One row across the page: the button, what to do and what happened, the picture.
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
         row.setSpacing(24)
-        self.button = QPushButton(TEXTS["button"].format(who=who))  # a touch target, not a
+        self.button = QPushButton(TEXTS["short" if stacked else "button"].format(who=who))
+        # a touch target, not a
         # primary-sized one: the page's four fields need the height
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.button.clicked.connect(self._start)
-        row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._top = QHBoxLayout()  # stacked: the button, and what the column puts beside it
+        if stacked:
+            self._top.addWidget(self.button)
+            self._top.addStretch(1)
+            outer.addLayout(self._top)
+        else:
+            row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
+        outer.addLayout(row)
         column = QVBoxLayout()
         self.how = plain_label(TEXTS["how"].format(who=who), "body")
         self.status = plain_label("", "body")
@@ -89,7 +105,17 @@ class CardScan(QFrame):
             self.camera.decoded.connect(self._camera_decoded)
             self.camera.failed.connect(self._show_error)
 
+    def forget_keys(self) -> None:
+        """Drop the keys gathered so far: another panel took that card."""
+        self._burst.finish()
+        self._before = None
+
+    def add_beside(self, widget: QWidget) -> None:
+        """``widget`` at the end of the button's row (a stacked panel's «Sửa»)."""
+        self._top.addWidget(widget)
+
     def _start(self) -> None:
+        self.tapped = True
         self.how.setVisible(True)
         if self.camera is not None:
             self.how.setText(self.how.text() + "\n" + TEXTS["camera"])
@@ -103,7 +129,7 @@ class CardScan(QFrame):
 
     def reset(self) -> None:
         self.stop()
-        self._last_scan, self._before = "", None
+        self._last_scan, self._before, self.tapped = "", None, False
         self._burst.finish()
         for label in (self.status, self.error):
             label.clear()
@@ -125,11 +151,15 @@ class CardScan(QFrame):
             return
         self._last_scan = text
         self.stop()
-        self.read.emit(values_from_card(self._fields, card))
-        notes = [TEXTS["read"].format(name=card.full_name)]
+        self.tapped = False
+        self.read.emit(values_from_card(self.fields, card))
+        # In a column the summary under the panel shows what was read; only warnings here.
+        notes = [] if self._stacked else [TEXTS["read"].format(name=card.full_name)]
         notes += [advisory.message for advisory in card.advisories]
         self._say(self.status, "\n".join(notes))
         self._say(self.error, "")
+        if self._stacked:  # done: the summary below says what was read
+            self.how.setVisible(False)
 
     def _show_error(self, message: str) -> None:
         self._say(self.status, "")
@@ -180,6 +210,9 @@ class CardScan(QFrame):
     def _end_of_burst(self) -> bool:
         text = self._burst.finish()
         if text is None or text.count("|") < MIN_SEPARATORS:  # a card's QR, nothing else
+            return False
+        if not self.takes_burst():  # another person's panel on this page takes it
+            self._before = None
             return False
         if self._before is not None:  # undo what the scanner typed into a field
             editor, before = self._before

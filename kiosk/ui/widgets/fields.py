@@ -36,6 +36,7 @@ from kiosk.domain.forms import FormField
 from kiosk.scanner.frames import FrameSource
 from kiosk.ui.theme import MUTED
 from kiosk.ui.widgets.card_scan import CardScan
+from kiosk.ui.widgets.card_summary import CardSummary
 from kiosk.ui.widgets.dock import Editable, KeyboardDock, layout_now
 from kiosk.ui.widgets.keyboard import (
     TelexFilter,
@@ -61,7 +62,7 @@ TYPED_TEXT = frozenset(("text", "multiline", "name", "nationality", "place"))
 LISTED = frozenset(("ethnicity", "nationality", "place"))
 MULTILINE_HEIGHT = 160
 VERY_LONG_CHOICE = 24  # characters: two such answers fill a row at 1366 px
-LONG_CHOICE = 12  # characters
+LONG_CHOICE = 12  # characters: longer answers lie at most two to a row in half a page
 
 
 
@@ -79,13 +80,16 @@ def mark_checked(button: QPushButton, text: str) -> None:
     button.setText(TEXTS["checked"].format(text=text) if button.isChecked() else text)
 
 
-def choice_columns(choices: Sequence[str]) -> int:
-    """Short answers up to four to a row, longer ones three (such a field has the page's
-    whole width), the longest two, so no row runs off the screen and few rows are needed."""
+def choice_columns(choices: Sequence[str], narrow: bool = False) -> int:
+    """Short answers up to four to a row, longer ones three across the page's whole width
+    (two in half of it, ``narrow``), the longest two, so no row runs off the screen and few
+    rows are needed."""
     longest = max((len(c) for c in choices), default=0)
     if longest > VERY_LONG_CHOICE:
         return 2
-    return 3 if longest > LONG_CHOICE else min(len(choices), 4)
+    if longest > LONG_CHOICE:
+        return 2 if narrow else 3
+    return min(len(choices), 4)
 
 
 class FieldEditor(QWidget):
@@ -94,10 +98,12 @@ class FieldEditor(QWidget):
     edit_requested = Signal(object)  # this FieldEditor
     pick_requested = Signal(object)  # this FieldEditor: its list is to be shown
 
-    def __init__(self, spec: FormField, mark_optional: bool = True) -> None:
-        """``mark_optional=False`` where the page says so for all its fields ("nếu có")."""
+    def __init__(self, spec: FormField, mark_optional: bool = True,
+                 narrow: bool = False) -> None:
+        """``mark_optional=False`` where the page says so for all its fields ("nếu có");
+        ``narrow``: the field has half the page's width."""
         super().__init__()
-        self.spec = spec
+        self.spec, self._narrow = spec, narrow
         self.editor: Editable | None = None
         self.choices: dict[str, QPushButton] = {}
         self.pick_button: QPushButton | None = None
@@ -182,7 +188,7 @@ class FieldEditor(QWidget):
         box = QWidget()
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
-        columns = choice_columns(self.spec.choices)
+        columns = choice_columns(self.spec.choices, self._narrow)
         for index, choice in enumerate(self.spec.choices):
             button = QPushButton(choice)
             button.setCheckable(True)
@@ -191,7 +197,12 @@ class FieldEditor(QWidget):
             self._group.addButton(button)
             self.choices[choice] = button
             grid.addWidget(button, index // columns, index % columns)
-        grid.setColumnStretch(columns, 1)
+        if max(map(len, self.spec.choices), default=0) > LONG_CHOICE:
+            # Rows of long answers: equally wide buttons filling the row, not a ragged edge.
+            for column in range(columns):
+                grid.setColumnStretch(column, 1)
+        else:
+            grid.setColumnStretch(columns, 1)
         return box
 
     def _regroup_date(self, text: str) -> None:
@@ -250,14 +261,19 @@ class FieldList(QScrollArea):
     # pages (the screen hands them on), name → value.
     card_read = Signal(dict)
 
+    summary_edit = Signal()  # «Sửa» / «Nhập tay» under the card's summary
+
     def __init__(self, fields: Sequence[FormField], dock: KeyboardDock,
                  open_camera: Callable[[], FrameSource] | None = None,
                  clock: Callable[[], date] = date.today,
                  card_fields: Sequence[FormField] | None = None,
-                 mark_optional: bool = True) -> None:
+                 mark_optional: bool = True, summary: Sequence[FormField] = (),
+                 narrow: bool = False, who: str = "", optional: bool = False) -> None:
         """``card_fields``: the fields a scanned card fills through this list's «Quét thẻ
         căn cước» panels (default: its own marked fields; ``()``: no panel here, as in the
-        second column of a page whose first column has it)."""
+        second column of a page whose first column has it).  ``summary``: card fields whose
+        values are read back above the editors (``CardSummary``), their editors elsewhere;
+        ``narrow``: the list has half the page's width; ``who``: the person the summary is of."""
         super().__init__()
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -267,13 +283,20 @@ class FieldList(QScrollArea):
         self._column = QVBoxLayout(content)
         self._column.setContentsMargins(0, 0, 16, 0)
         self.editors: dict[str, FieldEditor] = {}
+        self.specs = tuple(fields)
         self.scans = self._card_scans(fields if card_fields is None else card_fields, clock,
-                                      open_camera)
+                                      open_camera, stacked=narrow)
+        self.summary = CardSummary(summary, who, optional) if summary else None
+        if self.summary is not None:
+            self.summary.edit_requested.connect(self.summary_edit.emit)
+            self._column.addWidget(self.summary)
+            for scan in list(self.scans.values())[:1]:  # «Sửa» beside «Quét thẻ»: one row
+                scan.add_beside(self.summary.button)
         self.picker = PickerPanel(self, dock)
         self.picker.picked.connect(self._picked)
         self._picking: FieldEditor | None = None
         for spec in fields:
-            editor = FieldEditor(spec, mark_optional)
+            editor = FieldEditor(spec, mark_optional, narrow)
             editor.edit_requested.connect(self._edit)
             editor.pick_requested.connect(self.pick)
             self.editors[spec.name] = editor
@@ -284,12 +307,13 @@ class FieldList(QScrollArea):
         dock.closed.connect(self._done)
 
     def _card_scans(self, fields: Sequence[FormField], clock: Callable[[], date],
-                    open_camera: Callable[[], FrameSource] | None) -> dict[str, CardScan]:
+                    open_camera: Callable[[], FrameSource] | None, stacked: bool
+                    ) -> dict[str, CardScan]:
         """A «Quét thẻ căn cước của …» panel for each person whose fields a card fills."""
         scans: dict[str, CardScan] = {}
         for group in dict.fromkeys(spec.group for spec in fields if spec.card and spec.group):
             marked = tuple(spec for spec in fields if spec.group == group and spec.card)
-            scan = CardScan(group.lower(), marked, clock, open_camera)
+            scan = CardScan(group.lower(), marked, clock, open_camera, stacked=stacked)
             scan.read.connect(self._fill_from_card)
             self._column.addWidget(scan)
             scans[group] = scan
