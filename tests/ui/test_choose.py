@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -10,11 +11,11 @@ from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
+from kiosk.domain.fees import certified_copy_fee, format_vnd
 from kiosk.services import shipped_catalogue
 from kiosk.ui import theme
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.screens.choose import ChooseProcedureScreen, ProcedureCard
-from kiosk.ui.screens.details import ProcedureDetailsScreen
 
 pytestmark = pytest.mark.gui
 
@@ -44,10 +45,6 @@ def tap(qtbot: QtBot, widget: QPushButton) -> None:
 
 def names(screen: ChooseProcedureScreen) -> list[str]:
     return [card.procedure.name for card in screen.shown_cards()]
-
-
-def card_text(card: ProcedureCard) -> str:
-    return "\n".join(label.text() for label in card.findChildren(QLabel))
 
 
 def test_typing_khaisinh_on_the_keyboard_finds_birth_registration_first(
@@ -89,15 +86,58 @@ def test_field_tabs_show_only_that_fields_procedures(
     assert len(names(screen)) == 8
 
 
-def test_each_card_shows_level_time_limit_and_fee(screen: ChooseProcedureScreen) -> None:
-    cards = {card.procedure.code: card_text(card) for card in screen.cards}
-    birth = cards["1.001193"]
-    assert "Trực tuyến toàn trình (mức độ 4)" in birth
-    assert "Thời hạn: 3 ngày làm việc" in birth
-    assert "Lệ phí: Miễn phí" in birth
-    assert "Thời hạn: Trong ngày" in cards["1.000894"]
-    assert "15.000 đ" in cards["1.004873"]  # a council fee the site configured
-    assert "Hội đồng nhân dân" in cards["1.001022"]  # one it has not
+def card_lines(card: ProcedureCard) -> tuple[QLabel, QLabel]:
+    name, line = card.findChildren(QLabel)
+    return name, line
+
+
+def test_each_card_is_its_name_and_one_line_of_level_time_limit_and_fee(
+    screen: ChooseProcedureScreen,
+) -> None:
+    catalogue = shipped_catalogue()
+    assert {card.procedure.code for card in screen.cards} == {p.code for p in catalogue}
+    levels: dict[str, str] = {}
+    for card in screen.cards:
+        p = card.procedure
+        name, line = card_lines(card)
+        assert name.text() == p.name
+        level, time, fee = line.text().split(" · ")
+        # The short level is the official one's own words (without "trực tuyến", the number).
+        assert level and level.lower() in p.level_name.lower(), p.code
+        levels.setdefault(p.level, level)
+        assert levels[p.level] == level
+        days = p.time_limit.working_days
+        assert time == ("Trong ngày" if p.time_limit.same_day else f"{days} ngày làm việc")
+        charged = [f for f in p.fees if f.kind != "free"]
+        assert (fee == "Miễn phí") == (not charged), p.code
+        for f in charged:
+            if f.kind == "fixed":
+                assert format_vnd(f.amount) in fee, p.code
+        # One short line, under the biggest text of the card.
+        assert len(re.findall(r"\w+", line.text())) <= 10, line.text()
+        assert line.height() < 1.5 * line.fontMetrics().lineSpacing(), line.text()
+        assert QFontInfo(name.font()).pointSize() > QFontInfo(line.font()).pointSize()
+    assert len(set(levels.values())) == 2  # "một phần" and "toàn trình" read differently
+
+
+def test_long_fee_rules_become_a_few_words_on_the_card(screen: ChooseProcedureScreen) -> None:
+    fee = {card.procedure.code: card_lines(card)[1].text().split(" · ")[2]
+           for card in screen.cards}
+    copy_of_one_page = format_vnd(certified_copy_fee(1))
+    assert fee["2.000815"] == f"Từ {copy_of_one_page}/bản"  # by the page: the least it costs
+    assert fee["1.004873"] == "15.000 đ"  # a council fee the site configured
+    assert fee["1.001022"] == "Có lệ phí"  # one it has not: the amount is on no card
+
+
+def test_the_clear_button_shows_only_while_there_is_something_to_clear(
+    qtbot: QtBot, screen: ChooseProcedureScreen
+) -> None:
+    assert not screen.clear_search.isVisible()
+    screen.search.setText("sao")
+    assert screen.clear_search.isVisible() and screen.clear_search.height() >= 60
+    tap(qtbot, screen.clear_search)
+    assert screen.search.text() == "" and not screen.clear_search.isVisible()
+    assert len(names(screen)) == 9
 
 
 def test_tapping_a_card_chooses_the_procedure_and_moves_on(
@@ -138,23 +178,3 @@ def test_cards_and_buttons_are_big_and_readable(screen: ChooseProcedureScreen) -
     sizes = [QFontInfo(label.font()).pointSize() for label in screen.findChildren(QLabel)
              if label.isVisible() and label.text()]
     assert sizes and min(sizes) >= 20
-
-
-def test_the_details_page_lists_papers_time_fee_and_result(
-    qtbot: QtBot, metrics: theme.Metrics, state: DraftState
-) -> None:
-    state.choose(shipped_catalogue().get("1.001193"))
-    details = ProcedureDetailsScreen(FEES)
-    qtbot.addWidget(details)
-    details.resize(1366, 768)
-    details.load(state)
-    details.show()
-    text = "\n".join(label.text() for label in details.findChildren(QLabel))
-    assert "Giấy chứng sinh" in text and "(bắt buộc)" in text
-    assert "3 ngày làm việc; nếu phải xác minh thì tối đa 5 ngày làm việc." in text
-    assert "Miễn phí" in text
-    assert "Trực tuyến toàn trình (mức độ 4)" in text
-    assert "bưu điện" in text
-    assert details.commit(state, date(2026, 11, 24)).ok
-    details.clear()
-    assert all(not label.text() for label in details.findChildren(QLabel) if label.isVisible())

@@ -41,6 +41,7 @@ pytestmark = pytest.mark.gui
 
 BIRTH = "1.001193"
 GCS_NAME = "Giấy chứng sinh (hoặc văn bản của người làm chứng / giấy cam đoan về việc sinh)"
+GCS_TITLE = "Giấy chứng sinh"  # the name without its bracketed remark
 CAPITALS = "ẤẦẨẪẬẮẰẲẴẶẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰỲỶỸỴÝ"
 
 
@@ -100,7 +101,9 @@ def click(button: QPushButton) -> None:
 
 
 def visible_texts(row: DocumentRow) -> list[str]:
-    return [b.text() for b in row.findChildren(QPushButton) if b.isVisible()]
+    """The ways in the row offers (its «Xem thêm» left out)."""
+    return [b.text() for b in row.findChildren(QPushButton)
+            if b.isVisible() and b is not row.title.button]
 
 
 def tiles(screen: DocumentsScreen, code: str) -> int:
@@ -311,7 +314,7 @@ def test_a_text_file_renamed_to_pdf_is_refused_in_vietnamese(open_screen: Open, 
 
 
 def title_label(row: DocumentRow) -> QLabel:
-    (label,) = [lb for lb in row.findChildren(QLabel) if lb.text() == row.component.name]
+    (label,) = [lb for lb in row.findChildren(QLabel) if lb is row.title.line]
     return label
 
 
@@ -329,7 +332,7 @@ def test_the_birth_certificates_long_title_wraps_inside_its_row_at_every_width(
         documents, _ = open_screen(width=width)
         row = documents.rows["GCS"]
         label = title_label(row)
-        assert label.text() == GCS_NAME
+        assert label.text() == GCS_TITLE
         assert_not_clipped(label, row)
     for width in range(700, 1960, 40):  # and resized
         documents.resize(width, 640)
@@ -352,6 +355,42 @@ def test_a_200_character_title_with_stacked_tones_wraps_and_is_whole(
     assert label.text() == name  # nothing cut off or replaced
     assert label.height() >= 2 * label.fontMetrics().lineSpacing()
     assert_not_clipped(label, row)
+
+
+def shown_texts(row: DocumentRow) -> list[str]:
+    return [lb.text() for lb in row.findChildren(QLabel) if lb.isVisible() and lb.text()]
+
+
+def test_a_papers_note_and_remark_wait_behind_xem_thêm(open_screen: Open) -> None:
+    documents, _ = open_screen()
+    row = documents.rows["GCS"]
+    note = row.component.note
+    assert note and row.component.name == GCS_NAME
+    assert not any(note in text for text in shown_texts(row))
+    assert not any("người làm chứng" in text for text in shown_texts(row))
+    more = row.title.button
+    assert more.isVisible() and more.text() == "Xem thêm"
+    assert more.height() >= 60 and more.width() >= 60
+    click(more)
+    texts = shown_texts(row)
+    assert any(text.startswith("Hoặc văn bản của người làm chứng") and note in text
+               for text in texts)
+    assert more.text() == "Thu gọn"
+    assert visible_texts(row) == ["Chụp bằng camera", "Từ USB", "Quét bằng máy quét"]
+    click(more)
+    assert not any(note in text for text in shown_texts(row))
+
+
+def test_a_paper_with_nothing_more_to_say_has_no_xem_thêm(
+    open_screen: Open, backend: Kiosk
+) -> None:
+    birth = backend.catalogue.get(BIRTH)
+    plain = DocumentComponent("KHAC", "Giấy tờ khác", required=False)
+    documents, _ = open_screen(procedure=dataclasses.replace(
+        birth, documents=(*birth.documents, plain)))
+    row = documents.rows["KHAC"]
+    assert not row.title.button.isVisible()
+    assert title_label(row).text() == "Giấy tờ khác"
 
 
 def test_a_component_the_kiosk_writes_itself_is_not_listed(
@@ -402,8 +441,7 @@ def test_clear_leaves_nothing_of_the_resident_on_screen(open_screen: Open, usb: 
     labels = [lb for lb in documents.findChildren(QLabel)]
     assert all(lb.pixmap().isNull() for lb in labels)
     texts = {lb.text() for lb in labels if lb.isVisibleTo(documents)} - {""}
-    assert texts == {"Thêm từng giấy tờ dưới đây bằng các nút dưới tên của nó. Mục «Bắt buộc» "
-                     "phải có thì mới đi tiếp được."}
+    assert texts == {"Thêm từng giấy tờ dưới đây; giấy «Bắt buộc» phải có."}
     assert documents.usb is not None and not any(
         ".pdf" in b.text() for b in documents.usb.findChildren(QPushButton))
     assert documents.capture is not None and not documents.capture.editor.has_image()

@@ -140,7 +140,7 @@ def test_it_goes_home_by_itself_and_forgets_the_code(
     (dossier,) = site.seal_births(1)
     with qtbot.waitSignal(done.home_requested, timeout=10_000):
         done.show_dossier(dossier)
-        assert done.returning.text() == "Màn hình sẽ tự về trang chủ sau 3 giây."
+        assert done.returning.text() == "Tự động về trang chủ sau 3 giây."
     assert done.code.text() == "" and done.due.text() == ""
     assert done.qr.pixmap().isNull()
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain.catalogue import Catalogue, Procedure, TimeLimit
 from kiosk.domain.errors import DataError, Problems, ValidationError
-from kiosk.domain.fees import describe_fee
+from kiosk.domain.fees import Fee, certified_copy_fee, describe_fee, format_vnd
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets.basics import scroll_area
@@ -38,12 +38,15 @@ TEXTS = {
     "search": "Tìm thủ tục: chạm vào đây rồi gõ, ví dụ «khai sinh»",
     "clear_search": "Xóa chữ tìm",
     "all": "Tất cả",
-    "field": "{field} ({count})",
-    "level": "Mức độ: {level}",
-    "time": "Thời hạn: {time}",
+    # Under the name, one line: the level, the time limit, the fee; the details step says more.
+    "card_line": "{level} · {time} · {fee}",
+    "level_3": "Một phần",
+    "level_4": "Toàn trình",
     "same_day": "Trong ngày",
     "days": "{days} ngày làm việc",
-    "fee": "Lệ phí: {fee}",
+    "fee_from": "Từ {amount}/bản",
+    "fee_council": "Có lệ phí",
+    "fee_and": " + ",
     "none_found": "Không tìm thấy thủ tục nào. Xin gõ ít chữ hơn, hoặc chọn «Tất cả».",
     "choose_one": "Xin chạm vào một thủ tục để chọn.",
     "free": "Miễn phí",
@@ -51,7 +54,9 @@ TEXTS = {
 # Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
 SPOKEN = {
     "screen": "Xin chọn thủ tục cần làm. Chạm vào ô tìm kiếm ở trên để gõ tên thủ tục, ví dụ "
-        "khai sinh, hoặc chạm vào một nhóm thủ tục. Rồi chạm vào thủ tục cần làm.",
+        "khai sinh, hoặc chạm vào một nhóm thủ tục. Rồi chạm vào thủ tục cần làm. Dưới tên mỗi "
+        "thủ tục có ba điều: nộp trực tuyến toàn trình hay một phần, thời hạn giải quyết, và lệ "
+        "phí. Trang sau sẽ nói rõ giấy tờ cần có và lệ phí.",
 }
 
 
@@ -63,7 +68,8 @@ def time_text(limit: TimeLimit) -> str:
 
 
 def fee_text(procedure: Procedure, overrides: Mapping[str, int]) -> str:
-    """The procedure's fees in one line; a council fee the site has not configured says so."""
+    """The procedure's fees in full, one line; a council fee the site has not configured
+    says who sets it (the details step)."""
     parts = []
     for fee in procedure.fees:
         try:
@@ -73,8 +79,34 @@ def fee_text(procedure: Procedure, overrides: Mapping[str, int]) -> str:
     return "; ".join(parts) or TEXTS["free"]
 
 
+def short_fee(procedure: Procedure, overrides: Mapping[str, int]) -> str:
+    """What the procedure costs in a few words, for its card: "Miễn phí", "8.000 đ/bản",
+    "Từ 2.000 đ/bản"; a council fee the site has not configured is only "Có lệ phí"."""
+    parts = [_short(fee, overrides) for fee in procedure.fees if fee.kind != "free"]
+    return TEXTS["fee_and"].join(parts) or TEXTS["free"]
+
+
+def _short(fee: Fee, overrides: Mapping[str, int]) -> str:
+    if fee.kind == "certified_copy":  # by the page: the least a copy costs
+        return TEXTS["fee_from"].format(amount=format_vnd(certified_copy_fee(1)))
+    if fee.kind == "council" and fee.config_key not in overrides:
+        return TEXTS["fee_council"]
+    try:
+        return describe_fee(fee, overrides)
+    except DataError:  # configured wrong: the official sees it, the card only that it costs
+        return TEXTS["fee_council"]
+
+
+def card_line(procedure: Procedure, overrides: Mapping[str, int]) -> str:
+    """«Toàn trình · 3 ngày làm việc · Miễn phí»: the card's line under the name."""
+    return TEXTS["card_line"].format(level=TEXTS[f"level_{procedure.level}"],
+                                     time=time_text(procedure.time_limit),
+                                     fee=short_fee(procedure, overrides))
+
+
 class ProcedureCard(QPushButton):
-    """One procedure: name, level, time limit and fee; the whole card is the button."""
+    """One procedure: its name, large, and under it one line of level, time limit and fee;
+    the whole card is the button."""
 
     chosen = Signal(object)  # the Procedure
 
@@ -89,13 +121,8 @@ class ProcedureCard(QPushButton):
         column = QVBoxLayout(self)
         column.setContentsMargins(28, 14, 28, 14)
         column.setSpacing(4)
-        lines = [
-            (procedure.name, "resultTitle"),
-            (TEXTS["level"].format(level=procedure.level_name), "body"),
-            (TEXTS["time"].format(time=time_text(procedure.time_limit)) + "     "
-             + TEXTS["fee"].format(fee=fee_text(procedure, overrides)), "body"),
-        ]
-        for text, name in lines:
+        self.summary = card_line(procedure, overrides)
+        for text, name in ((procedure.name, "resultTitle"), (self.summary, "body")):
             line = label(text, name)
             line.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             column.addWidget(line)
@@ -140,10 +167,11 @@ class ChooseProcedureScreen(StepScreen):
         self.search.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.search.installEventFilter(self)
         row.addWidget(self.search, 1)
-        clear = QPushButton(TEXTS["clear_search"])
-        clear.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        clear.clicked.connect(self.search.clear)
-        row.addWidget(clear)
+        self.clear_search = QPushButton(TEXTS["clear_search"])
+        self.clear_search.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.clear_search.clicked.connect(self.search.clear)
+        self.clear_search.hide()  # only with something to clear
+        row.addWidget(self.clear_search)
         return row
 
     def _field_tabs(self) -> QWidget:
@@ -154,8 +182,8 @@ class ChooseProcedureScreen(StepScreen):
         self.field_buttons: dict[str, QPushButton] = {}
         groups = self._catalogue.by_field()
         self._add_tab(row, "", TEXTS["all"])
-        for field, procedures in groups.items():
-            self._add_tab(row, field, TEXTS["field"].format(field=field, count=len(procedures)))
+        for field in groups:
+            self._add_tab(row, field, field)
         row.addStretch(1)
         self.field_buttons[""].setChecked(True)
         return box
@@ -199,6 +227,7 @@ class ChooseProcedureScreen(StepScreen):
         self._show_matches()
 
     def _search_changed(self, text: str) -> None:
+        self.clear_search.setVisible(bool(text))
         if text.strip() and self._field:
             self._field = ""
             self.field_buttons[""].setChecked(True)

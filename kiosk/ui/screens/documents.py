@@ -38,13 +38,13 @@ from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.screens.capture import CaptureScreen
 from kiosk.ui.widgets.basics import plain_label, scroll_area
 from kiosk.ui.widgets.document_row import DocumentRow, Tile, file_thumbnail, page_thumbnail
+from kiosk.ui.widgets.more import KeepInView
 from kiosk.ui.widgets.usb_picker import UsbPicker
 from kiosk.ui.wizard import StepScreen
 
 TEXTS = {
     "title": "Giấy tờ kèm theo",
-    "prompt": "Thêm từng giấy tờ dưới đây bằng các nút dưới tên của nó. Mục «Bắt buộc» "
-    "phải có thì mới đi tiếp được.",
+    "prompt": "Thêm từng giấy tờ dưới đây; giấy «Bắt buộc» phải có.",
     "page": "Trang {number}",
     "scanning": "Đang quét, xin chờ…",
     "scanned": "Đã quét xong.",
@@ -57,8 +57,9 @@ TEXTS = {
 # Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
 SPOKEN = {
     "screen": "Xin thêm các giấy tờ kèm theo. Đặt giấy trước camera để chụp, hoặc quét bằng "
-        "máy quét, hoặc lấy tệp từ USB. Giấy tờ ghi Bắt buộc phải có thì mới đi tiếp được. Xong, "
-        "chạm Tiếp tục.",
+        "máy quét, hoặc lấy tệp từ USB: chạm nút dưới tên của giấy tờ đó. Giấy tờ ghi Bắt buộc "
+        "phải có thì mới đi tiếp được. Muốn đọc lại giải thích của một giấy tờ, chạm nút Xem "
+        "thêm bên cạnh tên của nó. Xong, chạm Tiếp tục.",
 }
 
 LIST, CAMERA, USB = "list", "camera", "usb"
@@ -129,6 +130,7 @@ class DocumentsScreen(StepScreen):
         self.list_layout.setContentsMargins(0, 0, 0, 0)
         self.list_layout.setSpacing(16)
         scroll = scroll_area(self.list)
+        self._keep = KeepInView(scroll)  # a note opened on the last row is scrolled to
         layout.addWidget(scroll, 1)
         return view
 
@@ -196,6 +198,7 @@ class DocumentsScreen(StepScreen):
             row.scan_requested.connect(self._scan)
             row.usb_requested.connect(self._open_usb)
             row.delete_requested.connect(self.delete_item)
+            self._keep.watch(row.title)
             self._papers[component.code] = _Papers(component)
             self.rows[component.code] = row
             if self.list_layout.count():
@@ -207,6 +210,7 @@ class DocumentsScreen(StepScreen):
         self._papers = {}
         self.rows = {}
         self._target = None
+        self._keep.forget()
         self._say("")
         while (item := self.list_layout.takeAt(0)) is not None:
             if (widget := item.widget()) is not None:

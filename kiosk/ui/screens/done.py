@@ -31,9 +31,9 @@ from kiosk.ui.widgets.qr import qr_pixmap
 
 TEXTS = {
     "title": "Ông/Bà đã nộp hồ sơ thành công",
-    "code": "Mã hồ sơ của Ông/Bà:",
+    "code": "Mã hồ sơ:",
     "due": "Hẹn trả kết quả: {due}",
-    "qr": "Có thể chụp ảnh mã này bằng điện thoại để tra cứu sau.",
+    "qr": "Có thể chụp mã này bằng điện thoại để tra cứu sau.",
     "printing": "Đang in phiếu hẹn…",
     "printed": "Đã in phiếu hẹn. Xin nhận phiếu ở khe máy in và giữ phiếu để nhận kết quả.",
     "saved": "Kiosk này không in giấy: phiếu hẹn đã được lưu thành tệp PDF, hiện ở bên phải. "
@@ -42,7 +42,7 @@ TEXTS = {
     "để cán bộ hỗ trợ.",
     "reprint": "Chưa nhận được phiếu? In lại",
     "home": "Về trang chủ",
-    "returning": "Màn hình sẽ tự về trang chủ sau {seconds} giây.",
+    "returning": "Tự động về trang chủ sau {seconds} giây.",
     "pay": "Nộp lệ phí {amount} ngay: quét mã VietQR bên cạnh bằng ứng dụng ngân hàng.",
 }
 # Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.

@@ -9,7 +9,6 @@ from kiosk.ui.voice import ListenButton
 
 TEXTS = {
     "welcome": "Xin kính chào Ông/Bà",
-    "intro": "Nộp hồ sơ thủ tục hành chính và tra cứu kết quả tại đây.",
     "submit": "Nộp hồ sơ",
     "track": "Tra cứu hồ sơ",
     "guide": "Hướng dẫn",
@@ -43,8 +42,7 @@ class HomeScreen(QWidget):
         layout.addWidget(_label(site_name.upper(), "subtitle"))
         layout.addWidget(_label(office_name, "subtitle"))
         layout.addStretch(1)
-        layout.addWidget(_label(TEXTS["welcome"], "title"))
-        layout.addWidget(_label(TEXTS["intro"], "subtitle"))
+        layout.addWidget(_label(TEXTS["welcome"], "title"))  # the buttons say what is done here
         layout.addSpacing(16)
         layout.addLayout(self._choices())
         layout.addStretch(2)

@@ -4,7 +4,9 @@ The row only shows what it is given (``show_items``) and emits intents; the
 Documents screen keeps the pages and files and decides what each tap does.
 Its buttons are only the ways in that exist.  The scanner's comes last: it is
 shown or hidden when the probe for a scanner answers, which must move nothing
-under a finger.  The title has the row's full width to wrap in, however long.
+under a finger.  The title is the component's name without its bracketed remark;
+that remark and the catalogue's note wait behind «Xem thêm» beside it (the
+resident read them on the details step already).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from kiosk.domain.catalogue import DocumentComponent
 from kiosk.scanner.arrays import Frame, u8
 from kiosk.scanner.usb import ImportedFile
 from kiosk.ui.widgets.basics import plain_label, scroll_area, touch_button
+from kiosk.ui.widgets.more import MoreText, brief, joined
 
 TEXTS = {
     "required": "Bắt buộc",
@@ -70,9 +73,8 @@ class DocumentRow(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
-        layout.addWidget(self._title())
-        if component.note:
-            layout.addWidget(plain_label(component.note, "muted"))
+        self.title = self._title()
+        layout.addWidget(self.title)
         layout.addLayout(self._buttons(camera, scanner, usb))
         self.empty = plain_label(TEXTS["empty"], "muted")
         layout.addWidget(self.empty)
@@ -87,10 +89,11 @@ class DocumentRow(QFrame):
         self.strip_scroll.hide()
         layout.addWidget(self.strip_scroll)
 
-    def _title(self) -> QLabel:
-        """The name alone on its line(s), the full width of the row: a wrapped label beside
-        another widget is given the height of a different width and may lose a line."""
-        return plain_label(self.component.name, "resultTitle")
+    def _title(self) -> MoreText:
+        """The short name, and its remark and note behind «Xem thêm» (``MoreText`` lays the
+        wrapped name out for the width it really has, so no line is lost)."""
+        name, aside = brief(self.component.name)
+        return MoreText(name, joined(aside, self.component.note), "resultTitle")
 
     def _badge(self) -> QLabel:
         required = self.component.required
