@@ -49,13 +49,14 @@ def test_everything_entered_is_on_the_page(review: ReviewScreen) -> None:
     for expected in ("Đăng ký khai sinh", "Trực tuyến toàn trình (mức độ 4)",
                      "Họ, chữ đệm và tên: Nguyễn Thị Ánh",
                      "Số điện thoại di động: 0912345678",
-                     "Họ, chữ đệm và tên của trẻ: Trần Minh Đức",
+                     "— Trẻ —", "Họ, chữ đệm và tên: Trần Minh Đức",  # under its person
                      "Quan hệ của người đi khai với trẻ: Mẹ",
                      "Tờ khai đăng ký khai sinh theo mẫu: máy tự lập, xem ở bước sau",
                      "Nhận kết quả: qua bưu điện, gửi về Số 12 thôn Đông",
                      "Phí, lệ phí: Miễn phí"):
         assert expected in text, expected
     assert "Thư điện tử" not in text  # optional and empty: nothing to review
+    assert "của mẹ:" not in text and "— Mẹ —" in text  # said once, above her answers
 
 
 def test_a_missing_required_document_is_pointed_out(review: ReviewScreen) -> None:

@@ -7,6 +7,7 @@ goes there and comes straight back here.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import groupby
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -26,6 +27,7 @@ from kiosk.domain.forms import FormField
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.screens.result_fee import fee_summary
 from kiosk.ui.widgets.basics import plain_label, scroll_area
+from kiosk.ui.widgets.card_summary import paired_lines, short_label
 from kiosk.ui.wizard import StepScreen
 
 TEXTS = {
@@ -42,6 +44,8 @@ TEXTS = {
     "missing": "chưa có",
     "generated": "máy tự lập, xem ở bước sau",
     "empty": "(chưa nhập)",
+    "answer": "{label}: {value}",
+    "group": "— {group} —",
     "at_office": "Nhận kết quả: tại bộ phận Một cửa",
     "by_post": "Nhận kết quả: qua bưu điện, gửi về {address}",
     "fee": "Phí, lệ phí: {amount}",
@@ -134,11 +138,18 @@ class ReviewScreen(StepScreen):
 
 
 def _values(fields: Sequence[FormField], values: dict[str, str]) -> list[str]:
-    lines = []
-    for spec in fields:
-        value = values.get(spec.name, "").strip()
-        if value or spec.required:
-            lines.append(f"{spec.label}: {value or TEXTS['empty']}")
+    """One line per answer; a form's groups (the mother, the child …) each under their
+    name, their answers without it ("Năm sinh: 1995", not "Năm sinh của mẹ: 1995"), short
+    answers two to a line: less to read, nothing left out."""
+    lines: list[str] = []
+    for group, run in groupby(fields, key=lambda spec: spec.group):
+        answers = [TEXTS["answer"].format(label=short_label(spec) if group else spec.label,
+                                          value=value or TEXTS["empty"])
+                   for spec in run
+                   if (value := values.get(spec.name, "").strip()) or spec.required]
+        if answers:
+            lines += [TEXTS["group"].format(group=group)] if group else []
+            lines += paired_lines(answers) if group else answers
     return lines
 
 

@@ -99,7 +99,7 @@ class CardSummary(QFrame):
                     for spec in self.fields if spec.default
                     and values.get(spec.name, "").strip() == spec.default]
         self.name.setText(names[0] if names else "")
-        self.lines.setText("\n".join(_paired(rest + (defaults if known else []))))
+        self.lines.setText("\n".join(paired_lines(rest + (defaults if known else []))))
         self.name.setVisible(bool(names))
         self.lines.setVisible(bool(self.lines.text()))
         self.empty.setVisible(not known)
@@ -110,7 +110,7 @@ def _is_name(spec: FormField) -> bool:
     return spec.type == "name" or spec.pattern == NAME_PATTERN
 
 
-def _paired(lines: list[str]) -> list[str]:
+def paired_lines(lines: list[str]) -> list[str]:
     """Short lines two to a line, first ("Năm sinh: 1995 · Quốc tịch: Việt Nam"), then the
     long ones: fewer lines, so the page keeps its height for the fields."""
     short = [line for line in lines if len(line) <= SHORT_LINE]
