@@ -44,6 +44,14 @@ def at_form(finger: Finger, window: MainWindow, navigator: Navigator) -> FormScr
     return form
 
 
+def mother_read(finger: Finger, window: MainWindow, navigator: Navigator) -> FormScreen:
+    """At the form, the mother's CCCD under the USB reader."""
+    form = at_form(finger, window, navigator)
+    finger.scanner(MOTHER_CARD)
+    finger.wait(lambda: form.fields.values()["ho_ten_me"] == "Trần Thị Ánh")
+    return form
+
+
 def inside(widget: QWidget, outer: QWidget) -> bool:
     """``widget`` lies wholly within ``outer``'s rectangle, as drawn now."""
     top_left = widget.mapTo(outer.window(), QPoint(0, 0))
@@ -256,10 +264,8 @@ def test_a_card_value_is_changed_from_its_summary_and_the_page_comes_back(
 ) -> None:
     window, navigator = kiosk
     finger = Finger()
-    form = at_form(finger, window, navigator)
+    form = mother_read(finger, window, navigator)
     pages = form.fields
-    finger.scanner(MOTHER_CARD)
-    finger.wait(lambda: pages.values()["ho_ten_me"] == "Trần Thị Ánh")
     summary = pages.lists[0][0].summary
     assert summary is not None and summary.button.text() == "Sửa"
     finger.tap(summary.button)
@@ -302,10 +308,8 @@ def test_a_father_declared_by_hand_gives_the_family_name(
 ) -> None:
     window, navigator = kiosk
     finger = Finger()
-    form = at_form(finger, window, navigator)
+    form = mother_read(finger, window, navigator)
     pages = form.fields
-    finger.scanner(MOTHER_CARD)
-    finger.wait(lambda: pages.values()["ho_ten_me"] == "Trần Thị Ánh")
     finger.pick(form, "dan_toc_me", "Kinh")
     finger.keyboard(form, "ho_ten_cha", *"le", "space", *"binh", "huyen")
     assert pages.plan.group == "Cha" and pages.plan.kind == "card"
