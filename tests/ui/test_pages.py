@@ -321,3 +321,23 @@ def test_a_father_declared_by_hand_gives_the_family_name(
     finger.go_on(navigator)
     assert pages.plan.group == "Trẻ"
     assert pages.values()["ho_ten_tre"] == "Le "  # the father's family name first
+
+
+def test_a_long_or_odd_card_value_wraps_in_its_column_and_shows_as_typed(
+    kiosk: tuple[MainWindow, Navigator],
+) -> None:
+    window, navigator = kiosk
+    form = at_form(Finger(), window, navigator)
+    pages = form.fields
+    long_name = " ".join(["ỐỒỔỖỘ Ẩ Ặ"] * 22)[:100].strip()  # the field holds 100
+    odd_place = "<b>Thôn</b> & " + "Ngõ " * 70
+    pages.set_values({"ho_ten_me": long_name, "noi_cu_tru_me": odd_place, "nam_sinh_me": "1995"})
+    pause(20)
+    summary = pages.lists[0][0].summary
+    assert summary is not None
+    assert summary.name.text() == long_name  # as given, stacked tones and all
+    assert odd_place.strip() in summary.lines.text()
+    assert summary.lines.textFormat() == summary.name.textFormat() == Qt.TextFormat.PlainText
+    for fields in pages.lists[0]:
+        assert fields.horizontalScrollBar().maximum() == 0  # wrapped, not widened
+    assert summary.button.text() == "Sửa" and summary.button.isVisible()
