@@ -218,13 +218,15 @@ class Navigator(QObject):
         """Stop the cameras and let background jobs finish before the database closes.
 
         The only place that waits for camera threads: a screen change never does,
-        but the device should be let go of before the process ends.
+        but the device should be let go of before the process ends.  Answers of jobs
+        not yet delivered are dropped: the window and its screens may be deleted next.
+        Safe to call twice.
         """
         cameras = self._window.findChildren(CameraWorker)  # every screen's, present and future
         for camera in cameras:
             camera.stop()
         self.idle.uninstall()
-        self._runner.wait()
+        self._runner.shutdown()
         deadline = time.monotonic() + CAMERA_RELEASE_SECONDS
         for camera in cameras:
             if not camera.wait(max(0.0, deadline - time.monotonic())):

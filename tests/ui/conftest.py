@@ -14,6 +14,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -66,11 +67,31 @@ def services_for(backend: Kiosk, printer: Callable[[bytes], None] | None = None,
                       backend.clock, print_receipt=receipts.print, **devices)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def themed(qapp: QApplication) -> None:
-    """Every screen is tested under the kiosk's own fonts and stylesheet, as residents see it."""
+@pytest.fixture(autouse=True)
+def widgets_deleted(qapp: QApplication) -> Iterator[None]:
+    """What a test built is deleted before the next test starts, not left to some later
+    event loop: whole windows piled up, and every restyle (each new window, the text size)
+    re-polished them all, so GUI tests got slower and slower.  Set up before ``qtbot`` and
+    the kiosk, so this runs after pytest-qt has closed the test's widgets (deleteLater) and
+    after ``Navigator.shutdown`` or the runner's shutdown has dropped late job answers."""
+    yield
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+@pytest.fixture(scope="session")
+def fonts(qapp: QApplication) -> None:
     theme.load_fonts()
-    theme.apply(qapp, theme.TextSize.NORMAL)
+
+
+@pytest.fixture(autouse=True)
+def themed(qapp: QApplication, fonts: None) -> None:
+    """Every screen is tested under the kiosk's own fonts and stylesheet, as residents see it
+    first: at the normal size, whatever size an earlier test left the application in."""
+    normal = theme.Metrics(theme.TextSize.NORMAL.value)
+    font = qapp.font()
+    if (qapp.styleSheet() != theme.stylesheet(normal) or font.family() != theme.FAMILY
+            or font.pointSize() != normal.body):
+        theme.apply(qapp, theme.TextSize.NORMAL)
 
 
 @pytest.fixture
@@ -78,8 +99,10 @@ def metrics(qapp: QApplication) -> Iterator[theme.Metrics]:
     """The normal text size's metrics; the theme is put back if a test changed it."""
     font, sheet = qapp.font(), qapp.styleSheet()
     yield theme.apply(qapp, theme.TextSize.NORMAL)
-    qapp.setStyleSheet(sheet)
-    qapp.setFont(font)
+    if qapp.styleSheet() != sheet:  # the same sheet again would only re-polish every widget
+        qapp.setStyleSheet(sheet)
+    if qapp.font() != font:
+        qapp.setFont(font)
 
 
 @pytest.fixture

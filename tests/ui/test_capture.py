@@ -44,7 +44,7 @@ def video(tmp_path: Path) -> list[Path]:
 def runner(qapp: QApplication) -> Iterator[BackgroundRunner]:
     runner = BackgroundRunner()
     yield runner
-    runner.wait()
+    runner.shutdown()  # the screens that asked are deleted after the test
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.gui
 def runner() -> Iterator[BackgroundRunner]:
     runner = BackgroundRunner()
     yield runner
-    runner.wait()
+    runner.shutdown()  # the screens that asked are deleted after the test
 
 
 @pytest.fixture

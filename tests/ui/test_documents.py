@@ -49,7 +49,7 @@ CAPITALS = "ẤẦẨẪẬẮẰẲẴẶẾỀỂỄỆỐỒỔỖỘỚỜ�
 def runner(qapp: QApplication) -> Iterator[BackgroundRunner]:
     runner = BackgroundRunner()
     yield runner
-    runner.wait()
+    runner.shutdown()  # the screens that asked are deleted after the test
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import zxingcpp
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config, PaymentConfig, SessionConfig
@@ -57,7 +57,7 @@ def build_done(qtbot: QtBot, site: Kiosk, printer: RecordingPrinter, runner: Bac
 def runner() -> Iterator[BackgroundRunner]:
     runner = BackgroundRunner()
     yield runner
-    runner.wait()
+    runner.shutdown()  # the screens that asked are deleted after the test
 
 
 @pytest.fixture
@@ -179,7 +179,7 @@ def test_a_kiosk_without_a_printer_says_where_the_slip_was_saved(
     qtbot.waitUntil(lambda: "tệp PDF" in done.status.text(), timeout=20_000)
     assert str(folder / f"{dossier.code}.pdf") in done.status.text()
     assert (folder / f"{dossier.code}.pdf").read_bytes().startswith(b"%PDF")
-    runner.wait()
+    runner.shutdown()
 
 
 def test_without_a_printer_the_saved_slip_itself_is_shown_with_its_qr(
@@ -197,3 +197,20 @@ def test_without_a_printer_the_saved_slip_itself_is_shown_with_its_qr(
     assert done.receipt.width() >= 300 and done.receipt.pixmap().height() >= 300
     done.clear()
     assert not done.receipt.isVisible() and done.qr.isVisible()
+
+
+def test_a_print_answer_still_on_its_way_at_shutdown_is_dropped_and_the_screen_can_go(
+    qapp: QApplication, site: Kiosk, printer: RecordingPrinter, runner: BackgroundRunner,
+) -> None:
+    services = UiServices(CONFIG, site.catalogue, site.queue, site.submitter, site.clock,
+                          print_receipt=ReceiptPrinter(CONFIG, printer).print)
+    done = DoneScreen(services, runner)  # deleted here, as the window's deletion does at exit
+    (dossier,) = site.seal_births(1)
+    done.show_dossier(dossier)
+    assert runner.shutdown()  # the slip is printed; its answer waits for the event loop
+    assert len(printer.printed) == 1
+    done.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    qapp.processEvents()  # an answer reaching the deleted screen would raise here
+    runner.submit(lambda: printer(b"late"), print, print)
+    assert runner.wait() and len(printer.printed) == 1  # nothing runs after shutdown
