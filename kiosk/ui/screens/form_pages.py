@@ -259,7 +259,6 @@ class FormPages(QStackedWidget):
 
     def _passed_over(self, index: int) -> bool:
         plan = self.plans[index]
-        values = self.values()
         if plan.passable:
             self._derive(index)
             values = self.values()
@@ -275,6 +274,7 @@ class FormPages(QStackedWidget):
         person, earlier = of_person(self.plans), of_person(self.plans[:index])
         if not earlier or any(spec.required for spec in person):
             return False
+        values = self.values()
         return not any(values.get(spec.name, "").strip() for spec in earlier)
 
     def edit(self, name: str) -> None:
