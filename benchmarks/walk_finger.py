@@ -57,7 +57,7 @@ class CountingFinger(Finger):
         receipts = ReceiptPrinter(kiosk.runtime.config, lambda _pdf: None)
         services = UiServices(kiosk.runtime.config, kiosk.catalogue, kiosk.queue,
                               kiosk.submitter, kiosk.clock, print_receipt=receipts.print,
-                              open_camera=video_camera(video))
+                              open_camera=video_camera(video), office=kiosk.office)
         window, navigator = build_window(app, services, windowed=True)
         window.resize(width, height)
         window.show()

@@ -147,7 +147,8 @@ def render_documents_pages(app: QApplication, kiosk: Kiosk, folder: Path) -> Non
     stick.mkdir()
     services = UiServices(kiosk.runtime.config, kiosk.catalogue, kiosk.queue,
                           kiosk.submitter, kiosk.clock, print_receipt=lambda _d: None,
-                          open_camera=DemoCamera, open_scanner=FakeScanner, usb_root=stick)
+                          open_camera=DemoCamera, open_scanner=FakeScanner, usb_root=stick,
+                          office=kiosk.office)
     window, navigator = build_window(app, services, windowed=True)
     window.show()
     for name, show in documents_pages(navigator, kiosk):
@@ -167,7 +168,8 @@ def main() -> int:
         services = UiServices(kiosk.runtime.config, kiosk.catalogue, kiosk.queue,
                               kiosk.submitter, kiosk.clock, print_receipt=lambda _d: None,
                               open_scanner=FakeScanner, usb_root=Path(folder),
-                              voice=RecordingVoice())  # «Nghe hướng dẫn» shown, silent
+                              voice=RecordingVoice(),  # «Nghe hướng dẫn» shown, silent
+                              office=kiosk.office)
         window, navigator = build_window(app, services, windowed=True)
         window.show()
         documents = navigator.wizard.frames[4].content

@@ -28,6 +28,7 @@ from kiosk.services import (
     open_database,
 )
 from kiosk.store.db import Database
+from kiosk.store.office import open_office
 from kiosk.submission import Submitter
 from kiosk.ui import platform_check, theme
 from kiosk.ui.context import UiServices
@@ -90,7 +91,8 @@ def build_ui_services(
     return UiServices(config, active_catalogue(runtime), queue, submitter, utc_now,
                       print_receipt=printer.print,
                       open_camera=ExclusiveCamera(camera_source),  # one opener at a time
-                      open_scanner=lambda: SaneScanner(env), usb_root=usb_root, voice=voice)
+                      open_scanner=lambda: SaneScanner(env), usb_root=usb_root, voice=voice,
+                      office=open_office(db))
 
 
 def receipt_folder(runtime: Runtime) -> Path | None:

@@ -124,3 +124,12 @@ class SearchText:
         if self.contains(query.compact):
             return INSIDE
         return None
+
+
+def is_storable(text: str) -> bool:
+    """UTF-8 can hold it: no lone surrogate (which SQLite, JSON and PDFs refuse)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

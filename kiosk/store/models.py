@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Integer,
@@ -155,3 +156,89 @@ class SyncHealthRow(Base):
     last_failure_code: Mapped[str | None] = mapped_column(String(64))
     last_failure_message: Mapped[str | None] = mapped_column(Text)
     failures_in_row: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OfficialRow(Base):
+    """An official of the office who may sign in on this kiosk (the PIN only as Argon2id)."""
+
+    __tablename__ = "officials"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    pin_hash: Mapped[str] = mapped_column(Text)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SignInGuardRow(Base):
+    """Wrong PINs in a row and the lock they caused: kept here so a restart does not lift it."""
+
+    __tablename__ = "signin_guard"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    failures_in_row: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class AuditRow(Base):
+    """One line of the append-only audit log (triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(160))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class HelpCallRow(Base):
+    """A resident's «Gọi cán bộ hỗ trợ»: open until an official takes it over or it closes."""
+
+    __tablename__ = "help_calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    screen: Mapped[str] = mapped_column(String(40))
+    step: Mapped[str | None] = mapped_column(String(80))
+    state: Mapped[str] = mapped_column(String(8), index=True)
+    taken_by: Mapped[str | None] = mapped_column(String(32))
+    taken_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class RatingRow(Base):
+    """A resident's satisfaction rating, queued for the portal (PORTAL_API.md §7)."""
+
+    __tablename__ = "ratings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    dossier_code: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    reasons: Mapped[str] = mapped_column(Text, default="[]")
+    comment: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(8), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_error_code: Mapped[str | None] = mapped_column(String(64))
+    last_error_message: Mapped[str | None] = mapped_column(Text)
+    portal_id: Mapped[str | None] = mapped_column(String(128))
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class SettingRow(Base):
+    """A setting an official changed on the dashboard (it wins over the config file)."""
+
+    __tablename__ = "kiosk_settings"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

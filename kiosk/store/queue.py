@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from kiosk.domain.codes import DossierCode, SequenceBlock, normalise_lookup_code
 from kiosk.domain.dates import to_vietnam_time
 from kiosk.domain.states import DossierState, Event, transition
+from kiosk.store.audit import append_in
 from kiosk.store.codes import take_code
 from kiosk.store.db import Database, StoreError
 from kiosk.store.files import FileStore
@@ -179,14 +180,17 @@ class DossierQueue:
                   owner=job.owner, updated_at=now, attempts=DossierRow.attempts + 1,
                   last_error_code=code, last_error_message=message, claimed_by=None)
 
-    def official_retry(self, code: str, now: datetime) -> None:
-        """An official sends a FAILED dossier again: attempts start over."""
+    def official_retry(self, code: str, now: datetime, *, actor: str) -> None:
+        """An official sends a FAILED dossier again: attempts start over; audited in the
+        same transaction (a refused retry leaves no row: nothing happened)."""
         with self._db.write() as session:
             row = _find_row(session, code)
             if row is None:
                 raise StoreError("not_found", f"Không có hồ sơ {code} trên kiosk này.")
             _move(session, row.id, DossierState(row.state), Event.OFFICIAL_RETRY, updated_at=now,
                   attempts=0, next_attempt_at=now, last_error_code=None, last_error_message=None)
+            append_in(session, actor, "dossier_retry", now, row.code,
+                      {"reason": row.last_error_code})
 
     # ------------------------------------------------------------ portal status
 

@@ -8,7 +8,7 @@ here in their constructors.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from kiosk.config import Config
 from kiosk.domain.catalogue import Catalogue
 from kiosk.scanner.frames import FrameSource
 from kiosk.scanner.sane import Scanner
+from kiosk.store.office import OfficeStore
 from kiosk.store.queue import DossierQueue
 from kiosk.store.records import DossierDetail
 from kiosk.submission import Submitter
@@ -37,3 +38,5 @@ class UiServices:
     open_scanner: Callable[[], Scanner] | None = None  # None: no flatbed scanner
     usb_root: Path | None = None  # None: no USB files
     voice: Voice | None = None  # None: no speech («Nghe hướng dẫn» hidden)
+    _: KW_ONLY
+    office: OfficeStore  # officials, audit log, help calls, ratings, settings

@@ -152,12 +152,12 @@ def test_only_an_official_retry_revives_a_failed_dossier_and_it_resets_attempts(
     code = seal_one(queue)
     job = queue.claim_next(NOW, OWNER)
     queue.mark_failed(job, NOW, "invalid", "x")
-    queue.official_retry(code, NOW + timedelta(hours=1))
+    queue.official_retry(code, NOW + timedelta(hours=1), actor="CB-01")
     dossier = queue.find(code).dossier
     assert (dossier.state, dossier.attempts, dossier.last_error_code) == (
         DossierState.PENDING, 0, None)
     with pytest.raises(IllegalTransition):
-        queue.official_retry(code, NOW)
+        queue.official_retry(code, NOW, actor="CB-01")
 
 
 def test_guarded_updates_refuse_a_dossier_that_moved_on(queue: DossierQueue) -> None:
@@ -204,7 +204,7 @@ def test_counts_by_state(queue: DossierQueue) -> None:
 
 def test_unknown_code_for_an_official_retry_is_a_clear_error(queue: DossierQueue) -> None:
     with pytest.raises(DomainError) as caught:
-        queue.official_retry("000.00.00.H23-261124-4242", NOW)
+        queue.official_retry("000.00.00.H23-261124-4242", NOW, actor="CB-01")
     assert "Không có hồ sơ" in caught.value.message
 
 

@@ -19,6 +19,8 @@ from kiosk.domain.draft import (
 from kiosk.domain.forms import validate_form
 from kiosk.services import Runtime, build_calendar, build_queue, open_database, shipped_catalogue
 from kiosk.store.db import Database
+from kiosk.store.office import OfficeStore, open_office
+from kiosk.store.officials import fast_hasher
 from kiosk.store.queue import DossierQueue
 from kiosk.store.records import QueuedDossier
 from kiosk.store.syncstate import LeaseOwner, SyncHealthLog, SyncLease
@@ -115,6 +117,7 @@ class Kiosk:
     submitter: Submitter
     clock: FakeClock
     catalogue: Catalogue
+    office: OfficeStore
 
     def seal_births(self, count: int) -> list[QueuedDossier]:
         return [self.submitter.seal(birth_draft(self.catalogue, self.clock(), str(i)))
@@ -136,4 +139,5 @@ def open_kiosk(data_dir: Path, config: Config | None = None) -> Kiosk:
     queue = build_queue(runtime, db)
     clock = FakeClock()
     submitter = Submitter(queue, build_calendar(runtime.config), runtime.config, clock)
-    return Kiosk(runtime, db, queue, submitter, clock, shipped_catalogue())
+    return Kiosk(runtime, db, queue, submitter, clock, shipped_catalogue(),
+                 open_office(db, fast_hasher()))

@@ -64,7 +64,8 @@ def services_for(backend: Kiosk, printer: Callable[[bytes], None] | None = None,
     submitter = devices.pop("submitter", backend.submitter)
     receipts = ReceiptPrinter(backend.runtime.config, printer or (lambda _pdf: None))
     return UiServices(backend.runtime.config, backend.catalogue, backend.queue, submitter,
-                      backend.clock, print_receipt=receipts.print, **devices)
+                      backend.clock, print_receipt=receipts.print, office=backend.office,
+                      **devices)
 
 
 @pytest.fixture(autouse=True)

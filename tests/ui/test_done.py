@@ -45,7 +45,7 @@ def build_done(qtbot: QtBot, site: Kiosk, printer: RecordingPrinter, runner: Bac
                folder: Path | None = None) -> DoneScreen:
     receipts = ReceiptPrinter(config, printer, folder)
     services = UiServices(config, site.catalogue, site.queue, site.submitter, site.clock,
-                          print_receipt=receipts.print)
+                          print_receipt=receipts.print, office=site.office)
     screen = DoneScreen(services, runner, tick_ms=tick_ms)
     qtbot.addWidget(screen)
     screen.resize(1366, 768)
@@ -170,7 +170,8 @@ def test_a_kiosk_without_a_printer_says_where_the_slip_was_saved(
     folder = tmp_path / "receipts"
     saver = ReceiptPrinter(backend.runtime.config, lambda _pdf: None, folder)
     services = UiServices(backend.runtime.config, backend.catalogue, backend.queue,
-                          backend.submitter, backend.clock, print_receipt=saver.print)
+                          backend.submitter, backend.clock, print_receipt=saver.print,
+                          office=backend.office)
     runner = BackgroundRunner()
     done = DoneScreen(services, runner)
     qtbot.addWidget(done)
@@ -203,7 +204,8 @@ def test_a_print_answer_still_on_its_way_at_shutdown_is_dropped_and_the_screen_c
     qapp: QApplication, site: Kiosk, printer: RecordingPrinter, runner: BackgroundRunner,
 ) -> None:
     services = UiServices(CONFIG, site.catalogue, site.queue, site.submitter, site.clock,
-                          print_receipt=ReceiptPrinter(CONFIG, printer).print)
+                          print_receipt=ReceiptPrinter(CONFIG, printer).print,
+                          office=site.office)
     done = DoneScreen(services, runner)  # deleted here, as the window's deletion does at exit
     (dossier,) = site.seal_births(1)
     done.show_dossier(dossier)
