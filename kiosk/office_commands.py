@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from kiosk.domain.dates import to_vietnam_time
-from kiosk.domain.errors import DomainError
+from kiosk.domain.errors import DomainError, ValidationError
 from kiosk.domain.officials import (
     AUDIT_LABELS,
     PIN_MAX,
@@ -321,7 +321,10 @@ def _entry_dict(e: AuditEntry, names: Mapping[str, str]) -> dict[str, object]:
 def queue_retry(queue: DossierQueue, code: str, ctx: Context, streams: Streams) -> int:
     """FAILED → PENDING through the guarded transition, audited in the same transaction."""
     shown = printable(code.strip()[:60])
-    found = queue.find(code)
+    try:
+        found = queue.find(code)
+    except ValidationError as exc:  # no code could look like that: unknown, said precisely
+        raise Refused("dossier_unknown", exc.message) from None
     if found is None:
         raise Refused("dossier_unknown", MESSAGES["dossier_unknown"].format(code=shown))
     dossier = found.dossier
