@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from kiosk.office_commands import EXIT_CODES
 from kiosk.services import DATABASE_FILE
@@ -370,3 +372,96 @@ def test_every_new_command_has_help(tmp_path: Path, command: list[str]) -> None:
     shown = kiosk(tmp_path, *command, "--help")
     assert shown.returncode == 0
     assert shown.stdout.startswith("usage: kiosk " + " ".join(command))
+
+
+# ------------------------------------------------------------------ on a terminal
+
+def on_terminal(data: Path, args: list[str], answers: list[str]) -> tuple[int, str]:
+    """Run the kiosk in a real pseudo-terminal, answering each prompt in turn."""
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the kiosk, its stdin a terminal
+        env = dict(os.environ, LOGNAME=USER, USER=USER, HOME=str(data))
+        os.execve(sys.executable, [sys.executable, "-m", "kiosk", "--data-dir", str(data),
+                                   *args], env)
+    seen, answered = b"", 0
+    while True:
+        ready, _, _ = select.select([fd], [], [], 30)
+        if not ready:  # hung: stop it, the assertions will say what was seen
+            os.kill(pid, 9)
+            break
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+        # getpass turns echo off (flushing input) before it prints its prompt: answer
+        # each prompt once, after it has appeared.
+        if answered < len(answers) and seen.count(b"PIN") > answered:
+            os.write(fd, answers[answered].encode() + b"\n")
+            answered += 1
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), seen.decode("utf-8", "replace")
+
+
+def test_on_a_terminal_the_pin_is_asked_twice_and_never_echoed(tmp_path: Path) -> None:
+    code, seen = on_terminal(tmp_path, ["official", "add", "--staff-id", "CB-7",
+                                        "--name", "Phạm Thu"], [PIN, PIN])
+    assert code == 0, seen
+    assert "Mã PIN mới" in seen and "Nhập lại mã PIN" in seen
+    assert "Đã thêm cán bộ Phạm Thu (CB-7)" in seen
+    assert PIN not in seen
+    assert [o["staff_id"] for o in officials(tmp_path)] == ["CB-7"]
+
+
+def test_on_a_terminal_two_different_pins_change_nothing(tmp_path: Path) -> None:
+    code, seen = on_terminal(tmp_path, ["official", "add", "--staff-id", "CB-7",
+                                        "--name", "Phạm Thu"], [PIN, OTHER_PIN])
+    assert code == EXIT_CODES["pin_mismatch"], seen
+    assert "không khớp" in seen
+    assert officials(tmp_path) == []
+
+
+# ------------------------------------------------------------------ any text at all
+
+@settings(max_examples=150, deadline=None)
+@given(name=st.text(max_size=300), pin=st.binary(max_size=40))
+@example(name="  Lê   Thị\tHoa ", pin=b"730519")
+@example(name="Lê Hoa", pin="١٢٣٤٥٦".encode())
+def test_any_name_and_pin_bytes_are_added_or_refused_in_one_vietnamese_line(
+    name: str, pin: bytes,
+) -> None:
+    import io
+    import tempfile
+
+    from kiosk.office_commands import Context, Streams, official_add, run_refusable
+    from kiosk.store.db import Database
+    from kiosk.store.migrate import upgrade
+    from kiosk.store.officials import Officials, fast_hasher
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = Database(Path(folder) / DATABASE_FILE)
+        try:
+            upgrade(db)
+            store = Officials(db, fast_hasher())
+            out, err = io.StringIO(), io.StringIO()
+            streams = Streams(io.BytesIO(pin + b"\n"), out, err, tty=False)
+            ctx = Context(datetime(2026, 12, 2, 2, 0, tzinfo=UTC), "cli:test")
+            code = run_refusable(streams, lambda: official_add(
+                store, "CB-1", name, "can_bo", True, ctx, streams))
+            found = store.all()
+        finally:
+            db.dispose()
+    if code == 0:
+        (official,) = found
+        assert out.getvalue() == (f"Đã thêm cán bộ {official.name} (CB-1), vai trò Cán bộ.\n")
+        assert pin.decode("ascii").isdigit()
+    else:
+        assert code in (EXIT_CODES["name_format"], EXIT_CODES["pin_format"]), err.getvalue()
+        assert found == []
+        assert err.getvalue().startswith("Lỗi: ") and err.getvalue().count("\n") == 1
