@@ -177,7 +177,7 @@ def _pin_line(stdin: BinaryIO) -> str:
 def _ask(streams: Streams, prompt: str) -> str:
     try:
         return streams.ask(prompt)
-    except EOFError:
+    except (EOFError, KeyboardInterrupt):  # Ctrl-D or Ctrl-C at the prompt: nothing changes
         raise Refused("pin_missing", MESSAGES["pin_missing"]) from None
 
 
