@@ -135,6 +135,8 @@ class Officials:
                       actor: str) -> Official:
         with self._db.write() as session:
             row = _existing(session, staff_id.strip().upper())
+            if bool(row.disabled) == disabled:  # nothing changes, nothing is recorded
+                return _official(row)
             row.disabled, row.updated_at = disabled, now
             action = "official_disable" if disabled else "official_enable"
             append_in(session, actor, action, now, row.staff_id)
