@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.draft import Helper
 from kiosk.domain.errors import DomainError
 from kiosk.domain.officials import (
     LOCK_SECONDS,
@@ -54,6 +55,11 @@ class Official:
     @property
     def helper_label(self) -> str:
         return helper_label(self.name, self.staff_id)
+
+    @property
+    def helper(self) -> Helper:
+        """What an assisted dossier carries as NguoiHoTro."""
+        return Helper(self.name, self.staff_id)
 
 
 @dataclass(frozen=True)
