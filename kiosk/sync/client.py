@@ -72,6 +72,8 @@ class Portal(Protocol):
 
     def dossier_status(self, code: str) -> Outcome: ...
 
+    def submit_rating(self, body: bytes, idempotency_key: str) -> Outcome: ...
+
     def changes_since(self, kiosk_id: str, since: str) -> Outcome: ...
 
     def procedures_since(self, since: str) -> Outcome: ...
@@ -158,6 +160,11 @@ def _retry_after(response: requests.Response) -> float | None:
 
 def _has(*keys: str) -> Expect:
     return lambda body: all(body.get(k) not in (None, "") for k in keys)
+
+
+def _rating_id_ok(body: Mapping[str, Any]) -> bool:
+    rating_id = body.get("IdDanhGia")
+    return isinstance(rating_id, str) and len(rating_id.strip()) > 0 and len(rating_id) <= 128
 
 
 def _token_ok(body: Mapping[str, Any]) -> bool:
@@ -249,6 +256,13 @@ class PortalClient:
         headers = {"Idempotency-Key": idempotency_key,
                    "Content-Type": "application/json; charset=utf-8"}
         return self._call("POST", "/api/v1/dossiers", _has("MaHoSo"), upload=len(body),
+                          data=body, headers=headers)
+
+    def submit_rating(self, body: bytes, idempotency_key: str) -> Outcome:
+        """§7: sent only on a body whose ``IdDanhGia`` is a short non-empty string."""
+        headers = {"Idempotency-Key": idempotency_key,
+                   "Content-Type": "application/json; charset=utf-8"}
+        return self._call("POST", "/api/v1/ratings", _rating_id_ok, upload=len(body),
                           data=body, headers=headers)
 
     def dossier_status(self, code: str) -> Outcome:

@@ -14,6 +14,7 @@ from kiosk.catalogue_updates import CatalogueUpdates
 from kiosk.domain.dates import utc_now
 from kiosk.services import Runtime, build_queue, open_database
 from kiosk.store.db import Database
+from kiosk.store.ratings import Ratings
 from kiosk.store.syncstate import LeaseOwner, SyncHealthLog, SyncLease
 from kiosk.sync.client import PortalClient
 from kiosk.sync.worker import MESSAGES, SyncReport, SyncWorker, describe_holder
@@ -29,7 +30,8 @@ def build_worker(runtime: Runtime, db: Database, client: PortalClient, role: str
     notify = None if out is None else (lambda text: print(text, file=out, flush=True))
     return SyncWorker(build_queue(runtime, db), client, runtime.config.kiosk.id, utc_now,
                       lease=lease, health=SyncHealthLog(db),
-                      catalogue_updates=CatalogueUpdates(runtime.data_dir), notify=notify)
+                      catalogue_updates=CatalogueUpdates(runtime.data_dir), notify=notify,
+                      ratings=Ratings(db))
 
 
 def portal_client(runtime: Runtime, url: str | None = None) -> PortalClient:

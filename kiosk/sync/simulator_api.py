@@ -30,6 +30,7 @@ from kiosk.domain.states import PORTAL_STATUS_LABELS
 from kiosk.sync.simulator_errors import detail, portal_error
 from kiosk.sync.simulator_files import UPLOAD_LIMIT, parse_upload
 from kiosk.sync.simulator_http import Request, Response, Route, route
+from kiosk.sync.simulator_ratings import RatingDesk
 from kiosk.sync.simulator_store import DossierRow, NewDossier, SimulatorStore, Stored
 from kiosk.sync.simulator_timeline import (
     current_status,
@@ -49,6 +50,9 @@ COUNTERS = (
     "dossiers_conflicts",
     "files_new",
     "files_replayed",
+    "ratings_new",
+    "ratings_replayed",
+    "ratings_conflicts",
 )
 
 
@@ -99,6 +103,7 @@ class Portal:
         self._settings = settings
         self._clock = clock
         self._tokens = TokenBook()
+        self._ratings = RatingDesk(store, self.now, _key_ok, canonical_hash)
 
     def now(self) -> datetime:
         return to_vietnam_time(self._clock())
@@ -110,6 +115,7 @@ class Portal:
             route("POST", "/api/v1/dossiers", self.submit_dossier, body_limit=JSON_LIMIT),
             route("GET", "/api/v1/dossiers", self.list_dossiers),
             route("GET", "/api/v1/dossiers/{code}", self.get_dossier),
+            route("POST", "/api/v1/ratings", self._ratings.submit, body_limit=64 * 1024),
             route("GET", "/api/v1/procedures", self.procedures),
             route("GET", "/api/v1/health", self.health, auth=False),
             route(
@@ -121,6 +127,7 @@ class Portal:
             ),
             route("POST", "/_sim/revoke-tokens", self.revoke_tokens, auth=False),
             route("GET", "/_sim/stats", self.stats, auth=False),
+            route("GET", "/_sim/ratings", self._ratings.inspect, auth=False),
         )
 
     def authorize(self, header: str | None) -> None:
@@ -250,6 +257,10 @@ class Portal:
 
 _UNKNOWN_FILE = "Tệp này chưa được tải lên cổng (POST /api/v1/files)."
 _OTHER_HASH = "Mã băm không khớp với tệp đã tải lên có mã này."
+
+
+def _key_ok(key: str) -> bool:
+    return _IDEMPOTENCY_KEY.fullmatch(key) is not None
 
 
 def canonical_hash(body: object) -> str:

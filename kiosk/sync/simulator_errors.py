@@ -67,6 +67,12 @@ ERRORS: Mapping[str, tuple[int, str, str]] = MappingProxyType(
             "idempotency_conflict",
             "Idempotency-Key này đã được dùng cho một hồ sơ có nội dung khác.",
         ),
+        "invalid_rating": (422, "invalid", "Đánh giá không hợp lệ ({count} lỗi), xem chi tiết."),
+        "rating_conflict": (
+            409,
+            "idempotency_conflict",
+            "Idempotency-Key này đã được dùng cho một đánh giá có nội dung khác.",
+        ),
         "dossier_not_found": (404, "not_found", "Không tìm thấy hồ sơ có mã «{code}»."),
         "bad_changed_since": (
             400,

@@ -61,6 +61,15 @@ CREATE TABLE IF NOT EXISTS manual_events (
     content TEXT NOT NULL,
     unit TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS ratings (
+    id TEXT PRIMARY KEY,
+    kiosk_id TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    body_hash TEXT NOT NULL,
+    body TEXT NOT NULL,
+    accepted_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ratings_by_kiosk ON ratings (kiosk_id);
 CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
@@ -255,6 +264,28 @@ class SimulatorStore:
                 (event.at.isoformat(), dossier_id),
             )
 
+    # --- ratings (§7) ---------------------------------------------------------------
+
+    def insert_rating(self, key: str, body_hash: str, body: Mapping[str, Any], rating_id: str,
+                      accepted_at: datetime) -> Stored:
+        """Keep a rating under ``key``; a key already used answers with its first record."""
+        with self._write() as db:
+            row = db.execute("SELECT body_hash, id FROM ratings WHERE idempotency_key = ?",
+                             (key,)).fetchone()
+            if row is not None:
+                return Stored(row[0], {"IdDanhGia": row[1]})
+            db.execute("INSERT INTO ratings VALUES (?, ?, ?, ?, ?, ?)",
+                       (rating_id, body["MaKiosk"], key, body_hash, _dump(body),
+                        accepted_at.isoformat()))
+            return Stored(body_hash, {"IdDanhGia": rating_id}, created=True)
+
+    def ratings_of_kiosk(self, kiosk: str) -> list[dict[str, Any]]:
+        """Every rating a kiosk sent, oldest first, each its body plus ``IdDanhGia``."""
+        with self._read() as db:
+            rows = db.execute("SELECT id, body FROM ratings WHERE kiosk_id = ?"
+                              " ORDER BY accepted_at, rowid", (kiosk,)).fetchall()
+        return [{"IdDanhGia": rid, **json.loads(body)} for rid, body in rows]
+
     # --- counters -------------------------------------------------------------------
 
     def bump(self, name: str) -> None:
@@ -269,6 +300,7 @@ class SimulatorStore:
         with self._read() as db:
             counts = dict(db.execute("SELECT name, value FROM counters").fetchall())
             counts["dossiers"] = db.execute("SELECT COUNT(*) FROM dossiers").fetchone()[0]
+            counts["ratings"] = db.execute("SELECT COUNT(*) FROM ratings").fetchone()[0]
             counts["files"] = db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
             return counts
 

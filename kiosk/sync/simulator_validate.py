@@ -45,6 +45,8 @@ MESSAGES: Mapping[str, str] = MappingProxyType(
         "form_deep": "Dữ liệu biểu mẫu lồng quá sâu (tối đa {limit} cấp).",
         "form_big": "Dữ liệu biểu mẫu quá nhiều mục (tối đa {limit}).",
         "form_value": "Giá trị không hợp lệ trong dữ liệu biểu mẫu.",
+        "repeated": "Giá trị này xuất hiện hai lần.",
+        "reasons_level": "Chỉ được nêu lý do khi mức đánh giá từ {limit} trở xuống.",
     }
 )
 

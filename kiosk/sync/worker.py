@@ -27,10 +27,12 @@ from kiosk.catalogue_updates import CatalogueUpdates
 from kiosk.domain.dates import format_moment, from_wire
 from kiosk.domain.errors import DomainError
 from kiosk.store.queue import DossierQueue, LostRace, canonical_json
+from kiosk.store.ratings import Ratings
 from kiosk.store.records import Attachment, SendJob, StatusEvent
 from kiosk.store.syncstate import LeaseHolder, SyncHealthLog, SyncLease
 from kiosk.sync.client import Portal
 from kiosk.sync.policy import Outcome, OutcomeKind, backoff_delay, next_attempt_at
+from kiosk.sync.rating_sender import RatingSender
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,9 @@ class SyncReport:
     procedures_updated: int = 0
     paused_reason: str | None = None  # the portal as a whole is out of reach for now
     paused_code: str | None = None
+    ratings_sent: int = 0
+    ratings_retried: int = 0
+    ratings_failed: int = 0
     recovered: int = 0  # SENDING rows a gone owner left, put back in the queue
     standby: LeaseHolder | None = None  # another worker holds the lease: nothing was done
     errors: tuple[str, ...] = field(default_factory=tuple)
@@ -89,6 +94,7 @@ class SyncWorker:
         jitter: Callable[[], float] = random.random,
         catalogue_updates: CatalogueUpdates | None = None,
         notify: Callable[[str], None] | None = None,
+        ratings: Ratings | None = None,
     ) -> None:
         self._queue = queue
         self._catalogue_updates = catalogue_updates
@@ -100,6 +106,8 @@ class SyncWorker:
         self._health = health
         self._notify = notify or (lambda text: log.info("%s", text))
         self._stop = threading.Event()
+        self._ratings = None if ratings is None else RatingSender(
+            ratings, portal, kiosk_id, clock, jitter)
         self._waiting = False
         self._contacted = False  # the portal answered in this pass
         self.last_report = SyncReport()
@@ -180,6 +188,8 @@ class SyncWorker:
             self.last_report = report
             return report
         report = replace(self.send_due(), recovered=recovered)
+        if report.paused_reason is None:
+            report = self.send_ratings(report)
         if report.paused_reason is None and not self._stop.is_set():
             report = replace(report, status_updates=self.poll_status(),
                              procedures_updated=self.refresh_catalogue())
@@ -216,6 +226,20 @@ class SyncWorker:
                                   paused_code=outcome.code)
         return SyncReport(counts[OutcomeKind.ACCEPTED], counts[OutcomeKind.TRANSIENT],
                           counts[OutcomeKind.PERMANENT])
+
+    def send_ratings(self, report: SyncReport) -> SyncReport:
+        """After the dossiers: the satisfaction ratings that are due (§7)."""
+        if self._ratings is None:
+            return report
+        counts = self._ratings.send_due(self._may_send)
+        if counts.sent:
+            self._contacted = True
+        report = replace(report, ratings_sent=counts.sent, ratings_retried=counts.retried,
+                         ratings_failed=counts.failed)
+        if counts.paused is not None:
+            report = replace(report, paused_reason=counts.paused.message,
+                             paused_code=counts.paused.code)
+        return report
 
     def _may_send(self) -> bool:
         return not self._stop.is_set() and self._lease.held
