@@ -71,6 +71,9 @@ def _print_report(report: SyncReport, out: TextIO) -> int:
         print(f"Đã đưa {report.recovered} hồ sơ bị gián đoạn về hàng chờ gửi.", file=out)
     print(f"Đã gửi: {report.sent}; chờ gửi lại: {report.retried}; bị từ chối: {report.failed}; "
           f"cập nhật trạng thái: {report.status_updates}.", file=out)
+    if report.ratings_sent or report.ratings_retried or report.ratings_failed:
+        print(f"Đánh giá hài lòng — đã gửi: {report.ratings_sent}; chờ gửi lại: "
+              f"{report.ratings_retried}; bị từ chối: {report.ratings_failed}.", file=out)
     if report.paused_reason:
         print(f"Tạm dừng: {report.paused_reason}", file=out)
         return EXIT_PAUSED

@@ -200,3 +200,17 @@ def test_a_worker_without_ratings_sends_none(kiosk: Kiosk, portal: PortalSimulat
     assert report.ratings_sent == 0
     assert held(portal, kiosk) == []
 
+
+
+def test_a_portal_wide_wait_ends_the_pass_without_counting_an_attempt(
+    kiosk: Kiosk, portal: PortalSimulator,
+) -> None:
+    record(kiosk, key="first")
+    record(kiosk, key="second")
+    busy = faults.Status(503, retry_after="120")
+    with faults.FaultProxy(portal.url, on_ratings(busy, times=5)) as proxy:
+        report = worker(kiosk, proxy.url).run_once()
+        assert proxy.seen["status_503"] == 1  # the second rating was not tried
+    assert report.paused_code == "http_503" and report.ratings_sent == 0
+    assert state(kiosk, "first").attempts == 0
+    assert held(portal, kiosk) == []
