@@ -60,6 +60,10 @@ class Chime(QObject):
         """Start the chime; False if it cannot sound here (nothing raised)."""
         if self._broken:
             return False
+        if QGuiApplication.platformName() in HEADLESS:
+            log.info("no help chime on the %s platform", QGuiApplication.platformName())
+            self._broken = True
+            return False
         try:
             effect = self._effect or self._make()
             effect.play()  # type: ignore[attr-defined]
@@ -72,8 +76,6 @@ class Chime(QObject):
     def _make(self) -> object:
         if not self._path.is_file():
             raise FileNotFoundError(self._path)
-        if QGuiApplication.platformName() in HEADLESS:
-            raise RuntimeError(f"no audio on the {QGuiApplication.platformName()} platform")
         from PySide6.QtMultimedia import QSoundEffect
 
         effect = QSoundEffect(self)
