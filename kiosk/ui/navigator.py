@@ -213,6 +213,7 @@ class Navigator(QObject):
         self._chime = Chime(parent=self)
         self._help_call: HelpCall | None = None
         self._help_opening = False  # a call's write is in flight
+        self._help_session = 0  # counts ended sessions: a call answered after its own ended
         self._help_return: QWidget | None = None
         self.help_timer = QTimer(self)
         self.help_timer.setSingleShot(True)
@@ -238,15 +239,18 @@ class Navigator(QObject):
         if self._help_call is None and not self._help_opening:
             self._help_opening = True
             calls, now = self._services.office.help_calls, self._services.clock()
-            self._runner.submit(lambda: calls.open(screen, step, now), self._help_opened,
-                                self._help_failed)
+            session = self._help_session
+            self._runner.submit(lambda: calls.open(screen, step, now),
+                                lambda call: self._help_opened(call, session), self._help_failed)
         self._chime.play()
         self._show(self.help_wait)
         self.help_timer.start()
 
-    def _help_opened(self, call: HelpCall) -> None:
+    def _help_opened(self, call: HelpCall, session: int) -> None:
         self._help_opening = False
         self._help_call = call
+        if session != self._help_session:  # that resident has gone: not the next one's call
+            self._forget_help()
 
     def _help_failed(self, error: BaseException) -> None:
         self._help_opening = False  # the resident still sees the waiting screen; logged only
@@ -263,6 +267,7 @@ class Navigator(QObject):
         """End of a session: a call nobody took is closed, the next resident starts clean."""
         self.help_timer.stop()
         self._help_return = None
+        self._help_session += 1
         call, self._help_call = self._help_call, None
         if call is not None and call.state == "open":
             calls, now = self._services.office.help_calls, self._services.clock()

@@ -140,3 +140,15 @@ def test_the_chime_never_fails_the_call(tmp_path: Path) -> None:
     with wave.open(str(written)) as sound:
         assert (sound.getnchannels(), sound.getsampwidth(), sound.getframerate()) == (1, 2, RATE)
         assert 0.3 < sound.getnframes() / RATE < 1.0
+
+
+def test_a_call_answered_after_its_session_ended_is_closed_not_inherited(
+    finger: Finger, kiosk: tuple[MainWindow, Navigator], backend: Kiosk,
+) -> None:
+    window, navigator = kiosk
+    finger.tap(help_button(navigator.home))
+    navigator.end_session()  # before the call's write has answered (the answer is queued)
+    navigator._runner.wait()
+    finger.wait(lambda: backend.office.help_calls.open_calls() == [])
+    assert navigator.open_help_call is None
+    assert window.stack.currentWidget() is navigator.home
