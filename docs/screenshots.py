@@ -56,7 +56,7 @@ def steps(navigator: Navigator, kiosk: Kiosk) -> list[tuple[str, Callable[[], No
     names = ["choose", "details", "applicant", "form", "documents", "result-fee", "review",
              "declaration"]
     shots = [("home", navigator.go_home), ("guide", lambda: navigator._show(navigator.guide)),
-             ("track", navigator.show_track), ("help", lambda: navigator._show_notice("help"))]
+             ("track", navigator.show_track), ("help", lambda: navigator.request_help("home"))]
     shots += [(f"step-{i + 1}-{name}", step(i)) for i, name in enumerate(names)]
     shots += paged(navigator, kiosk, 2, "applicant") + paged(navigator, kiosk, 3, "form")
     shots.append(("step-3-applicant-keyboard", editing(navigator, kiosk, 2, "ho_ten")))

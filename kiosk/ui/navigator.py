@@ -13,12 +13,14 @@ import logging
 import time
 from typing import TypeVar
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk.store.helpcalls import HelpCall
 from kiosk.store.records import QueuedDossier
 from kiosk.ui import theme
 from kiosk.ui.camera import CameraWorker
+from kiosk.ui.chime import Chime
 from kiosk.ui.context import UiServices
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.main_window import MainWindow
@@ -32,6 +34,7 @@ from kiosk.ui.screens.done import DoneScreen
 from kiosk.ui.screens.error import ErrorScreen
 from kiosk.ui.screens.form import FormScreen
 from kiosk.ui.screens.guide import GuideScreen
+from kiosk.ui.screens.help_wait import HelpWaitScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.notice import NoticeScreen
 from kiosk.ui.screens.result_fee import ResultFeeScreen
@@ -45,6 +48,9 @@ from kiosk.ui.wizard import StepScreen, Wizard
 log = logging.getLogger(__name__)
 
 REVIEW_STEP = 6
+# Waiting for an official, the idle watch stands down; after this long with nobody there the
+# session is wiped all the same (privacy), the call closed.
+HELP_WAIT_SECONDS = 600
 CAMERA_RELEASE_SECONDS = 5.0  # a camera still opening at exit gets this long to let go
 _W = TypeVar("_W", bound=QWidget)
 
@@ -66,15 +72,16 @@ class Navigator(QObject):
         self.notice.home_requested.connect(self.go_home)
         self.track = self._add(TrackScreen())
         self.track.home_requested.connect(self.end_session)  # forgets the dossier looked up
-        self.track.help_requested.connect(lambda: self._show_notice("help"))
+        self.track.help_requested.connect(lambda: self.request_help("track"))
         self.track_flow = TrackFlow(services, runner, self.track)
         self.guide = self._add(GuideScreen(services.config.site.portal_address))
         self.guide.home_requested.connect(self.go_home)
-        self.guide.help_requested.connect(lambda: self._show_notice("help"))
+        self.guide.help_requested.connect(lambda: self.request_help("guide"))
         self.done = self._add(DoneScreen(services, runner))
         self.done.home_requested.connect(self.end_session)
         self.error = self._add(ErrorScreen())
         self.error.home_requested.connect(self.end_session)
+        self._build_help()
         self.wizard = self._build_wizard()
         self.idle = self._build_idle()
         self.home = self._build_home()
@@ -110,7 +117,7 @@ class Navigator(QObject):
         wizard.sealed.connect(self._sealed)
         wizard.seal_failed.connect(self.show_error)
         wizard.cancelled.connect(self.end_session)
-        wizard.help_requested.connect(lambda: self._show_notice("help"))
+        wizard.help_requested.connect(self._wizard_help)
         return wizard
 
     def _build_idle(self) -> IdleWatcher:
@@ -130,7 +137,7 @@ class Navigator(QObject):
         home.submit_requested.connect(self.start_submission)
         home.track_requested.connect(self.show_track)
         home.guide_requested.connect(lambda: self._show(self.guide))
-        home.help_requested.connect(lambda: self._show_notice("help"))
+        home.help_requested.connect(lambda: self.request_help("home"))
         home.text_size_toggled.connect(self.toggle_text_size)
         self._window.stack.addWidget(home)
         return home
@@ -142,10 +149,13 @@ class Navigator(QObject):
         except on an untouched Home (a resident's large text is wiped when they leave)."""
         if screen is not self.track:
             self.track_flow.stop()
+        if screen is not self.help_wait:
+            self.help_timer.stop()
         self.voice.stop()
         self._window.stack.setCurrentWidget(screen)
         self._attach_voice()
-        if screen is getattr(self, "home", None) and self._size is theme.TextSize.NORMAL:
+        if ((screen is getattr(self, "home", None) and self._size is theme.TextSize.NORMAL)
+                or screen is self.help_wait):  # waiting for an official: _help_timer instead
             self.idle.pause()
         else:
             self.idle.resume()
@@ -179,6 +189,7 @@ class Navigator(QObject):
     def end_session(self) -> None:
         """The one way a resident's session ends: everything wiped, then Home."""
         self._wipe()
+        self._forget_help()
         self.go_home()
 
     def _wipe(self) -> None:
@@ -193,6 +204,76 @@ class Navigator(QObject):
     def _show_notice(self, kind: str) -> None:
         self.notice.show_message(kind)
         self._show(self.notice)
+
+    # ------------------------------------------------------------ help that arrives
+
+    def _build_help(self) -> None:
+        self.help_wait = self._add(HelpWaitScreen())
+        self.help_wait.continue_requested.connect(self.resume_after_help)
+        self._chime = Chime(parent=self)
+        self._help_call: HelpCall | None = None
+        self._help_opening = False  # a call's write is in flight
+        self._help_session = 0  # counts ended sessions: a call answered after its own ended
+        self._help_return: QWidget | None = None
+        self.help_timer = QTimer(self)
+        self.help_timer.setSingleShot(True)
+        self.help_timer.setInterval(HELP_WAIT_SECONDS * 1000)
+        self.help_timer.timeout.connect(self.end_session)
+
+    @property
+    def open_help_call(self) -> int | None:
+        """The id of the resident's open call for help (for the official's takeover)."""
+        return self._help_call.id if self._help_call is not None else None
+
+    def _wizard_help(self) -> None:
+        index = self.wizard.index
+        content = self.wizard.frames[index].content
+        self.request_help("wizard", f"{index + 1} {type(content).__name__}")
+
+    def request_help(self, screen: str, step: str | None = None) -> None:
+        """«Gọi cán bộ hỗ trợ»: one call recorded (off the GUI thread), a chime, then the
+        waiting screen; where the resident was is kept for «Tiếp tục tự làm»."""
+        shown = self._window.stack.currentWidget()
+        if shown is not self.help_wait:
+            self._help_return = shown
+        if self._help_call is None and not self._help_opening:
+            self._help_opening = True
+            calls, now = self._services.office.help_calls, self._services.clock()
+            session = self._help_session
+            self._runner.submit(lambda: calls.open(screen, step, now),
+                                lambda call: self._help_opened(call, session), self._help_failed)
+        self._chime.play()
+        self._show(self.help_wait)
+        self.help_timer.start()
+
+    def _help_opened(self, call: HelpCall, session: int) -> None:
+        self._help_opening = False
+        self._help_call = call
+        if session != self._help_session:  # that resident has gone: not the next one's call
+            self._forget_help()
+
+    def _help_failed(self, error: BaseException) -> None:
+        self._help_opening = False  # the resident still sees the waiting screen; logged only
+        log.error("help call not recorded", exc_info=error)
+
+    def resume_after_help(self) -> None:
+        """Back to exactly the screen the resident called from, the draft untouched; the
+        call stays open for the official who is coming."""
+        back = self._help_return or self.home
+        self._help_return = None
+        self._show(back)
+
+    def _forget_help(self) -> None:
+        """End of a session: a call nobody took is closed, the next resident starts clean."""
+        self.help_timer.stop()
+        self._help_return = None
+        self._help_session += 1
+        call, self._help_call = self._help_call, None
+        if call is not None and call.state == "open":
+            calls, now = self._services.office.help_calls, self._services.clock()
+            self._runner.submit(lambda: calls.close(call.id, None, now), lambda _c: None,
+                                lambda e: log.warning("help call %s not closed", call.id,
+                                                      exc_info=e))
 
     @property
     def text_size(self) -> theme.TextSize:

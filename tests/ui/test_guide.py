@@ -50,5 +50,6 @@ def test_help_is_one_tap_away_on_track_guide_and_every_step(
     for screen in screens:
         window.stack.setCurrentWidget(screen)
         tap(qtbot, window, "Gọi cán bộ hỗ trợ")
-        assert window.stack.currentWidget() is navigator.notice, screen.objectName()
-        assert "quầy Một cửa" in navigator.notice.body.text()
+        assert window.stack.currentWidget() is navigator.help_wait, screen.objectName()
+        tap(qtbot, window, "Tiếp tục tự làm")
+        assert window.stack.currentWidget() is screen, screen.objectName()

@@ -60,14 +60,14 @@ def test_larger_text_setting_grows_the_text(
     assert window.stack.currentWidget() is navigator.home
 
 
-def test_help_shows_where_to_go_and_leads_back_home(
+def test_help_says_an_official_is_coming_and_leads_back_home(
     qtbot: QtBot, kiosk: tuple[MainWindow, Navigator]
 ) -> None:
     window, navigator = kiosk
     qtbot.mouseClick(button(window, "Gọi cán bộ hỗ trợ"), Qt.MouseButton.LeftButton)
-    assert window.stack.currentWidget() is navigator.notice
-    assert "quầy Một cửa" in navigator.notice.body.text()
-    qtbot.mouseClick(button(window, "Về trang chủ"), Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is navigator.help_wait
+    assert navigator.help_wait.title.text().startswith("Đã báo cán bộ")
+    qtbot.mouseClick(button(window, "Tiếp tục tự làm"), Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is navigator.home
 
 

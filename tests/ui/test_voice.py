@@ -85,16 +85,16 @@ def test_every_screen_has_a_visible_listen_button_with_its_spoken_text(
         assert not re.search(r"[{}«»/<>]", text), f"{name}: said as written, not as symbols"
 
 
-def test_the_help_and_error_notices_each_read_their_own_words(
+def test_the_help_wait_and_error_screens_each_read_their_own_words(
     spoken_kiosk: tuple[MainWindow, Navigator], voice: RecordingVoice,
 ) -> None:
     _, navigator = spoken_kiosk
     finger = Finger()
     finger.tap_text(navigator.home, "Gọi cán bộ hỗ trợ")
-    finger.tap(listen_button(navigator.notice))
+    finger.tap(listen_button(navigator.help_wait))
     show(navigator, navigator.error)
     finger.tap(listen_button(navigator.error))
-    assert voice.spoken[0].startswith("Xin mời ông bà đến quầy Một cửa, cán bộ sẽ hướng dẫn")
+    assert voice.spoken[0].startswith("Đã báo cán bộ, xin ông bà chờ trong giây lát")
     assert voice.spoken[1].startswith("Xin lỗi, kiosk gặp sự cố.")
 
 
