@@ -30,6 +30,7 @@ from kiosk.services import (
 from kiosk.store.db import Database
 from kiosk.store.office import open_office
 from kiosk.submission import Submitter
+from kiosk.sync.status import read_sync_status
 from kiosk.ui import platform_check, theme
 from kiosk.ui.context import UiServices
 from kiosk.ui.errors import install_exception_hook
@@ -92,7 +93,7 @@ def build_ui_services(
                       print_receipt=printer.print,
                       open_camera=ExclusiveCamera(camera_source),  # one opener at a time
                       open_scanner=lambda: SaneScanner(env), usb_root=usb_root, voice=voice,
-                      office=open_office(db))
+                      office=open_office(db), read_sync=lambda: read_sync_status(db))
 
 
 def receipt_folder(runtime: Runtime) -> Path | None:
