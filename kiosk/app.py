@@ -63,6 +63,7 @@ def run_kiosk(
         services = build_ui_services(runtime, db, env, voice)
         window, navigator = build_window(app, services, windowed=windowed)
         uninstall_hook = install_exception_hook(navigator.show_error)
+        navigator.quit_requested.connect(app.exit)  # restart (75) or shut down (0), audited
         window.show_for_kiosk(windowed)
         if on_ready is not None:
             on_ready(window, navigator)

@@ -13,7 +13,7 @@ import logging
 import time
 from typing import TypeVar
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.store.records import QueuedDossier
@@ -54,6 +54,10 @@ _W = TypeVar("_W", bound=QWidget)
 
 
 class Navigator(QObject):
+    # The dashboard's «Khởi động lại» / «Tắt ứng dụng», audited: the composition root ends the
+    # event loop with this exit code (official_flow.EXIT_RESTART or EXIT_SHUTDOWN).
+    quit_requested = Signal(int)
+
     def __init__(
         self, app: QApplication, window: MainWindow, services: UiServices,
         runner: BackgroundRunner,
@@ -237,7 +241,7 @@ class Navigator(QObject):
             show=self._show, current=self._window.stack.currentWidget,
             start_assisted=self._start_assisted, resume_assisted=self._resume_assisted,
             end_session=self.end_session, leave_full_screen=self._window.leave_full_screen,
-            quit=self._app.exit, apply_settings=self._apply_settings,
+            quit=self.quit_requested.emit, apply_settings=self._apply_settings,
             idle_seconds=lambda: self.idle.wait_ms // 1000 + self.idle.countdown_seconds)
         probe = DeviceProbe(s.config, s.queue.files.root, s.open_camera is not None,
                             s.open_scanner, s.read_sync)
