@@ -25,6 +25,7 @@ from kiosk.services import (
     active_catalogue,
     build_calendar,
     build_queue,
+    ensure_demo_official,
     open_database,
 )
 from kiosk.store.db import Database
@@ -53,6 +54,8 @@ def run_kiosk(
         return platform_check.EXIT_NO_DISPLAY
     keep_frames_out_of_the_heap()  # before any camera thread allocates its first frame
     db = open_database(runtime)
+    if demo:
+        ensure_demo_official(db, utc_now())
     sync = BackgroundSync(runtime, db, demo=demo)
     try:
         sync.start()

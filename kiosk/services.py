@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from kiosk.catalogue_updates import CatalogueUpdates
@@ -22,6 +23,7 @@ from kiosk.store.codes import CodeIssuer
 from kiosk.store.db import Database
 from kiosk.store.files import FileStore
 from kiosk.store.migrate import upgrade
+from kiosk.store.officials import Officials
 from kiosk.store.queue import DossierQueue
 
 DATABASE_FILE = "kiosk.sqlite3"
@@ -52,6 +54,20 @@ def open_database(runtime: Runtime) -> Database:
     db = Database(runtime.data_dir / DATABASE_FILE)
     upgrade(db)
     return db
+
+
+# Demo mode signs in with this account (README: «Demo»); a real kiosk has none until
+# a technician runs `kiosk official add`.
+DEMO_OFFICIAL = ("CB-DEMO", "Trần Thị Mai", "quan_tri")
+DEMO_PIN = "135790"
+
+
+def ensure_demo_official(db: Database, now: datetime) -> None:
+    """The demo's official, added once: an office's own accounts are never touched."""
+    officials = Officials(db)
+    if officials.find(DEMO_OFFICIAL[0]) is None:
+        staff_id, name, role = DEMO_OFFICIAL
+        officials.add(staff_id, name, role, DEMO_PIN, now, "kiosk")
 
 
 def shipped_catalogue() -> Catalogue:
