@@ -340,7 +340,7 @@ class OfficialFlow(QObject):
 
     def _settings_saved(self, values: dict[str, str]) -> None:
         self._hooks.apply_settings(values)
-        self.dashboard.settings.show_settings(values)
+        self.dashboard.settings.show_settings(self._with_defaults(values))
         self.dashboard.show_message(TEXTS["saved_setting"])
 
     def load_settings(self) -> None:
@@ -351,7 +351,13 @@ class OfficialFlow(QObject):
 
     def _loaded(self, values: dict[str, str]) -> None:
         self._hooks.apply_settings(values)
-        self.dashboard.settings.show_settings(values)
+        self.dashboard.settings.show_settings(self._with_defaults(values))
+
+    def _with_defaults(self, values: dict[str, str]) -> dict[str, str]:
+        """What is in force: the saved settings over the config file's."""
+        session = self._services.config.session
+        return {"text_size": "normal", "idle_seconds": str(session.idle_warning_seconds),
+                **values}
 
     def test_page(self) -> None:
         if self.session is None:

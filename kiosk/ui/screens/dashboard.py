@@ -57,7 +57,7 @@ class HelpBanner(QFrame):
         self.setObjectName("idlePanel")
         row = QHBoxLayout(self)
         row.setContentsMargins(16, 8, 16, 8)
-        self.text = plain_label("", "status")
+        self.text = plain_label("", "fieldLabel")
         row.addWidget(self.text, 1)
         self.take = touch_button(TEXTS["take"], "primary", self._take)
         row.addWidget(self.take)
@@ -100,6 +100,7 @@ class DashboardScreen(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(self._tabs())
         self.message = plain_label("", "message")
+        self.message.hide()
         layout.addWidget(self.message)
         self.pages = QStackedWidget()
         self.dossiers = DossierPage()
@@ -147,7 +148,7 @@ class DashboardScreen(QWidget):
 
     def signed_in(self, who: str) -> None:
         self.who.setText(TEXTS["who"].format(who=who))
-        self.message.clear()
+        self.show_message("")
         self.show_tab("dossiers")
 
     def show_data(self, data: DashboardData, first_call: int | None) -> None:
@@ -161,6 +162,7 @@ class DashboardScreen(QWidget):
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
+        self.message.setVisible(bool(text))  # no empty line taking room
 
     def open_declaration(self, code: str) -> None:
         for button in self.tabs.values():

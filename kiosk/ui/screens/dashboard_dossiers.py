@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 from kiosk.domain.dates import format_moment
 from kiosk.domain.states import PORTAL_STATUS_LABELS, DossierState
 from kiosk.ui.screens.dashboard_data import DashboardData, DossierLine
+from kiosk.ui.theme import PAPER, PRIMARY
 from kiosk.ui.widgets.basics import plain_label, scroll_area, touch_button
 
 TEXTS = {
@@ -30,6 +31,7 @@ TEXTS = {
     "declaration": "Xem tờ khai",
 }
 SHOWN_AT_MOST = 60  # cards on screen; the CLI lists the rest
+RETRY_STYLE = f"QPushButton {{ background: {PRIMARY}; color: {PAPER}; }}"
 
 
 def ordered(lines: list[DossierLine]) -> list[DossierLine]:
@@ -48,8 +50,6 @@ def detail_lines(line: DossierLine) -> list[str]:
     if d.state is DossierState.SENT and d.portal_status is not None:
         status = PORTAL_STATUS_LABELS.get(d.portal_status, str(d.portal_status))
         texts.append(TEXTS["portal"].format(status=status))
-    if d.last_error_message:
-        texts.append(TEXTS["reason"].format(reason=d.last_error_message))
     return texts
 
 
@@ -58,20 +58,23 @@ class DossierCard(QFrame):
         super().__init__()
         self.setObjectName("documentRow")
         self.code = line.code
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 8, 16, 8)
-        text = QVBoxLayout()
-        text.addWidget(plain_label(TEXTS["heading"].format(code=line.code,
-                                                           procedure=line.procedure_name), "body"))
+        layout.setSpacing(4)
+        layout.addWidget(plain_label(TEXTS["heading"].format(code=line.code,
+                                                             procedure=line.procedure_name),
+                                     "fieldLabel"))
         for detail in detail_lines(line):
-            name = "message" if detail.startswith(TEXTS["reason"][:6]) else "muted"
-            text.addWidget(plain_label(detail, name))
-        layout.addLayout(text, 1)
-        buttons = QVBoxLayout()
+            layout.addWidget(plain_label(detail, "muted"))
+        if line.dossier.last_error_message:
+            layout.addWidget(plain_label(TEXTS["reason"].format(
+                reason=line.dossier.last_error_message), "message"))
+        buttons = QHBoxLayout()
         self.retry: QPushButton | None = None
         if line.retryable:
-            self.retry = touch_button(TEXTS["retry"], "primary",
+            self.retry = touch_button(TEXTS["retry"], "",
                                       lambda: page.retry_requested.emit(self.code))
+            self.retry.setStyleSheet(RETRY_STYLE)  # the one action a refused dossier needs
             buttons.addWidget(self.retry)
         self.reprint = touch_button(TEXTS["reprint"], "",
                                     lambda: page.reprint_requested.emit(self.code))
@@ -79,6 +82,7 @@ class DossierCard(QFrame):
         self.declaration = touch_button(TEXTS["declaration"], "",
                                         lambda: page.declaration_requested.emit(self.code))
         buttons.addWidget(self.declaration)
+        buttons.addStretch(1)
         layout.addLayout(buttons)
 
 

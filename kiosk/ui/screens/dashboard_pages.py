@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.domain.dates import format_moment
 from kiosk.domain.officials import AUDIT_LABELS
@@ -116,14 +116,15 @@ class DeclarationPage(QWidget):
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
         self.title = plain_label("", "resultTitle")
-        layout.addWidget(self.title)
+        top.addWidget(self.title, 1)
+        top.addWidget(touch_button(TEXTS["close"], "secondary", self.closed.emit))
+        layout.addLayout(top)
         self.page = QLabel()
         self.page.setObjectName("declarationPage")
         self.page.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         layout.addWidget(scroll_area(self.page), 1)
-        layout.addWidget(touch_button(TEXTS["close"], "secondary", self.closed.emit), 0,
-                         Qt.AlignmentFlag.AlignLeft)
 
     def loading(self, code: str) -> None:
         self.title.setText(TEXTS["declaration_title"].format(code=code))

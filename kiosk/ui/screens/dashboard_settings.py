@@ -19,7 +19,7 @@ TEXTS = {
     "text_size": "Cỡ chữ khi người dân bắt đầu",
     "normal": "Chữ cỡ thường",
     "large": "Chữ to",
-    "idle": "Tự về trang chủ khi không ai chạm màn hình trong",
+    "idle": "Tự về trang chủ khi không ai chạm trong",
     "seconds": "{minutes} phút",
     "seconds_half": "{seconds} giây",
     "printer": "Máy in",
@@ -35,6 +35,7 @@ TEXTS = {
     "no": "Không",
 }
 TEXT_SIZES = ("normal", "large")
+LABEL_WIDTH = 420  # px: a setting's name wraps beside its choices
 IDLE_CHOICES = (60, 120, 180, 300)  # seconds before the «Còn … giây» warning
 
 
@@ -61,10 +62,9 @@ class SettingsPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         self.choices: dict[tuple[str, str], QPushButton] = {}
-        layout.addWidget(plain_label(TEXTS["text_size"], "fieldLabel"))
-        layout.addLayout(self._choice_row("text_size", [(v, TEXTS[v]) for v in TEXT_SIZES]))
-        layout.addWidget(plain_label(TEXTS["idle"], "fieldLabel"))
-        layout.addLayout(self._choice_row("idle_seconds",
+        layout.addLayout(self._choice_row(TEXTS["text_size"], "text_size",
+                                          [(v, TEXTS[v]) for v in TEXT_SIZES]))
+        layout.addLayout(self._choice_row(TEXTS["idle"], "idle_seconds",
                                           [(str(s), idle_label(s)) for s in IDLE_CHOICES]))
         layout.addWidget(plain_label(TEXTS["control"], "fieldLabel"))
         layout.addLayout(self._control_row())
@@ -75,8 +75,12 @@ class SettingsPage(QWidget):
         layout.addStretch(1)
         self._show_confirm(None)
 
-    def _choice_row(self, name: str, options: list[tuple[str, str]]) -> QHBoxLayout:
+    def _choice_row(self, title: str, name: str, options: list[tuple[str, str]]
+                    ) -> QHBoxLayout:
         row = QHBoxLayout()
+        heading = plain_label(title, "fieldLabel")
+        heading.setFixedWidth(LABEL_WIDTH)
+        row.addWidget(heading)
         for value, label in options:
             emit = partial(self.setting_requested.emit, name, value)
             button = touch_button(label, "choice", emit)

@@ -14,7 +14,14 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.domain.dates import format_moment
 from kiosk.domain.officials import MESSAGES, PIN_MAX
@@ -37,6 +44,8 @@ SPOKEN = {
         "chạm Đăng nhập. Nếu ông bà không phải cán bộ, xin chạm Huỷ để quay lại.",
 }
 KEY_WIDTH = 180  # px; the height is the theme's touch height (at least 60 px)
+KEY_MAX_HEIGHT = 130
+DIGIT_STYLE = "QPushButton { font-size: 30pt; }"
 DOT = "●"
 EMPTY_DOT = "○"
 
@@ -83,12 +92,15 @@ class PinPadScreen(QWidget):
 
     def _key(self, digit: str) -> QPushButton:
         button = self._make(digit, "", lambda: self.press(digit))
+        button.setStyleSheet(DIGIT_STYLE)
         self.keys[digit] = button
         return button
 
     def _make(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
         button = touch_button(text, name, slot)
         button.setMinimumWidth(KEY_WIDTH)
+        button.setMaximumHeight(KEY_MAX_HEIGHT)  # taller keys where there is room
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         return button
 
     def _footer(self) -> QHBoxLayout:
