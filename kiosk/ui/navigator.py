@@ -23,7 +23,8 @@ from kiosk.ui.context import UiServices
 from kiosk.ui.device_status import DeviceProbe
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.official_flow import OfficialFlow, OfficialHooks
+from kiosk.ui.official_flow import OfficialFlow
+from kiosk.ui.official_session import OfficialHooks
 from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.screens.applicant import ApplicantScreen
 from kiosk.ui.screens.choose import ChooseProcedureScreen

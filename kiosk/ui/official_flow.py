@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -22,12 +21,18 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
-from kiosk.domain.errors import DomainError
 from kiosk.store.helpcalls import HelpCall
 from kiosk.store.officials import Official, SignIn
 from kiosk.ui import official_jobs as jobs
 from kiosk.ui.context import UiServices
 from kiosk.ui.device_status import DeviceLine, DeviceProbe, gather
+from kiosk.ui.official_session import (
+    EXIT_RESTART,
+    EXIT_SHUTDOWN,
+    OfficialHooks,
+    OfficialSession,
+    reason_of,
+)
 from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.screens.dashboard import DashboardScreen
 from kiosk.ui.screens.dashboard_data import DashboardData
@@ -47,51 +52,8 @@ TEXTS = {
     "windowed": "Kiosk đã thoát chế độ toàn màn hình.",
     "taken": "Đã tiếp nhận yêu cầu hỗ trợ.",
     "failed": "Chưa làm được: {reason}",
-    "unexpected": "lỗi không mong đợi, xin xem nhật ký kỹ thuật.",
 }
 REFRESH_MS = 30_000  # the dashboard's figures and devices, while it is shown
-EXIT_RESTART = 75  # the service manager starts the kiosk again on this exit code
-EXIT_SHUTDOWN = 0
-
-
-@dataclass(frozen=True)
-class OfficialSession:
-    """Who is signed in, since when; the session ends after ``idle_seconds`` untouched."""
-
-    official: Official
-    since: datetime
-    idle_seconds: int
-
-    @property
-    def staff_id(self) -> str:
-        return self.official.staff_id
-
-    @property
-    def helper_label(self) -> str:
-        return self.official.helper_label
-
-
-@dataclass(frozen=True)
-class OfficialHooks:
-    """What the official's side asks of the navigator (it owns the stack and the wizard)."""
-
-    show: Callable[[QWidget], None]
-    current: Callable[[], QWidget | None]
-    start_assisted: Callable[[str], None]  # a new filing with this NguoiHoTro
-    resume_assisted: Callable[[str], bool]  # the resident's draft, taken over; False: none
-    end_session: Callable[[], None]
-    leave_full_screen: Callable[[], None]
-    quit: Callable[[int], None]
-    apply_settings: Callable[[dict[str, str]], None]
-    idle_seconds: Callable[[], int]
-
-
-def reason_of(error: BaseException) -> str:
-    if isinstance(error, DomainError):
-        return error.message
-    if isinstance(error, LookupError) and error.args:
-        return str(error.args[0])
-    return TEXTS["unexpected"]
 
 
 class OfficialFlow(QObject):
@@ -107,6 +69,7 @@ class OfficialFlow(QObject):
         self._probe = probe
         self.session: OfficialSession | None = None
         self._call: int | None = None  # the call for help the official signed in to answer
+        self._taken_call: int | None = None  # the call taken over: closed when that filing ends
         self._back_to: QWidget | None = None
         self._checking = False
         self._locked = False
@@ -233,9 +196,22 @@ class OfficialFlow(QObject):
     # --- the session --------------------------------------------------------------
 
     def show_dashboard(self) -> None:
+        """Signed in, and after every filing (assisted, taken over) while signed in."""
         self._hooks.show(self.dashboard)
+        self._close_taken()
         self.refresh()
         self._timer.start()
+
+    def _close_taken(self) -> None:
+        """The filing a call was about is over (sealed, or given up): the call is answered."""
+        call_id, self._taken_call = self._taken_call, None
+        if call_id is None:
+            return
+        calls, clock = self._services.office.help_calls, self._services.clock
+        staff_id = self.session.staff_id if self.session is not None else None
+        self._runner.submit(lambda: calls.close(call_id, staff_id, clock()),
+                            lambda _call: self.refresh() if self.signed_in else None,
+                            lambda error: log.warning("help call not closed", exc_info=error))
 
     def refresh(self) -> None:
         services, clock = self._services, self._services.clock
@@ -259,6 +235,7 @@ class OfficialFlow(QObject):
 
     def sign_out(self, reason: str) -> None:
         """«Đăng xuất» (then Home, the session wiped) or the idle timeout; audited."""
+        self._close_taken()
         session, self.session = self.session, None
         self._timer.stop()
         self._call = None
@@ -292,7 +269,7 @@ class OfficialFlow(QObject):
     def _taken(self, _call: HelpCall) -> None:
         if self.session is None:
             return
-        self._call = None
+        self._call, self._taken_call = None, _call.id
         label = self.session.helper_label
         if not self._hooks.resume_assisted(label):  # called from Home: nothing to take over
             self._hooks.start_assisted(label)

@@ -147,3 +147,9 @@ def test_taking_over_a_call_keeps_the_residents_answers_and_sets_the_helper(
     detail = backend.queue.find(code)
     assert detail is not None and detail.payload["NguoiHoTro"] == LABEL
     assert detail.payload["ChuHoSo"]["HoTen"] == CCCD_NAME
+
+    finger.tap_text(window, "Về trang chủ")  # the filing is over: the call is answered
+    assert window.stack.currentWidget() is navigator.official.dashboard
+    finger.wait(lambda: not backend.office.help_calls.open_calls())
+    finger.wait(lambda: not banner.isVisible())
+    assert "help_close" in actions(backend)

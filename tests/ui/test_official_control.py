@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.ui import theme
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator
-from kiosk.ui.official_flow import EXIT_RESTART, EXIT_SHUTDOWN
+from kiosk.ui.official_session import EXIT_RESTART, EXIT_SHUTDOWN
 from tests.support.kiosk import Kiosk
 from tests.support.officials import actions, add_official, sign_in
 from tests.support.touch import Finger
