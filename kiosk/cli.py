@@ -15,6 +15,7 @@ from typing import Any
 
 from kiosk import __version__
 from kiosk.domain.errors import DomainError
+from kiosk.office_cli import add_audit, add_official, add_queue_retry
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -51,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_portal_sim(sub)
     _add_capture(sub)
     _add_receipt(sub)
+    add_official(sub)
+    add_audit(sub)
     return parser
 
 
@@ -81,6 +84,7 @@ def _add_queue(sub: Any) -> None:
     p = sub.add_parser("queue", help="xem hàng đợi hồ sơ: trạng thái, số lần gửi, lý do")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.set_defaults(handler=_cmd_queue)
+    add_queue_retry(p)
 
 
 def _add_sync(sub: Any) -> None:

@@ -22,6 +22,7 @@ from kiosk.domain.draft import (
     Delivery,
     Draft,
     DraftDocument,
+    Helper,
     Payment,
     applicant_values_from_card,
     check_applicant,
@@ -102,7 +103,7 @@ def _check(raw: Mapping[str, Any], base: Path, catalogue: Catalogue, now: dateti
     if not merged.ok or applicant is None:
         return DraftResult(None, merged)
     draft = Draft(procedure, applicant, form, documents, delivery, address, payment, now,
-                  assisted_by=_optional_text(raw, "assisted_by"))
+                  assisted_by=_helper(raw))
     return DraftResult(draft, merged)
 
 
@@ -141,6 +142,16 @@ def _text(raw: Mapping[str, Any], key: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise _error("bad_value", key=key, reason="cần một chuỗi ký tự")
     return value.strip()
+
+
+def _helper(raw: Mapping[str, Any]) -> Helper | None:
+    """``"assisted_by": {"name": …, "staff_id": …}``; a plain name is still taken."""
+    value = raw.get("assisted_by")
+    if isinstance(value, Mapping):
+        name = _optional_text(value, "name")
+        return Helper(name, _optional_text(value, "staff_id") or "") if name else None
+    name = _optional_text(raw, "assisted_by")
+    return Helper(name, "") if name else None
 
 
 def _optional_text(raw: Mapping[str, Any], key: str) -> str | None:

@@ -12,7 +12,7 @@ import pytest
 from kiosk.cli import build_parser, main
 
 SUBCOMMANDS = ["run", "portal-sim", "sync", "queue", "submit", "receipt", "catalog",
-               "decode", "detect", "scan", "doctor"]
+               "decode", "detect", "scan", "doctor", "official", "audit"]
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -89,6 +89,22 @@ class DraftDocument:
 
 
 @dataclass(frozen=True)
+class Helper:
+    """NguoiHoTro: the official who helped the resident file (name and staff id)."""
+
+    name: str
+    staff_id: str
+
+    @property
+    def label(self) -> str:
+        """As the receipt prints it: "Nguyễn Văn A (CB-012)"."""
+        return f"{self.name} ({self.staff_id})" if self.staff_id else self.name
+
+    def wire(self) -> dict[str, str]:
+        return {"HoTen": self.name, "MaCanBo": self.staff_id}
+
+
+@dataclass(frozen=True)
 class Draft:
     procedure: Procedure
     applicant: Applicant
@@ -98,7 +114,7 @@ class Draft:
     delivery_address: str | None
     payment: Payment
     declared_at: datetime
-    assisted_by: str | None = None  # NguoiHoTro: the official who helped
+    assisted_by: Helper | None = None  # NguoiHoTro: the official who helped
     signature_png: bytes | None = None  # drawn with a finger on the declaration screen
     draft_key: str | None = None  # one resident's one dossier: sealing it again finds it
 
@@ -198,5 +214,5 @@ def portal_payload(
         "DanhSachLePhi": [{"TenPhiLePhi": f.name, "Gia": f.amount,
                            "HinhThucThanhToan": int(draft.payment)} for f in fees],
         "CamKet": {"DongY": True, "ThoiDiem": to_wire(draft.declared_at)},
-        "NguoiHoTro": draft.assisted_by,
+        "NguoiHoTro": draft.assisted_by.wire() if draft.assisted_by else None,
     }

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.store.db import Database
@@ -54,6 +54,10 @@ class AuditLog:
             query = query.where(AuditRow.at >= since)
         with self._db.read() as session:
             return [_entry(row) for row in session.scalars(query)]
+
+    def count(self) -> int:
+        with self._db.read() as session:
+            return session.scalar(select(func.count()).select_from(AuditRow)) or 0
 
     def verify(self) -> int | None:
         """The id of the first row whose hash does not follow from the rows before it."""

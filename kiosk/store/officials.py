@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.draft import Helper
 from kiosk.domain.errors import DomainError
 from kiosk.domain.officials import (
     LOCK_SECONDS,
@@ -54,6 +55,11 @@ class Official:
     @property
     def helper_label(self) -> str:
         return helper_label(self.name, self.staff_id)
+
+    @property
+    def helper(self) -> Helper:
+        """What an assisted dossier carries as NguoiHoTro."""
+        return Helper(self.name, self.staff_id)
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,8 @@ class Officials:
                       actor: str) -> Official:
         with self._db.write() as session:
             row = _existing(session, staff_id.strip().upper())
+            if bool(row.disabled) == disabled:  # nothing changes, nothing is recorded
+                return _official(row)
             row.disabled, row.updated_at = disabled, now
             action = "official_disable" if disabled else "official_enable"
             append_in(session, actor, action, now, row.staff_id)

@@ -16,6 +16,7 @@ from kiosk.domain.draft import (
     Delivery,
     Draft,
     DraftDocument,
+    Helper,
     Payment,
     check_applicant,
     check_choices,
@@ -36,7 +37,7 @@ class DraftState:
     payment: Payment = Payment.AT_OFFICE
     declared: bool = False
     signature_png: bytes | None = None
-    assisted_by: str | None = None
+    assisted_by: Helper | None = None  # the official filing with (or for) the resident
     # New with every resident (and every wipe): the store seals each key at most once.
     draft_key: str = field(default_factory=lambda: uuid.uuid4().hex)
 

@@ -92,12 +92,15 @@ def test_a_right_pin_resets_the_count(officials: Officials) -> None:
     assert officials.sign_in("999990", NOW).failures_left == MAX_FAILURES - 1
 
 
-def test_a_disabled_official_cannot_sign_in(officials: Officials) -> None:
+def test_a_disabled_official_cannot_sign_in(officials: Officials, db: Database) -> None:
     officials.add("CB-01", "Lê Văn Tám", "can_bo", PIN, NOW, "cli:root")
     officials.disable("cb-01", NOW, "cli:root")
+    officials.disable("CB-01", NOW, "cli:root")  # already disabled: no second audit row
     assert not officials.sign_in(PIN, NOW).ok
     officials.enable("CB-01", NOW, "cli:root")
     assert officials.sign_in(PIN, NOW).ok
+    actions = [e.action for e in AuditLog(db).entries()]
+    assert actions.count("official_disable") == 1 and actions.count("official_enable") == 1
 
 
 def test_two_officials_may_not_share_a_pin(officials: Officials) -> None:

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QLineEdit, QStackedWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.domain.draft import Delivery
+from kiosk.domain.draft import Delivery, Helper
 from kiosk.domain.errors import Problems, ValidationError
 from kiosk.store.records import QueuedDossier
 from kiosk.ui.draft_state import DraftState
@@ -129,7 +129,8 @@ def test_wipe_resets_every_field_of_the_draft(flow: tuple[Wizard, QStackedWidget
     state = wizard.state
     full_draft_state = DraftState(applicant={"ho_ten": "A"}, form={"x": "1"},
                                   delivery=Delivery.BY_POST, delivery_address="Thôn Đông",
-                                  declared=True, signature_png=b"png", assisted_by="Cán bộ")
+                                  declared=True, signature_png=b"png",
+                                  assisted_by=Helper("Lê Văn Tám", "CB-01"))
     for f in fields(DraftState):
         setattr(state, f.name, getattr(full_draft_state, f.name))
     old_key = state.draft_key
