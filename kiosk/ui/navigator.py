@@ -16,6 +16,7 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk.domain.draft import Helper
 from kiosk.store.records import QueuedDossier
 from kiosk.ui import theme
 from kiosk.ui.camera import CameraWorker
@@ -255,11 +256,11 @@ class Navigator(QObject):
         official (with its open call): the PIN pad.  Nothing of the resident is wiped."""
         self.official.open_pad(call_id)
 
-    def _start_assisted(self, helper: str) -> None:
+    def _start_assisted(self, helper: Helper) -> None:
         self.wizard.start()
         self.wizard.state.assisted_by = helper  # NguoiHoTro, and the receipt's «Cán bộ hỗ trợ»
 
-    def _resume_assisted(self, helper: str) -> bool:
+    def _resume_assisted(self, helper: Helper) -> bool:
         """Take the resident's filing over where they stopped; False if none was begun."""
         if self.wizard.state.procedure is None:
             return False

@@ -253,10 +253,10 @@ class OfficialFlow(QObject):
     def start_assisted(self) -> None:
         if self.session is None:
             return
-        actor, label = self._actor(), self.session.helper_label
-        self._submit(lambda: actor.audit("assisted_start", None, {"by": label}),
+        actor, helper = self._actor(), self.session.helper
+        self._submit(lambda: actor.audit("assisted_start", None, {"by": helper.label}),
                      lambda _none: None)
-        self._hooks.start_assisted(label)
+        self._hooks.start_assisted(helper)
 
     def take_over(self, call_id: int) -> None:
         if self.session is None:
@@ -270,9 +270,9 @@ class OfficialFlow(QObject):
         if self.session is None:
             return
         self._call, self._taken_call = None, _call.id
-        label = self.session.helper_label
-        if not self._hooks.resume_assisted(label):  # called from Home: nothing to take over
-            self._hooks.start_assisted(label)
+        helper = self.session.helper
+        if not self._hooks.resume_assisted(helper):  # called from Home: nothing to take over
+            self._hooks.start_assisted(helper)
 
     def retry(self, code: str) -> None:
         if self.session is None:

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QWidget
 
+from kiosk.domain.draft import Helper
 from kiosk.domain.errors import DomainError
 from kiosk.store.officials import Official
 
@@ -36,8 +37,9 @@ class OfficialSession:
         return self.official.staff_id
 
     @property
-    def helper_label(self) -> str:
-        return self.official.helper_label
+    def helper(self) -> Helper:
+        """NguoiHoTro of what this official files: name and staff id."""
+        return self.official.helper
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,8 @@ class OfficialHooks:
 
     show: Callable[[QWidget], None]
     current: Callable[[], QWidget | None]
-    start_assisted: Callable[[str], None]  # a new filing with this NguoiHoTro
-    resume_assisted: Callable[[str], bool]  # the resident's draft, taken over; False: none
+    start_assisted: Callable[[Helper], None]  # a new filing with this NguoiHoTro
+    resume_assisted: Callable[[Helper], bool]  # the resident's draft, taken over; False: none
     end_session: Callable[[], None]
     leave_full_screen: Callable[[], None]
     quit: Callable[[int], None]

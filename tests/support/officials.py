@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton
 
+from kiosk.domain.draft import Helper
 from kiosk.store.officials import Official
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator
@@ -15,6 +16,8 @@ PIN = "482913"
 STAFF_ID = "CB-012"
 NAME = "Nguyễn Văn An"
 LABEL = "Nguyễn Văn An (CB-012)"
+HELPER = Helper(NAME, STAFF_ID)
+WIRE = {"HoTen": NAME, "MaCanBo": STAFF_ID}  # NguoiHoTro as the payload carries it
 
 
 def add_official(backend: Kiosk, staff_id: str = STAFF_ID, name: str = NAME,
