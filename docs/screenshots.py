@@ -159,6 +159,72 @@ def render_documents_pages(app: QApplication, kiosk: Kiosk, folder: Path) -> Non
     navigator.shutdown()
 
 
+def official_pages(navigator: Navigator, kiosk: Kiosk, folder: Path
+                   ) -> list[tuple[str, Callable[[], None]]]:
+    """The official's side: the PIN pad after a wrong PIN, the dashboard with a dossier the
+    real portal simulator refused (and its reason), one sent, one waiting, and a resident's
+    call for help; then its other pages."""
+    from dataclasses import replace
+
+    from kiosk.domain.draft import Delivery
+    from kiosk.store.officials import SignIn
+    from kiosk.sync.client import PortalClient
+    from kiosk.sync.simulator import DEMO_CREDENTIALS, PortalSimulator
+    from tests.support.kiosk import birth_draft
+    from tests.support.officials import add_official
+
+    official = add_official(kiosk)
+    kiosk.seal_births(1)
+    kiosk.submitter.seal(replace(birth_draft(kiosk.catalogue, kiosk.clock(), "post"),
+                                 delivery=Delivery.BY_POST))  # refused: no postal address
+    with PortalSimulator(Path(folder) / "portal.sqlite3", clock=kiosk.clock) as portal:
+        client_id, secret = next(iter(DEMO_CREDENTIALS.items()))
+        client = PortalClient(portal.url, client_id, secret,
+                              clock=lambda: kiosk.clock().timestamp())
+        kiosk.sync_worker(client, jitter=lambda: 0.5).run_once()
+        client.close()
+    kiosk.seal_births(1)  # waiting to be sent
+    call = kiosk.office.help_calls.open("applicant", "Người nộp hồ sơ", kiosk.clock())
+    flow = navigator.official
+    dashboard = flow.dashboard
+
+    def pad() -> None:
+        navigator.request_official()
+        wait(lambda: flow.pad.sign_in_button.isEnabled())
+        for digit in "482":
+            flow.pad.press(digit)
+        flow.pad.show_wrong(3)
+
+    def signed_in() -> None:
+        flow._answered(SignIn(official, 5, None))  # what a right PIN answers
+        flow._call = call.id
+        flow.refresh()
+        wait(lambda: bool(dashboard.dossiers.cards) and dashboard.banner.isVisible()
+             and "Ổ đĩa" in dashboard.status.devices.text())
+
+    def tab(name: str) -> Callable[[], None]:
+        return lambda: dashboard.show_tab(name)
+
+    return [("pin-pad", pad), ("dashboard", signed_in),
+            ("dashboard-status", tab("status")), ("dashboard-audit", tab("audit")),
+            ("dashboard-settings", tab("settings"))]
+
+
+def render_official_pages(app: QApplication, kiosk: Kiosk, folder: Path) -> None:
+    from kiosk.sync.status import read_sync_status
+
+    services = UiServices(kiosk.runtime.config, kiosk.catalogue, kiosk.queue,
+                          kiosk.submitter, kiosk.clock, print_receipt=lambda _d: None,
+                          open_scanner=FakeScanner, voice=RecordingVoice(), office=kiosk.office,
+                          read_sync=lambda: read_sync_status(kiosk.db))
+    window, navigator = build_window(app, services, windowed=True)
+    window.show()
+    for name, show in official_pages(navigator, kiosk, folder):
+        show()
+        render(app, window, name, settle=lambda: background_done(navigator))
+    navigator.shutdown()
+
+
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -180,6 +246,7 @@ def main() -> int:
             render(app, window, name, settle=lambda: background_done(navigator))
         navigator.shutdown()
         render_documents_pages(app, kiosk, Path(folder))
+        render_official_pages(app, kiosk, Path(folder))
         kiosk.close()
     return 0
 

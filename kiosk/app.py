@@ -31,6 +31,7 @@ from kiosk.services import (
 from kiosk.store.db import Database
 from kiosk.store.office import open_office
 from kiosk.submission import Submitter
+from kiosk.sync.status import read_sync_status
 from kiosk.ui import platform_check, theme
 from kiosk.ui.context import UiServices
 from kiosk.ui.errors import install_exception_hook
@@ -65,6 +66,7 @@ def run_kiosk(
         services = build_ui_services(runtime, db, env, voice)
         window, navigator = build_window(app, services, windowed=windowed)
         uninstall_hook = install_exception_hook(navigator.show_error)
+        navigator.quit_requested.connect(app.exit)  # restart (75) or shut down (0), audited
         window.show_for_kiosk(windowed)
         if on_ready is not None:
             on_ready(window, navigator)
@@ -95,7 +97,7 @@ def build_ui_services(
                       print_receipt=printer.print,
                       open_camera=ExclusiveCamera(camera_source),  # one opener at a time
                       open_scanner=lambda: SaneScanner(env), usb_root=usb_root, voice=voice,
-                      office=open_office(db))
+                      office=open_office(db), read_sync=lambda: read_sync_status(db))
 
 
 def receipt_folder(runtime: Runtime) -> Path | None:

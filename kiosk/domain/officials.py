@@ -61,6 +61,7 @@ AUDIT_LABELS: Mapping[str, str] = {
     "restart": "Khởi động lại ứng dụng",
     "shutdown": "Tắt ứng dụng",
     "rating_recorded": "Người dân đánh giá",
+    "printer_test": "In trang thử máy in",
 }
 
 

@@ -21,6 +21,7 @@ from kiosk.store.office import OfficeStore
 from kiosk.store.queue import DossierQueue
 from kiosk.store.records import DossierDetail
 from kiosk.submission import Submitter
+from kiosk.sync.status import SyncStatus
 
 if TYPE_CHECKING:
     from kiosk.ui.voice import Voice
@@ -40,3 +41,4 @@ class UiServices:
     voice: Voice | None = None  # None: no speech («Nghe hướng dẫn» hidden)
     _: KW_ONLY
     office: OfficeStore  # officials, audit log, help calls, ratings, settings
+    read_sync: Callable[[], SyncStatus] | None = None  # the dashboard's sync lines; None: none

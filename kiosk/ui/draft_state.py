@@ -50,9 +50,9 @@ class DraftState:
     def choose(self, procedure: Procedure) -> None:
         """A different procedure starts a new dossier (its form and papers differ)."""
         if self.procedure is None or self.procedure.code != procedure.code:
-            applicant = dict(self.applicant)
+            applicant, assisted_by = dict(self.applicant), self.assisted_by
             self.wipe()
-            self.applicant = applicant
+            self.applicant, self.assisted_by = applicant, assisted_by  # the same resident
         self.procedure = procedure
 
     def build(self, now: datetime) -> tuple[Draft | None, Problems]:

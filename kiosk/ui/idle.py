@@ -73,6 +73,20 @@ class IdleWatcher(QObject):
         self._stop_countdown()
         self._idle.start()
 
+    def set_wait(self, warning_ms: int) -> None:
+        """A new quiet time before the warning (the official's setting), from now on."""
+        self._idle.setInterval(warning_ms)
+        if self._idle.isActive():
+            self._idle.start()
+
+    @property
+    def wait_ms(self) -> int:
+        return self._idle.interval()
+
+    @property
+    def countdown_seconds(self) -> int:
+        return self._countdown_seconds
+
     def uninstall(self) -> None:
         self.pause()
         self._app.removeEventFilter(self)

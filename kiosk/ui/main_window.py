@@ -13,7 +13,7 @@ it at its default size in the corner).
 from __future__ import annotations
 
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QScreen
+from PySide6.QtGui import QScreen, QWindow
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
 WINDOW_TITLE = "Kiosk dịch vụ công"
@@ -29,6 +29,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self._watched: QScreen | None = None
+        self._followed: QWindow | None = None  # the native window whose screen is followed
 
     def show_for_kiosk(self, windowed: bool) -> None:
         if windowed:
@@ -39,8 +40,21 @@ class MainWindow(QMainWindow):
         self.showFullScreen()
         # The native window exists only after showing; it reports moves to another screen.
         handle = self.windowHandle()
-        if handle is not None:
+        if handle is not None and self._followed is not handle:
             handle.screenChanged.connect(self._fill_screen)
+            self._followed = handle
+
+    def leave_full_screen(self) -> None:
+        """The dashboard's «Thoát toàn màn hình»: an ordinary window from now on (no key does
+        this; the window has no shortcut at all)."""
+        if self._watched is not None:
+            self._watched.geometryChanged.disconnect(self._fit)
+            self._watched = None
+        if self._followed is not None:
+            self._followed.screenChanged.disconnect(self._fill_screen)
+            self._followed = None
+        self.showNormal()
+        self.resize(*WINDOWED_SIZE)
 
     def _fill_screen(self, screen: QScreen | None) -> None:
         """Cover ``screen`` and keep covering it when its resolution changes."""

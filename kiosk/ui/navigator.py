@@ -13,20 +13,25 @@ import logging
 import time
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk.domain.draft import Helper
 from kiosk.store.helpcalls import HelpCall
 from kiosk.store.records import QueuedDossier
 from kiosk.ui import theme
 from kiosk.ui.camera import CameraWorker
 from kiosk.ui.chime import Chime
 from kiosk.ui.context import UiServices
+from kiosk.ui.device_status import DeviceProbe
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.main_window import MainWindow
+from kiosk.ui.official_flow import OfficialFlow
+from kiosk.ui.official_session import OfficialHooks
 from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.screens.applicant import ApplicantScreen
 from kiosk.ui.screens.choose import ChooseProcedureScreen
+from kiosk.ui.screens.dashboard import DashboardScreen
 from kiosk.ui.screens.declaration import DeclarationScreen
 from kiosk.ui.screens.details import ProcedureDetailsScreen
 from kiosk.ui.screens.documents import DocumentsScreen
@@ -37,6 +42,7 @@ from kiosk.ui.screens.guide import GuideScreen
 from kiosk.ui.screens.help_wait import HelpWaitScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.notice import NoticeScreen
+from kiosk.ui.screens.pin_pad import PinPadScreen
 from kiosk.ui.screens.result_fee import ResultFeeScreen
 from kiosk.ui.screens.review import ReviewScreen
 from kiosk.ui.screens.track import TrackScreen
@@ -56,6 +62,10 @@ _W = TypeVar("_W", bound=QWidget)
 
 
 class Navigator(QObject):
+    # The dashboard's «Khởi động lại» / «Tắt ứng dụng», audited: the composition root ends the
+    # event loop with this exit code (official_flow.EXIT_RESTART or EXIT_SHUTDOWN).
+    quit_requested = Signal(int)
+
     def __init__(
         self, app: QApplication, window: MainWindow, services: UiServices,
         runner: BackgroundRunner,
@@ -66,6 +76,7 @@ class Navigator(QObject):
         self._services = services
         self._runner = runner
         self._size = theme.TextSize.NORMAL
+        self._default_size = theme.TextSize.NORMAL  # the office's setting: each resident's start
         self.voice: Voice = services.voice or NoVoice()
         self.voice.on_change(self._attach_voice)
         self.notice = self._add(NoticeScreen())
@@ -85,6 +96,7 @@ class Navigator(QObject):
         self.wizard = self._build_wizard()
         self.idle = self._build_idle()
         self.home = self._build_home()
+        self.official = self._build_official()
 
     @property
     def camera(self) -> object | None:
@@ -126,7 +138,7 @@ class Navigator(QObject):
         idle.warning.connect(overlay.show_countdown)
         idle.resumed.connect(overlay.hide)
         idle.timed_out.connect(overlay.hide)
-        idle.timed_out.connect(self.end_session)
+        idle.timed_out.connect(self._timed_out)
         overlay.continue_requested.connect(idle.poke)
         self.overlay = overlay
         return idle
@@ -139,6 +151,7 @@ class Navigator(QObject):
         home.guide_requested.connect(lambda: self._show(self.guide))
         home.help_requested.connect(lambda: self.request_help("home"))
         home.text_size_toggled.connect(self.toggle_text_size)
+        home.official_requested.connect(self.request_official)
         self._window.stack.addWidget(home)
         return home
 
@@ -154,8 +167,8 @@ class Navigator(QObject):
         self.voice.stop()
         self._window.stack.setCurrentWidget(screen)
         self._attach_voice()
-        if ((screen is getattr(self, "home", None) and self._size is theme.TextSize.NORMAL)
-                or screen is self.help_wait):  # waiting for an official: _help_timer instead
+        if ((screen is getattr(self, "home", None) and self._size is self._default_size)
+                or screen is self.help_wait):  # waiting for an official: help_timer instead
             self.idle.pause()
         else:
             self.idle.resume()
@@ -190,12 +203,19 @@ class Navigator(QObject):
         """The one way a resident's session ends: everything wiped, then Home."""
         self._wipe()
         self._forget_help()
-        self.go_home()
+        if self.official.signed_in:  # an official's filing done: back to the dashboard
+            self.official.show_dashboard()
+        else:
+            self.go_home()
+
+    def _timed_out(self) -> None:
+        self.official.sign_out("idle")  # nobody touched the kiosk: no official is there either
+        self.end_session()
 
     def _wipe(self) -> None:
         self.voice.stop()
-        if self._size is not theme.TextSize.NORMAL:  # the next resident starts from defaults
-            self._set_text_size(theme.TextSize.NORMAL)
+        if self._size is not self._default_size:  # the next resident starts from defaults
+            self._set_text_size(self._default_size)
         self.wizard.wipe()
         self.done.clear()
         self.track.reset()
@@ -210,6 +230,8 @@ class Navigator(QObject):
     def _build_help(self) -> None:
         self.help_wait = self._add(HelpWaitScreen())
         self.help_wait.continue_requested.connect(self.resume_after_help)
+        self.help_wait.official_requested.connect(
+            lambda: self.request_official(self.open_help_call))
         self._chime = Chime(parent=self)
         self._help_call: HelpCall | None = None
         self._help_opening = False  # a call's write is in flight
@@ -263,6 +285,12 @@ class Navigator(QObject):
         self._help_return = None
         self._show(back)
 
+    def _help_handed_over(self) -> None:
+        """An official has come: the call is theirs now (they close it when the filing
+        ends), the wait and its timer are over."""
+        self.help_timer.stop()
+        self._help_return, self._help_call = None, None
+
     def _forget_help(self) -> None:
         """End of a session: a call nobody took is closed, the next resident starts clean."""
         self.help_timer.stop()
@@ -294,6 +322,54 @@ class Navigator(QObject):
         self.home = self._build_home()  # rebuilt so its toggle shows the new choice
         self._window.stack.removeWidget(old)
         old.deleteLater()
+
+    # ------------------------------------------------------------ the official's side
+
+    def _build_official(self) -> OfficialFlow:
+        s = self._services
+        pad, dashboard = self._add(PinPadScreen()), self._add(DashboardScreen())
+        hooks = OfficialHooks(
+            show=self._show, current=self._window.stack.currentWidget,
+            start_assisted=self._start_assisted, resume_assisted=self._resume_assisted,
+            end_session=self.end_session, leave_full_screen=self._window.leave_full_screen,
+            quit=self.quit_requested.emit, apply_settings=self._apply_settings,
+            idle_seconds=lambda: self.idle.wait_ms // 1000 + self.idle.countdown_seconds)
+        probe = DeviceProbe(s.config, s.queue.files.root, s.open_camera is not None,
+                            s.open_scanner, s.read_sync)
+        flow = OfficialFlow(s, self._runner, pad, dashboard, hooks, probe)
+        flow.load_settings()
+        return flow
+
+    def request_official(self, call_id: int | None = None) -> None:
+        """The commune's name held on Home, or the resident's help screen asking for an
+        official (with its open call): the PIN pad.  Nothing of the resident is wiped."""
+        self.official.open_pad(call_id)
+
+    def _start_assisted(self, helper: Helper) -> None:
+        self._help_handed_over()
+        self.wizard.start()
+        self.wizard.state.assisted_by = helper  # NguoiHoTro, and the receipt's «Cán bộ hỗ trợ»
+
+    def _resume_assisted(self, helper: Helper) -> bool:
+        """Take the resident's filing over where they stopped; False if none was begun."""
+        if self.wizard.state.procedure is None:
+            return False
+        self._help_handed_over()
+        self.wizard.state.assisted_by = helper
+        self.wizard.go(self.wizard.index)
+        return True
+
+    def _apply_settings(self, values: dict[str, str]) -> None:
+        if values.get("text_size") in ("normal", "large"):
+            large = values["text_size"] == "large"
+            self._default_size = theme.TextSize.LARGE if large else theme.TextSize.NORMAL
+            if self._window.stack.currentWidget() is self.home and self._size is not (
+                    self._default_size):  # nobody is using the kiosk: at once
+                self._set_text_size(self._default_size)
+                self.go_home()
+        seconds = values.get("idle_seconds", "")
+        if seconds.isascii() and seconds.isdigit() and 10 <= int(seconds) <= 3600:
+            self.idle.set_wait(int(seconds) * 1000)
 
     def shutdown(self) -> None:
         """Stop the cameras and let background jobs finish before the database closes.

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.ui.voice import ListenButton
+from kiosk.ui.widgets.long_press import LongPress
 
 TEXTS = {
     "welcome": "Xin kính chào Ông/Bà",
@@ -32,6 +33,7 @@ class HomeScreen(QWidget):
     guide_requested = Signal()
     help_requested = Signal()
     text_size_toggled = Signal()
+    official_requested = Signal()  # the commune's name held for 3 s: an official signs in
 
     def __init__(self, site_name: str, office_name: str, large_text: bool) -> None:
         super().__init__()
@@ -39,7 +41,10 @@ class HomeScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 24, 48, 24)
         layout.setSpacing(16)
-        layout.addWidget(_label(site_name.upper(), "subtitle"))
+        self.site_name = _label(site_name.upper(), "subtitle")
+        layout.addWidget(self.site_name)
+        self.long_press = LongPress(self.site_name)
+        self.long_press.held.connect(self.official_requested.emit)
         layout.addWidget(_label(office_name, "subtitle"))
         layout.addStretch(1)
         layout.addWidget(_label(TEXTS["welcome"], "title"))  # the buttons say what is done here
