@@ -62,6 +62,7 @@ def steps(navigator: Navigator, kiosk: Kiosk) -> list[tuple[str, Callable[[], No
     shots.append(("step-3-applicant-keyboard", editing(navigator, kiosk, 2, "ho_ten")))
     shots.append(("step-4-form-number-pad", editing(navigator, kiosk, 3, "ngay_sinh")))
     shots.append(("done", lambda: done(navigator, kiosk)))
+    shots += rating_pages(navigator)
     shots.append(("error", lambda: navigator._show(navigator.error)))
     return shots
 
@@ -95,6 +96,19 @@ def editing(navigator: Navigator, kiosk: Kiosk, index: int, field: str) -> Calla
 def done(navigator: Navigator, kiosk: Kiosk) -> None:
     (dossier,) = kiosk.seal_births(1)
     navigator._sealed(dossier)
+
+
+def rating_pages(navigator: Navigator) -> list[tuple[str, Callable[[], None]]]:
+    """The rating after Done: the faces, and the reasons asked at 2 (two chosen)."""
+    rating = navigator.rating
+
+    def reasons() -> None:
+        navigator.show_rating()
+        rating.choose(2)
+        for reason in ("so_lan_di_lai", "thai_do_ho_tro"):
+            rating.reasons[reason].setChecked(True)
+
+    return [("rating-faces", navigator.show_rating), ("rating-reasons", reasons)]
 
 
 def wait(condition: Callable[[], bool], seconds: float = 20.0) -> None:

@@ -43,6 +43,7 @@ from kiosk.ui.screens.help_wait import HelpWaitScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.notice import NoticeScreen
 from kiosk.ui.screens.pin_pad import PinPadScreen
+from kiosk.ui.screens.rating import RatingScreen
 from kiosk.ui.screens.result_fee import ResultFeeScreen
 from kiosk.ui.screens.review import ReviewScreen
 from kiosk.ui.screens.track import TrackScreen
@@ -89,7 +90,10 @@ class Navigator(QObject):
         self.guide.home_requested.connect(self.go_home)
         self.guide.help_requested.connect(lambda: self.request_help("guide"))
         self.done = self._add(DoneScreen(services, runner))
-        self.done.home_requested.connect(self.end_session)
+        self.done.home_requested.connect(self.show_rating)  # then home, by end_session
+        self._rated_code: str | None = None  # the dossier just sealed, for its rating
+        self.rating = self._add(RatingScreen(services, runner))
+        self.rating.finished.connect(self.end_session)
         self.error = self._add(ErrorScreen())
         self.error.home_requested.connect(self.end_session)
         self._build_help()
@@ -190,8 +194,15 @@ class Navigator(QObject):
         self.track_flow.start()
 
     def _sealed(self, dossier: QueuedDossier) -> None:
+        self._rated_code = dossier.code
         self.done.show_dossier(dossier)
         self._show(self.done)
+
+    def show_rating(self) -> None:
+        """After Done («Về trang chủ» or its countdown): the rating, about the dossier
+        just sealed; the rating screen ends the session when it is done."""
+        self.rating.start(self._rated_code)
+        self._show(self.rating)
 
     def show_error(self, error: BaseException) -> None:
         """Never a traceback: log it, wipe the session, ask the resident to see an official."""
@@ -218,6 +229,8 @@ class Navigator(QObject):
             self._set_text_size(self._default_size)
         self.wizard.wipe()
         self.done.clear()
+        self.rating.reset()
+        self._rated_code = None
         self.track.reset()
         self.track_flow.stop()
 

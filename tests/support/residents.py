@@ -204,6 +204,8 @@ def done_and_home(finger: Finger, window: MainWindow, navigator: Navigator, *,
         finger.tap(done.reprint)
         finger.wait(done.reprint.isEnabled, SLOW_MS)
     finger.tap_text(window, "Về trang chủ")
+    assert window.stack.currentWidget() is navigator.rating  # asked how it went, then home
+    finger.tap(navigator.rating.skip)
     assert window.stack.currentWidget() is navigator.home
 
 

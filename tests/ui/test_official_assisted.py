@@ -93,7 +93,8 @@ def test_an_assisted_filing_names_the_official_on_the_receipt_and_at_the_portal(
     assert "Cán bộ hỗ trợ" in text and "CB-012" in text and LABEL in " ".join(text.split())
     assert "assisted_start" in actions(backend)
 
-    finger.tap_text(window, "Về trang chủ")  # done: the kiosk goes back to the dashboard
+    finger.tap_text(window, "Về trang chủ")  # done: the rating, then back to the dashboard
+    finger.tap(navigator.rating.skip)
     assert window.stack.currentWidget() is navigator.official.dashboard
     assert navigator.wizard.state.assisted_by is None  # the next filing is not assisted
 
@@ -161,6 +162,7 @@ def test_taking_over_a_call_keeps_the_residents_answers_and_sets_the_helper(
     assert detail.payload["ChuHoSo"]["HoTen"] == CCCD_NAME
 
     finger.tap_text(window, "Về trang chủ")  # the filing is over: the call is answered
+    finger.tap(navigator.rating.skip)
     assert window.stack.currentWidget() is navigator.official.dashboard
     finger.wait(lambda: not backend.office.help_calls.open_calls())
     finger.wait(lambda: not banner.isVisible())

@@ -75,6 +75,8 @@ def test_a_birth_registration_by_touch_ends_queued_with_a_receipt(
     assert code in text and CCCD_NAME in text
 
     finger.tap_text(window, "Về trang chủ")
+    assert window.stack.currentWidget() is navigator.rating
+    finger.tap_text(window, "Bỏ qua")
     assert window.stack.currentWidget() is navigator.home
     assert_nothing_left(window, code)
 
