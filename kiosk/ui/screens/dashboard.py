@@ -147,7 +147,8 @@ class DashboardScreen(QWidget):
     # --- what the controller shows -------------------------------------------------
 
     def signed_in(self, who: str) -> None:
-        self.who.setText(TEXTS["who"].format(who=who))
+        # A non-breaking hyphen: «(CB-DEMO)» wraps before the bracket, never at its hyphen.
+        self.who.setText(TEXTS["who"].format(who=who.replace("-", "\u2011")))
         self.show_message("")
         self.show_tab("dossiers")
 

@@ -61,13 +61,20 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
+        # While a restart or shutdown is being confirmed, the question and its two answers
+        # are all the page shows: at 1366×768 they would otherwise fall below the fold.
+        self.settings_part = QWidget()
+        settings = QVBoxLayout(self.settings_part)
+        settings.setContentsMargins(0, 0, 0, 0)
+        settings.setSpacing(8)
         self.choices: dict[tuple[str, str], QPushButton] = {}
-        layout.addLayout(self._choice_row(TEXTS["text_size"], "text_size",
-                                          [(v, TEXTS[v]) for v in TEXT_SIZES]))
-        layout.addLayout(self._choice_row(TEXTS["idle"], "idle_seconds",
-                                          [(str(s), idle_label(s)) for s in IDLE_CHOICES]))
-        layout.addWidget(plain_label(TEXTS["control"], "fieldLabel"))
-        layout.addLayout(self._control_row())
+        settings.addLayout(self._choice_row(TEXTS["text_size"], "text_size",
+                                            [(v, TEXTS[v]) for v in TEXT_SIZES]))
+        settings.addLayout(self._choice_row(TEXTS["idle"], "idle_seconds",
+                                            [(str(s), idle_label(s)) for s in IDLE_CHOICES]))
+        settings.addWidget(plain_label(TEXTS["control"], "fieldLabel"))
+        settings.addLayout(self._control_row())
+        layout.addWidget(self.settings_part)
         self._confirming: str | None = None
         self.confirm_text = plain_label("", "message")
         layout.addWidget(self.confirm_text)
@@ -117,6 +124,7 @@ class SettingsPage(QWidget):
         self.confirm_text.setVisible(what is not None)
         self.yes.setVisible(what is not None)
         self.no.setVisible(what is not None)
+        self.settings_part.setVisible(what is None)
 
     def _confirmed(self) -> None:
         what = self._confirming
