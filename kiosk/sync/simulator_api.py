@@ -30,6 +30,7 @@ from kiosk.domain.states import PORTAL_STATUS_LABELS
 from kiosk.sync.simulator_errors import detail, portal_error
 from kiosk.sync.simulator_files import UPLOAD_LIMIT, parse_upload
 from kiosk.sync.simulator_http import Request, Response, Route, route
+from kiosk.sync.simulator_idempotency import idempotent_answer
 from kiosk.sync.simulator_ratings import RatingDesk
 from kiosk.sync.simulator_store import DossierRow, NewDossier, SimulatorStore, Stored
 from kiosk.sync.simulator_timeline import (
@@ -175,14 +176,8 @@ class Portal:
         return self._idempotent_answer(earlier, body_hash)
 
     def _idempotent_answer(self, record: Stored, body_hash: str) -> Response:
-        if record.created:
-            self._store.bump("dossiers_new")
-            return Response(201, record.response)
-        if record.body_hash == body_hash:
-            self._store.bump("dossiers_replayed")
-            return Response(200, record.response)
-        self._store.bump("dossiers_conflicts")
-        raise portal_error("idempotency_conflict")
+        return idempotent_answer(self._store, record, body_hash, "dossiers",
+                                 "idempotency_conflict")
 
     def _check_files(self, documents: Sequence[Mapping[str, Any]]) -> None:
         known = self._store.file_hashes(str(d["IdTepTin"]) for d in documents)

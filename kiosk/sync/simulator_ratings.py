@@ -14,6 +14,7 @@ from datetime import datetime
 
 from kiosk.sync.simulator_errors import portal_error
 from kiosk.sync.simulator_http import Request, Response
+from kiosk.sync.simulator_idempotency import idempotent_answer
 from kiosk.sync.simulator_store import SimulatorStore
 from kiosk.sync.simulator_validate import (
     Report,
@@ -96,14 +97,7 @@ class RatingDesk:
         validate_rating(body)  # a sound body only: a retry is the same body, so it passes too
         body_hash = self._hash(body)
         record = self._store.insert_rating(key, body_hash, body, uuid.uuid4().hex, self._now())
-        if record.created:
-            self._store.bump("ratings_new")
-            return Response(201, record.response)
-        if record.body_hash == body_hash:
-            self._store.bump("ratings_replayed")
-            return Response(200, record.response)
-        self._store.bump("ratings_conflicts")
-        raise portal_error("rating_conflict")
+        return idempotent_answer(self._store, record, body_hash, "ratings", "rating_conflict")
 
     def inspect(self, request: Request) -> Response:
         kiosk = request.query.get("kiosk", "")
