@@ -41,7 +41,6 @@ from kiosk.ui.screens.form import FormScreen
 from kiosk.ui.screens.guide import GuideScreen
 from kiosk.ui.screens.help_wait import HelpWaitScreen
 from kiosk.ui.screens.home import HomeScreen
-from kiosk.ui.screens.notice import NoticeScreen
 from kiosk.ui.screens.pin_pad import PinPadScreen
 from kiosk.ui.screens.rating import RatingScreen
 from kiosk.ui.screens.result_fee import ResultFeeScreen
@@ -80,8 +79,6 @@ class Navigator(QObject):
         self._default_size = theme.TextSize.NORMAL  # the office's setting: each resident's start
         self.voice: Voice = services.voice or NoVoice()
         self.voice.on_change(self._attach_voice)
-        self.notice = self._add(NoticeScreen())
-        self.notice.home_requested.connect(self.go_home)
         self.track = self._add(TrackScreen())
         self.track.home_requested.connect(self.end_session)  # forgets the dossier looked up
         self.track.help_requested.connect(lambda: self.request_help("track"))
@@ -233,10 +230,6 @@ class Navigator(QObject):
         self._rated_code = None
         self.track.reset()
         self.track_flow.stop()
-
-    def _show_notice(self, kind: str) -> None:
-        self.notice.show_message(kind)
-        self._show(self.notice)
 
     # ------------------------------------------------------------ help that arrives
 
