@@ -96,8 +96,3 @@ def validate_role(role: str) -> str:
     if role not in ROLES:
         raise ValidationError("role_unknown", MESSAGES["role_unknown"], field="role")
     return role
-
-
-def helper_label(name: str, staff_id: str) -> str:
-    """How NguoiHoTro and the receipt name an official: "Nguyễn Văn A (CB-012)"."""
-    return f"{name} ({staff_id})"

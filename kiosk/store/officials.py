@@ -26,7 +26,6 @@ from kiosk.domain.officials import (
     LOCK_SECONDS,
     MAX_FAILURES,
     MESSAGES,
-    helper_label,
     validate_name,
     validate_pin,
     validate_role,
@@ -54,7 +53,7 @@ class Official:
 
     @property
     def helper_label(self) -> str:
-        return helper_label(self.name, self.staff_id)
+        return self.helper.label
 
     @property
     def helper(self) -> Helper:
