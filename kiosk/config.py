@@ -54,6 +54,7 @@ class KioskConfig:
     sequence_start: int = 1000
     sequence_end: int = 1999
     usb_root: str = "/media"  # where USB sticks are mounted; empty: no "Từ USB" button
+    show_cursor: bool = False  # a touch kiosk hides the mouse pointer in full screen
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,11 @@ class PortalConfig:
     client_id: str = "kiosk-demo"
     client_secret: str = "demo-secret"
     timeout_seconds: float = 20.0
+
+    @property
+    def configured(self) -> bool:
+        """A portal to send to: an address and both credentials are set."""
+        return bool(self.url.strip() and self.client_id.strip() and self.client_secret.strip())
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,14 @@ class PaymentConfig:
 
 
 @dataclass(frozen=True)
+class RetentionConfig:
+    """How long a dossier's personal data stays on the kiosk once the portal holds it
+    (PDPL 91/2025/QH15: deleted once the purpose is met; kept a few days for reprints)."""
+
+    days: int = 7
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteConfig = field(default_factory=SiteConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
@@ -103,6 +117,7 @@ class Config:
     camera: CameraConfig = field(default_factory=CameraConfig)
     session: SessionConfig = field(default_factory=SessionConfig)
     payment: PaymentConfig = field(default_factory=PaymentConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
     # Fees the provincial council sets, by the catalogue's config_key, in VND.
     fees: Mapping[str, int] = field(default_factory=dict)
 
@@ -162,6 +177,7 @@ _SECTION_TYPES: Mapping[str, type] = {
     "camera": CameraConfig,
     "session": SessionConfig,
     "payment": PaymentConfig,
+    "retention": RetentionConfig,
 }
 
 
