@@ -35,7 +35,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 from kiosk.domain.errors import DomainError, error_from_table
 from kiosk.scanner.errors import CaptureError
@@ -102,7 +102,7 @@ def run_caged(
         stderr=subprocess.PIPE, env=_child_env(), cwd="/", start_new_session=True,
     ) as proc:
         try:
-            out, code = _exchange(proc, data, limits, cancel)
+            out, code = exchange(proc, data, limits, cancel)
             code = code or _wait(proc, limits)
         finally:
             if proc.poll() is None:  # still running: it and anything it started die
@@ -126,21 +126,26 @@ def _child_env() -> dict[str, str]:
             "PYTHONDONTWRITEBYTECODE": "1"}
 
 
-def _exchange(
-    proc: subprocess.Popen[bytes], data: bytes, limits: CageLimits, cancel: Cancel | None
+def exchange(
+    proc: subprocess.Popen[bytes], data: bytes, limits: CageLimits, cancel: Cancel | None = None
 ) -> tuple[bytes, str | None]:
-    """Feed stdin, collect stdout within bounds; the second item names why it was stopped."""
-    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    """Feed stdin (if piped), collect stdout within bounds, stderr's tail dropped.
+
+    The second item is ``None``, or the code of why it stopped: ``file_check_timeout``
+    (``limits.wall_seconds``), ``file_check_output`` (over ``limits.max_output``) or
+    ``file_check_cancelled``; the caller then kills the process.
+    """
+    assert proc.stdout is not None and proc.stderr is not None
     deadline = time.monotonic() + limits.wall_seconds
     out, err, sent = bytearray(), bytearray(), 0
     with selectors.DefaultSelector() as selector:
-        for stream in (proc.stdin, proc.stdout, proc.stderr):
+        for stream in (proc.stdout, proc.stderr):
             os.set_blocking(stream.fileno(), False)
-        selector.register(proc.stdin, selectors.EVENT_WRITE)
-        selector.register(proc.stdout, selectors.EVENT_READ)
-        selector.register(proc.stderr, selectors.EVENT_READ)
-        if not data:
-            selector.unregister(proc.stdin)
+            selector.register(stream, selectors.EVENT_READ)
+        if proc.stdin is not None and data:
+            os.set_blocking(proc.stdin.fileno(), False)
+            selector.register(proc.stdin, selectors.EVENT_WRITE)
+        elif proc.stdin is not None:
             proc.stdin.close()
         while len(selector.get_map()) > 0:
             if cancel is not None and cancel.is_set():
@@ -148,10 +153,11 @@ def _exchange(
             if time.monotonic() > deadline:
                 return bytes(out), "file_check_timeout"
             for key, _events in selector.select(_POLL):
-                if key.fileobj is proc.stdin:
+                if proc.stdin is not None and key.fileobj is proc.stdin:
                     sent = _feed(selector, proc.stdin, data, sent)
                     continue
-                chunk = _read_some(selector, key.fileobj)
+                stream = proc.stdout if key.fileobj is proc.stdout else proc.stderr
+                chunk = _read_some(selector, stream)
                 (out if key.fileobj is proc.stdout else err).extend(chunk)
                 if len(out) > limits.max_output:
                     return bytes(out), "file_check_output"
@@ -168,8 +174,8 @@ def _wait(proc: subprocess.Popen[bytes], limits: CageLimits) -> str | None:
     return None
 
 
-def _feed(selector: selectors.BaseSelector, stdin: object, data: bytes, sent: int) -> int:
-    fd = stdin.fileno()  # type: ignore[attr-defined]
+def _feed(selector: selectors.BaseSelector, stdin: IO[bytes], data: bytes, sent: int) -> int:
+    fd = stdin.fileno()
     try:
         sent += os.write(fd, data[sent:sent + 65536])
     except BlockingIOError:
@@ -178,13 +184,13 @@ def _feed(selector: selectors.BaseSelector, stdin: object, data: bytes, sent: in
         sent = len(data)
     if sent >= len(data):
         selector.unregister(stdin)
-        stdin.close()  # type: ignore[attr-defined]
+        stdin.close()
     return sent
 
 
-def _read_some(selector: selectors.BaseSelector, stream: object) -> bytes:
+def _read_some(selector: selectors.BaseSelector, stream: IO[bytes]) -> bytes:
     try:
-        chunk = os.read(stream.fileno(), 65536)  # type: ignore[attr-defined]
+        chunk = os.read(stream.fileno(), 65536)
     except BlockingIOError:
         return b""
     if not chunk:

@@ -3,7 +3,9 @@
 ``kiosk detect``, ``kiosk decode`` and ``kiosk scan`` call these with parsed
 arguments and an output stream; each returns the exit code.  A bad input (a
 missing file, a file that is not an image, a truncated PNG) is one Vietnamese
-line and exit code 1, never a traceback.  Timings are printed because the
+line and exit code 1, never a traceback: every image is read as a regular file
+and checked in the cage (``stills``) before it is decoded, so a FIFO, /dev/zero
+or a 30000 × 30000 bomb is refused with a reason.  Timings are printed because the
 technician running ``detect`` on a kiosk wants to know if the machine keeps up.
 """
 
@@ -16,9 +18,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import cv2
-import numpy as np
 
-from kiosk.domain.errors import DomainError, ValidationError, error_from_table
+from kiosk.domain.errors import DomainError, ValidationError
 from kiosk.domain.identity import CccdCard, parse_cccd_qr
 from kiosk.scanner.arrays import Frame
 from kiosk.scanner.barcodes import QR, CodeReader, Decoded
@@ -26,15 +27,13 @@ from kiosk.scanner.errors import CaptureError
 from kiosk.scanner.pagedetect import detect_page
 from kiosk.scanner.quality import assess
 from kiosk.scanner.sane import SaneScanner
-from kiosk.scanner.usb import FileKind, Limits, check_document, sniff
+from kiosk.scanner.stills import load_still
 from kiosk.scanner.warp import finish_page
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 
 MESSAGES: dict[str, str] = {
-    "image_missing": "Không tìm thấy tệp ảnh {name}.",
-    "image_unreadable": "Tệp {name} không phải ảnh đọc được (hỏng, chưa chép xong, hoặc sai loại).",
     "no_page": "{name}: không thấy tờ giấy ({reason}).",
     "no_code": "{name}: không đọc được mã QR hay mã vạch nào.",
 }
@@ -100,22 +99,8 @@ def _each_image(
 
 
 def load_image(path: Path) -> Frame:
-    """Read an image file as BGR, refusing anything but a complete JPEG or PNG (and BMP/TIFF)."""
-    name = path.name
-    try:
-        data = path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError, PermissionError):
-        raise error_from_table(CaptureError, MESSAGES, "image_missing", name=name) from None
-    kind = sniff(data)
-    if kind in (FileKind.JPEG, FileKind.PNG):
-        try:
-            check_document(name, kind, data, Limits())
-        except CaptureError:
-            raise error_from_table(CaptureError, MESSAGES, "image_unreadable", name=name) from None
-    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) if data else None
-    if image is None:
-        raise error_from_table(CaptureError, MESSAGES, "image_unreadable", name=name)
-    return np.asarray(image, dtype=np.uint8)
+    """Read an image file as BGR once the cage has checked it (regular file, size, decode)."""
+    return load_still(path)
 
 
 def _detect_one(path: Path, frame: Frame, warp_dir: Path | None) -> dict[str, Any]:

@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from kiosk.domain.errors import error_from_table
 from kiosk.scanner.errors import CaptureError
+from kiosk.scanner.stills import CheckedStills
 
 Frame = npt.NDArray[np.uint8]
 Clock = Callable[[], float]
@@ -196,6 +197,7 @@ class ImageFolderSource(_Closing):
         if not self._files:
             raise error_from_table(CaptureError, MESSAGES, "folder_empty", path=folder)
         self._position = 0
+        self._stills = CheckedStills()  # each image checked in the cage once, then decoded
 
     @property
     def name(self) -> str:
@@ -207,7 +209,7 @@ class ImageFolderSource(_Closing):
             self._position += 1
             if self.loop and self._position == len(self._files):
                 self._position = 0
-            image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+            image = self._stills.load(path)
             if image is not None:
                 return _fit(np.asarray(image, dtype=np.uint8), self.size)
         return None

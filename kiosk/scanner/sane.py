@@ -1,7 +1,9 @@
 """Flatbed scanners through SANE's ``scanimage``, run as a subprocess with a deadline.
 
 A scanner driver that hangs (a USB hiccup, a lid sensor) must not hang the
-kiosk: every call has a timeout, after which the whole process group is killed.
+kiosk: every call has a timeout, after which the whole process group is killed,
+and its output is read up to a bound.  What it wrote is checked in the cage
+(``stills.check_still``) before it is saved as a scan.
 The environment is a parameter (``SANE_CONFIG_DIR`` chooses which backends load;
 tests point it at a folder whose ``dll.conf`` lists only SANE's ``test``
 device), never read from ``os.environ`` here.
@@ -27,7 +29,11 @@ import numpy.typing as npt
 from kiosk.domain.errors import error_from_table
 from kiosk.scanner import synthetic
 from kiosk.scanner.arrays import u8
+from kiosk.scanner.cage import CageLimits, exchange
 from kiosk.scanner.errors import CaptureError
+from kiosk.scanner.imagecheck import check_header
+from kiosk.scanner.regularfile import read_regular
+from kiosk.scanner.stills import check_still, decode_checked
 
 MESSAGES: dict[str, str] = {
     "scanner_missing": "Không tìm thấy máy quét (chưa cài chương trình scanimage).",
@@ -38,6 +44,8 @@ MESSAGES: dict[str, str] = {
 }
 
 MODES = ("Gray", "Color")
+MAX_SCAN_BYTES = 256 * 1024 * 1024  # an A4 page at 600 dpi in colour, as PNM, is ~105 MB
+MAX_SCAN_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 million pixels
 _FORMATS = {".png": "png", ".pnm": "pnm", ".pgm": "pnm", ".ppm": "pnm", ".tif": "tiff",
             ".tiff": "tiff", ".jpg": "jpeg", ".jpeg": "jpeg"}
 
@@ -95,8 +103,10 @@ class SaneScanner:
         args = ["-d", device, "--resolution", str(dpi), "--mode", mode, f"--format={fmt}",
                 *self.extra_args]
         data = self._run(args, self.timeout)
-        if cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED) is None:
-            raise error_from_table(CaptureError, MESSAGES, "scanner_failed")
+        try:  # the driver's bytes are untrusted too: checked in the cage like a USB image
+            check_still(out_file.name, data, max_pixels=MAX_SCAN_PIXELS)
+        except CaptureError as error:
+            raise error_from_table(CaptureError, MESSAGES, "scanner_failed") from error
         _write_atomically(out_file, data)
         return out_file
 
@@ -109,11 +119,17 @@ class SaneScanner:
             [program, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL, env=self.env, start_new_session=True,
         ) as proc:
-            try:
-                out, _err = proc.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
+            limits = CageLimits(wall_seconds=timeout, max_output=MAX_SCAN_BYTES)
+            out, stopped = exchange(proc, b"", limits)
+            if stopped is None:
+                try:
+                    proc.wait(timeout=max(1.0, timeout / 10))
+                except subprocess.TimeoutExpired:
+                    stopped = "file_check_timeout"
+            if stopped is not None:
                 _kill_group(proc)
-                raise error_from_table(CaptureError, MESSAGES, "scanner_timeout") from None
+                code = "scanner_timeout" if stopped == "file_check_timeout" else "scanner_failed"
+                raise error_from_table(CaptureError, MESSAGES, code)
         if proc.returncode != 0:
             raise error_from_table(CaptureError, MESSAGES, "scanner_failed")
         return out
@@ -152,10 +168,10 @@ def scan_page(scanner: Scanner) -> npt.NDArray[np.uint8]:
     """One flatbed page at 200 dpi gray (for the background runner; the temp file is removed)."""
     with tempfile.TemporaryDirectory(prefix="kiosk-scan-") as folder:
         path = scanner.scan(Path(folder) / "page.png", dpi=200, mode="Gray")
-        image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
-    if image is None:
-        raise ValueError("the scanner's image could not be read")
-    return u8(image)
+        data = read_regular(path, MAX_SCAN_BYTES)
+    # scan() had the bytes checked in the cage; the header's size is checked again here.
+    header = check_header(path.name, data, MAX_SCAN_PIXELS)
+    return u8(decode_checked(path.name, data, header, cv2.IMREAD_GRAYSCALE))
 
 
 def _parse_device(line: str) -> ScanDevice:

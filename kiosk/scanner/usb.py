@@ -32,10 +32,11 @@ __all__ = ["MESSAGES", "FileKind", "ImportedFile", "Limits", "check_document", "
 MESSAGES: dict[str, str] = {**regularfile.MESSAGES, **usbcheck.MESSAGES, **imagecheck.MESSAGES,
                             **pdfinfo.MESSAGES, **cage.MESSAGES}
 _TARGET = "kiosk.scanner.usbcheck:import_target"
+DEFAULT_LIMITS = Limits()
 
 
 def import_file(
-    path: Path, *, limits: Limits = Limits(), cancel: Cancel | None = None
+    path: Path, *, limits: Limits = DEFAULT_LIMITS, cancel: Cancel | None = None
 ) -> list[ImportedFile]:
     """Check one file from the stick; a ZIP gives its documents, other files give themselves."""
     data = regularfile.read_regular(path, limits.max_file_bytes)
@@ -43,7 +44,7 @@ def import_file(
 
 
 def import_bytes(
-    name: str, data: bytes, *, limits: Limits = Limits(), cancel: Cancel | None = None
+    name: str, data: bytes, *, limits: Limits = DEFAULT_LIMITS, cancel: Cancel | None = None
 ) -> list[ImportedFile]:
     """Check bytes that came from outside, in the cage; the checked files, or ``CaptureError``."""
     if not data:
