@@ -198,12 +198,16 @@ class ImageFolderSource(_Closing):
             raise error_from_table(CaptureError, MESSAGES, "folder_empty", path=folder)
         self._position = 0
         self._stills = CheckedStills()  # each image checked in the cage once, then decoded
+        self._prepared = False
 
     @property
     def name(self) -> str:
         return f"folder {self.folder.name}"
 
     def read(self) -> Frame | None:
+        if not self._prepared:  # the whole folder checked by one child, on the first read
+            self._prepared = True
+            self._stills.prepare(self._files)
         while self._position < len(self._files):
             path = self._files[self._position]
             self._position += 1

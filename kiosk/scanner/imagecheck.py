@@ -75,6 +75,24 @@ def still_target(data: bytes, params: dict[str, object]) -> bytes:
                        "height": header.height}).encode()
 
 
+def batch_target(data: bytes, params: dict[str, object]) -> bytes:
+    """The cage's entry for many stills at once (a folder): each one's header or error code."""
+    names, sizes, max_pixels = params["names"], params["sizes"], params["max_pixels"]
+    assert isinstance(names, list) and isinstance(sizes, list) and isinstance(max_pixels, int)
+    answers: list[dict[str, object]] = []
+    offset = 0
+    for name, size in zip(names, sizes, strict=True):
+        part = data[offset:offset + int(size)]
+        offset += int(size)
+        try:
+            header = check_image(str(name), part, max_pixels)
+        except CaptureError as error:
+            answers.append({"error": error.code})
+            continue
+        answers.append({"width": header.width, "height": header.height})
+    return json.dumps(answers).encode()
+
+
 def _matches(header: ImageHeader, shape: tuple[int, ...]) -> bool:
     """The decoded (reduced) size fits what the header said (EXIF may turn it a quarter)."""
     got = shape[0] * shape[1]

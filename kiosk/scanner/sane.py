@@ -76,12 +76,14 @@ class SaneScanner:
     def __init__(
         self, env: Mapping[str, str], *, executable: str = "scanimage",
         timeout: float = 120.0, list_timeout: float = 30.0, extra_args: Sequence[str] = (),
+        max_output: int = MAX_SCAN_BYTES,
     ) -> None:
         self.env = dict(env)
         self.executable = executable
         self.timeout = timeout
         self.list_timeout = list_timeout
         self.extra_args = tuple(extra_args)
+        self.max_output = max_output
 
     def list_devices(self) -> list[ScanDevice]:
         out = self._run(["-f", "%d\t%v\t%m\t%t%n"], self.list_timeout)
@@ -119,7 +121,7 @@ class SaneScanner:
             [program, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL, env=self.env, start_new_session=True,
         ) as proc:
-            limits = CageLimits(wall_seconds=timeout, max_output=MAX_SCAN_BYTES)
+            limits = CageLimits(wall_seconds=timeout, max_output=self.max_output)
             out, stopped = exchange(proc, b"", limits)
             if stopped is None:
                 try:

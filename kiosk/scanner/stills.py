@@ -27,6 +27,7 @@ MESSAGES: dict[str, str] = {**regularfile.MESSAGES, **imagecheck.MESSAGES, **cag
 
 MAX_STILL_BYTES = 128 * 1024 * 1024  # a 600 dpi colour A4 page as PNM is ~105 MB
 _TARGET = "kiosk.scanner.imagecheck:still_target"
+_BATCH = "kiosk.scanner.imagecheck:batch_target"
 DEFAULT_CAGE = CageLimits()
 
 
@@ -84,6 +85,40 @@ class CheckedStills:
     def __init__(self, *, max_pixels: int = imagecheck.MAX_PIXELS) -> None:
         self.max_pixels = max_pixels
         self._passed: dict[str, ImageHeader] = {}
+
+    def prepare(self, paths: list[Path]) -> None:
+        """Check many files in one child (a folder's first read); on any trouble, skip it.
+
+        Files refused or left out here are checked one by one when they are loaded.
+        """
+        batch: list[tuple[str, bytes, ImageHeader]] = []
+        for path in paths:
+            try:
+                data = regularfile.read_regular(path, MAX_STILL_BYTES)
+                batch.append((path.name, data, imagecheck.check_header(path.name, data,
+                                                                       self.max_pixels)))
+            except CaptureError:
+                continue
+        if batch:
+            self._check_batch(batch)
+
+    def _check_batch(self, batch: list[tuple[str, bytes, ImageHeader]]) -> None:
+        params = {"names": [b[0] for b in batch], "sizes": [len(b[1]) for b in batch],
+                  "max_pixels": self.max_pixels}
+        limits = CageLimits(wall_seconds=20.0 + len(batch), cpu_seconds=10 + len(batch),
+                            max_output=1024 + 100 * len(batch))
+        try:
+            answer = run_caged(_BATCH, b"".join(b[1] for b in batch), params, name="",
+                               limits=limits, messages=MESSAGES)
+            said = json.loads(answer)
+        except (CaptureError, ValueError):
+            return
+        if not isinstance(said, list) or len(said) != len(batch):
+            return
+        for (_name, data, header), one in zip(batch, said, strict=True):
+            if isinstance(one, dict) and (one.get("width"), one.get("height")) == (
+                    header.width, header.height):
+                self._passed[hashlib.sha256(data).hexdigest()] = header
 
     def load(self, path: Path) -> Frame | None:
         """The image, or ``None`` if it is refused (a folder source skips it)."""

@@ -180,5 +180,5 @@ def zip_stored(entries: dict[str, bytes]) -> bytes:
 
 def exe_pdf_polyglot(pdf: bytes) -> bytes:
     """A Windows executable's header, then a PDF inside the first kilobyte."""
-    return b"MZ\x90\x00\x03\x00\x00\x00" + bytes(56) + b"This program cannot be run in DOS mode.\n" \
-        + pdf
+    stub = b"MZ\x90\x00\x03\x00\x00\x00" + bytes(56) + b"This program cannot be run in DOS mode.\n"
+    return stub + pdf

@@ -51,7 +51,8 @@ def test_unknown_and_unreadable_headers_are_told_apart() -> None:
         read_header(b"\x00\x00\x00\x0cjP  \r\n\x87\n" + bytes(64))
     assert unknown.value.reason == "unknown"
     for junk in (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xda", b"BM" + bytes(30),
-                 b"II*\x00\xff\xff\xff\xff", b"RIFF\x00\x00\x00\x00WEBPVP8Q", b"P5\n-3 4\n", hostile.jpeg_claiming(40, 0)):
+                 b"II*\x00\xff\xff\xff\xff", b"RIFF\x00\x00\x00\x00WEBPVP8Q", b"P5\n-3 4\n",
+                 hostile.jpeg_claiming(40, 0)):
         with pytest.raises(HeaderError) as bad:
             read_header(junk)
         assert bad.value.reason == "corrupt"

@@ -99,3 +99,24 @@ def test_no_devices_found(tmp_path: Path) -> None:
     assert caught.value.code == "scanner_none"
 
 
+
+
+def test_a_driver_that_never_stops_writing_is_cut_off(tmp_path: Path) -> None:
+    env = fake_program(tmp_path, "exec yes")
+    with pytest.raises(CaptureError) as caught:
+        SaneScanner(env, timeout=30, max_output=1024 * 1024).scan(tmp_path / "out.png",
+                                                                   device="x")
+    assert caught.value.code == "scanner_failed"
+    assert not (tmp_path / "out.png").exists()
+
+
+def test_a_scan_that_is_an_image_bomb_is_not_saved(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.pnm"
+    bomb.write_bytes(b"P5\n30000 30000\n255\n" + bytes(64))
+    env = fake_program(tmp_path, f"cat {bomb}")
+    with pytest.raises(CaptureError) as caught:
+        SaneScanner(env).scan(tmp_path / "out.pnm", device="x")
+    assert caught.value.code == "scanner_failed"
+    assert isinstance(caught.value.__cause__, CaptureError)
+    assert caught.value.__cause__.code == "image_too_large"
+    assert not (tmp_path / "out.pnm").exists()

@@ -1,4 +1,9 @@
-"""Files from a USB stick: accepted by content, hostile ones refused with a reason."""
+"""Files from a USB stick: accepted by content, hostile ones refused with a reason.
+
+The judgement (``usbcheck.inspect_bytes``) is tested in-process, cheaply; what
+goes through the cage's child is tested in test_hostile_files.py, and here once
+for a ZIP whose entries come back through the child's pipe.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from kiosk.scanner import synthetic
 from kiosk.scanner.assemble import assemble_pdf
 from kiosk.scanner.errors import CaptureError
 from kiosk.scanner.usb import FileKind, Limits, import_bytes, import_file, sniff
+from kiosk.scanner.usbcheck import inspect_bytes
 
 
 def png_bytes() -> bytes:
@@ -52,7 +58,7 @@ DEFAULT_LIMITS = Limits()
 
 def refused(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> str:
     with pytest.raises(CaptureError) as caught:
-        import_bytes(name, data, limits=limits)
+        inspect_bytes(name, data, limits)
     assert caught.value.message  # always a sentence for the resident
     return caught.value.code
 
@@ -66,17 +72,20 @@ def test_each_accepted_kind_is_recognised_by_content() -> None:
 
 
 def test_pdf_gives_its_page_count() -> None:
-    [item] = import_bytes("giay-to.pdf", pdf_bytes(3))
+    [item] = inspect_bytes("giay-to.pdf", pdf_bytes(3), DEFAULT_LIMITS)
     assert item.kind is FileKind.PDF and item.pages == 3
 
 
 def test_a_renamed_file_is_judged_by_its_content() -> None:
-    [item] = import_bytes("anh.pdf", png_bytes())
+    [item] = inspect_bytes("anh.pdf", png_bytes(), DEFAULT_LIMITS)
     assert item.kind is FileKind.PNG
     assert refused("to-khai.pdf", "Tờ khai đăng ký khai sinh\n".encode()) == "file_type"
 
 
 def test_empty_and_truncated_files_are_refused() -> None:
+    with pytest.raises(CaptureError) as caught:
+        import_bytes("rong.pdf", b"")  # refused before any child is started
+    assert caught.value.code == "file_empty"
     assert refused("rong.pdf", b"") == "file_empty"
     assert refused("anh.png", png_bytes()[:-200]) == "image_corrupt"
     assert refused("anh.jpg", jpeg_bytes()[:-300]) == "image_corrupt"
@@ -101,11 +110,23 @@ def test_symlinks_and_missing_files_are_refused(tmp_path: Path) -> None:
         assert caught.value.code == code
 
 
-def test_zip_of_documents_gives_each_document() -> None:
-    archive = zip_of({"ho-so/anh.png": png_bytes(), "ho-so/to-khai.pdf": pdf_bytes(2)})
-    items = import_bytes("ho-so.zip", archive)
-    assert [(i.name, i.kind, i.pages) for i in items] == [
-        ("ho-so/anh.png", FileKind.PNG, 1), ("ho-so/to-khai.pdf", FileKind.PDF, 2)]
+def test_zip_of_documents_gives_each_document_through_the_cage() -> None:
+    entries = {"ho-so/anh.png": png_bytes(), "ho-so/to-khai.pdf": pdf_bytes(2)}
+    items = import_bytes("ho-so.zip", zip_of(entries))
+    assert [(i.name, i.kind, i.pages, i.data) for i in items] == [
+        ("ho-so/anh.png", FileKind.PNG, 1, entries["ho-so/anh.png"]),
+        ("ho-so/to-khai.pdf", FileKind.PDF, 2, entries["ho-so/to-khai.pdf"])]
+
+
+def test_a_single_file_through_the_cage_keeps_its_own_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "giay-to.pdf"
+    path.write_bytes(pdf_bytes(1))
+    [item] = import_file(path)
+    assert (item.kind, item.pages, item.data) == (FileKind.PDF, 1, path.read_bytes())
+
+
+def test_an_image_over_the_pixel_budget_is_too_large_not_corrupt() -> None:
+    assert refused("anh.png", png_bytes(), Limits(max_image_pixels=1000)) == "image_too_large"
 
 
 @pytest.mark.parametrize("entry", ["../../etc/cron.d/x", "/etc/passwd", "a\\..\\b", "C:/x"])
@@ -142,9 +163,9 @@ def test_corrupt_zip_is_refused() -> None:
 
 
 def test_word_files_are_accepted_without_a_page_count() -> None:
-    [docx] = import_bytes("don.docx", docx_bytes())
+    [docx] = inspect_bytes("don.docx", docx_bytes(), DEFAULT_LIMITS)
     assert docx.kind is FileKind.DOCX and docx.pages is None
     fake_doc = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)
     assert refused("don.doc", fake_doc) == "doc_corrupt"
     real_doc = fake_doc + "WordDocument".encode("utf-16-le")
-    assert import_bytes("don.doc", real_doc)[0].kind is FileKind.DOC
+    assert inspect_bytes("don.doc", real_doc, DEFAULT_LIMITS)[0].kind is FileKind.DOC
