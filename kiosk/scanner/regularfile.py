@@ -19,7 +19,10 @@ from kiosk.scanner.errors import CaptureError
 
 MESSAGES: dict[str, str] = {
     "file_missing": "Không tìm thấy tệp {name}.",
-    "file_not_regular": "{name} không phải là một tệp thông thường.",
+    "file_not_regular": (
+        "«{name}» không phải là một tệp thông thường (có thể là thư mục, lối tắt hay thiết bị) "
+        "nên kiosk không mở."
+    ),
     "file_unreadable": "Không đọc được tệp {name}.",
     "file_too_big": "Tệp {name} quá lớn (tối đa {limit_mb} MB).",
 }
