@@ -65,6 +65,9 @@ class QueuedDossier:
     sent_at: datetime | None
     updated_at: datetime
     payload_sha256: str
+    # When the retention purge erased its personal data and files (None: not yet).
+    # From then on its payload is the minimal one (kiosk.domain.masking.minimal_payload).
+    purged_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ def queued_of(row: DossierRow) -> QueuedDossier:
         portal_updated_at=row.portal_updated_at, received_at=row.received_at,
         due_at=row.due_at, sent_at=row.sent_at,
         updated_at=row.updated_at, payload_sha256=row.payload_sha256,
+        purged_at=row.purged_at,
     )
 
 
