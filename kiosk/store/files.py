@@ -75,7 +75,7 @@ class FileStore:
         target = self.path_for(sha256)
         try:
             size = target.stat().st_size
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return False
         try:
             with target.open("r+b") as handle:

@@ -40,7 +40,6 @@ from kiosk.store.records import (
     queued_of,
 )
 
-
 log = logging.getLogger(__name__)
 
 MESSAGES: Mapping[str, str] = {
@@ -158,7 +157,8 @@ class DossierQueue:
                     if not is_referenced(session, sha256):
                         self.files.erase(sha256)
         except Exception:
-            log.exception("a failed seal left %d file(s) for the next sweep", len(created))
+            log.warning("a failed seal left %d file(s) for the next sweep", len(created),
+                        exc_info=True)
 
     # ------------------------------------------------------------ sync worker side
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kiosk.domain.masking import minimal_payload
@@ -50,6 +51,8 @@ PURGE_ACTION = "dossier_purge"
 
 MESSAGES: Mapping[str, str] = {
     "bad_retention": "Số ngày lưu giữ phải là số nguyên từ 0 đến {max}.",
+    "store_unwritable": ("Cơ sở dữ liệu đang bận hoặc không ghi được (ổ đầy, chỉ đọc). "
+                         "Phần chưa xoá sẽ được xoá ở lần sau."),
 }
 
 
@@ -73,7 +76,17 @@ class Retention:
         self._files = files
 
     def purge(self, now: datetime, older_than_days: int, actor: str) -> PurgeResult:
-        """Erase the personal data of every dossier sent at least ``older_than_days`` ago."""
+        """Erase the personal data of every dossier sent at least ``older_than_days`` ago.
+
+        A database that cannot be written (locked past the busy timeout, read-only,
+        full) is a StoreError ``store_unwritable``: the batch in progress rolled back,
+        the batches before it stay done, and running it again goes on from there."""
+        try:
+            return self._purge(now, older_than_days, actor)
+        except (OperationalError, OSError) as exc:
+            raise StoreError("store_unwritable", MESSAGES["store_unwritable"]) from exc
+
+    def _purge(self, now: datetime, older_than_days: int, actor: str) -> PurgeResult:
         cutoff = now - timedelta(days=_checked_days(older_than_days))
         codes: list[str] = []
         erased = kept = 0
