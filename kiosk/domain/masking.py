@@ -30,7 +30,7 @@ def mask_digits(value: str, visible: int) -> str:
     """Every character but the last ``visible`` becomes ``*``; a value too short to show
     a part without showing most of it is masked whole."""
     text = value.strip()
-    if len(text) <= visible:
+    if len(text) <= visible or visible <= 0:
         return MASK * len(text)
     return MASK * (len(text) - visible) + text[-visible:]
 
