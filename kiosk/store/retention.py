@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from kiosk.domain.masking import minimal_payload
 from kiosk.domain.states import DossierState
 from kiosk.store.audit import KIOSK_ACTOR, append_in
-from kiosk.store.db import Database, StoreError
+from kiosk.store.db import BUSY_TIMEOUT_MS, Database, StoreError
 from kiosk.store.files import FileStore
 from kiosk.store.models import AttachmentRow, DossierRow
 from kiosk.store.queue import canonical_json
@@ -71,9 +71,13 @@ class PurgeResult:
 
 
 class Retention:
-    def __init__(self, db: Database, files: FileStore) -> None:
+    def __init__(self, db: Database, files: FileStore, checkpoint_wait_ms: int = 1000) -> None:
         self._db = db
         self._files = files
+        # How long the checkpoint waits for readers (the screens, the sync worker): short,
+        # because a blocked checkpoint is simply tried again at the next purge.
+        self._checkpoint_wait_ms = checkpoint_wait_ms
+        self._checkpoint_owed = False  # a checkpoint a reader blocked: tried again next time
 
     def purge(self, now: datetime, older_than_days: int, actor: str) -> PurgeResult:
         """Erase the personal data of every dossier sent at least ``older_than_days`` ago.
@@ -100,7 +104,7 @@ class Retention:
             if len(batch) < BATCH:
                 break
         orphans = self.sweep_orphans()
-        if codes or orphans:
+        if codes or orphans or self._checkpoint_owed:
             self._checkpoint()
         return PurgeResult(len(codes), erased, kept, orphans, tuple(codes))
 
@@ -135,8 +139,13 @@ class Retention:
         raw = self._db.engine.raw_connection()
         try:
             cursor = raw.cursor()
-            busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            cursor.close()
+            cursor.execute(f"PRAGMA busy_timeout = {int(self._checkpoint_wait_ms)}")
+            try:
+                busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                cursor.close()
+            self._checkpoint_owed = bool(busy)
             if busy:
                 log.warning("WAL checkpoint after a purge was blocked by a reader; "
                             "the next purge tries again")

@@ -117,6 +117,24 @@ def test_a_purged_dossier_leaves_no_personal_data_in_the_raw_files(
     assert not db.path.with_name(db.path.name + "-wal").stat().st_size  # emptied
 
 
+def test_a_checkpoint_a_reader_blocked_is_done_at_the_next_purge(
+    db: Database, queue: DossierQueue
+) -> None:
+    seal(queue)
+    send(queue)
+    retention = Retention(db, queue.files, checkpoint_wait_ms=0)
+    reader = Database(db.path)
+    try:
+        with reader.read() as session:  # a screen reading meanwhile holds its snapshot
+            session.execute(text("SELECT count(*) FROM dossiers")).scalar_one()
+            assert retention.purge(LATER, 7, "kiosk").dossiers == 1
+        assert present(raw_bytes(db, queue.files)) != []  # the WAL still holds the old pages
+    finally:
+        reader.dispose()
+    assert retention.purge(LATER, 7, "kiosk").dossiers == 0
+    assert present(raw_bytes(db, queue.files)) == []
+
+
 def test_track_and_the_reprint_still_work_on_a_purged_dossier(
     queue: DossierQueue, retention: Retention
 ) -> None:
