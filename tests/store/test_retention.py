@@ -224,7 +224,7 @@ def test_a_file_shared_with_a_dossier_not_yet_purged_stays(
     assert not any(p.is_file() for p in queue.files.root.rglob("*"))
 
 
-def test_a_database_that_cannot_be_written_is_a_typed_error_and_nothing_is_half_erased(
+def test_a_database_error_mid_purge_rolls_the_dossier_back_whole(
     tmp_path: Path, db: Database, queue: DossierQueue, retention: Retention
 ) -> None:
     code = seal(queue)
@@ -237,6 +237,8 @@ def test_a_database_that_cannot_be_written_is_a_typed_error_and_nothing_is_half_
     detail = queue.find(code)
     assert detail is not None and detail.dossier.purged_at is None
     assert detail.payload["ChuHoSo"]["HoTen"] == NAME
+    assert queue.files.read(detail.attachments[0].sha256).startswith(b"%PDF")
+    assert AuditLog(db).count() == 0
 
 
 def test_a_locked_database_is_a_typed_error(tmp_path: Path, queue: DossierQueue) -> None:
