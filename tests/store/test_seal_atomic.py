@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from kiosk.domain.codes import DossierCode, SequenceBlock
+from kiosk.domain.draft import Helper
 from kiosk.store.db import Database, StoreError
 from kiosk.store.files import FileStore
 from kiosk.store.migrate import upgrade
 from kiosk.store.queue import DossierQueue, Sealing
 from kiosk.store.records import AttachmentInput
 from kiosk.store.retention import Retention
+from tests.support.kiosk import birth_draft, open_kiosk
 
 NOW = datetime(2026, 11, 24, 2, 30, tzinfo=UTC)
 
@@ -260,3 +263,22 @@ def test_the_sweep_keeps_named_files_and_clears_orphans_and_interrupted_writes(
 def _rel(data: bytes) -> str:
     sha = hashlib.sha256(data).hexdigest()
     return f"{sha[:2]}/{sha}"
+
+
+def test_the_reported_case_a_lone_surrogate_in_assisted_by_seals_nothing(tmp_path: Path
+                                                                         ) -> None:
+    """The issue's reproduction, through the real Submitter: the tờ khai is rendered and
+    the documents are ready, the payload cannot be encoded; nothing reaches the disk."""
+    kiosk = open_kiosk(tmp_path)
+    try:
+        draft = replace(birth_draft(kiosk.catalogue, kiosk.clock()),
+                        assisted_by=Helper("Cán bộ \udcff", "CB-01"))
+        with pytest.raises(StoreError) as caught:
+            kiosk.submitter.seal(draft)
+        assert caught.value.code == "payload_invalid"
+        assert on_disk(kiosk.queue.files) == []
+        assert rows(kiosk.db) == (0, 0, 0)
+        sealed = kiosk.submitter.seal(birth_draft(kiosk.catalogue, kiosk.clock()))
+        assert sealed.code.endswith("-" + str(kiosk.runtime.config.kiosk.sequence_start))
+    finally:
+        kiosk.close()
