@@ -5,6 +5,7 @@ with personal data."""
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from kiosk.domain.masking import (
     mask_email,
     mask_id,
     mask_name,
+    mask_numbers_in,
     mask_phone,
     minimal_payload,
 )
@@ -101,3 +103,17 @@ def test_the_minimal_payload_keeps_no_personal_field_whatever_it_is_given(
     assert kept["ChuHoSo"] == {"HoTen": "Lê V. T.", "SoDinhDanh": mask_id(number)}
     assert not SECRET_FIELDS & set(kept["ChuHoSo"])
     assert minimal_payload(kept) == kept
+
+
+def test_long_numbers_in_free_text_are_masked_and_short_ones_kept() -> None:
+    reason = "Số định danh 030090012345 không khớp; điện thoại 0912345678; hồ sơ H23-261124-1000"
+    assert mask_numbers_in(reason) == ("Số định danh ********2345 không khớp; điện thoại "
+                                       "*******678; hồ sơ H23-261124-1000")
+
+
+@SMALL
+@given(st.text(alphabet="0123456789 -:abcđ", max_size=60))
+def test_no_run_of_nine_digits_survives_in_free_text(text: str) -> None:
+    masked = mask_numbers_in(text)
+    assert re.search(r"\d{9}", masked) is None
+    assert len(masked) == len(text) and mask_numbers_in(masked) == masked

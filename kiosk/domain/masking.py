@@ -17,11 +17,13 @@ masked at purge time can be masked again by the receipt without harm.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 MASK = "*"
+_LONG_NUMBER = re.compile(r"(?<!\d)\d{9,}(?!\d)", re.ASCII)
 ID_VISIBLE = 4
 PHONE_VISIBLE = 3
 
@@ -43,6 +45,14 @@ def mask_id(number: str) -> str:
 def mask_phone(number: str) -> str:
     """A phone number with only its last 3 digits showing."""
     return mask_digits(number, PHONE_VISIBLE)
+
+
+def mask_numbers_in(text: str) -> str:
+    """Every run of 9 or more digits in free text (a portal's error echoing a field) masked:
+    12 and more as an ID number, shorter as a phone number.  Shorter runs (dates, codes,
+    sequence numbers) stay as they are."""
+    return _LONG_NUMBER.sub(lambda m: mask_id(m.group()) if len(m.group()) >= 12
+                            else mask_phone(m.group()), text)
 
 
 def mask_name(name: str) -> str:
