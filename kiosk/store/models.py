@@ -58,7 +58,8 @@ class CodeCounter(Base):
 
 
 class DossierRow(Base):
-    """One sealed dossier. Its payload and hash never change after sealing."""
+    """One sealed dossier. Its payload and hash never change after sealing, until the
+    retention purge replaces them by the minimal payload (``purged_at`` set, migration 0005)."""
 
     __tablename__ = "dossiers"
     __table_args__ = (
@@ -87,6 +88,7 @@ class DossierRow(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(120))  # the sync owner sending it
     # The resident's draft: sealing it again finds this row instead of a second dossier.
     draft_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class AttachmentRow(Base):

@@ -2,13 +2,15 @@
 
 Rules (STYLE.md "The queue"): every state change is an ``UPDATE … WHERE id = ?
 AND state = ?`` that must touch exactly one row; SENDING is committed before the
-HTTP call; a sealed dossier's payload never changes; nothing is deleted.
+HTTP call; a sealed dossier's payload never changes until the portal holds it;
+nothing is deleted except by the retention purge (``kiosk.store.retention``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,6 +40,13 @@ from kiosk.store.records import (
     queued_of,
 )
 
+log = logging.getLogger(__name__)
+
+MESSAGES: Mapping[str, str] = {
+    "payload_invalid": ("Dữ liệu hồ sơ có ký tự hoặc giá trị không lưu được. Hồ sơ chưa được "
+                        "lưu, không có gì bị ghi dở. Xin mời gặp cán bộ."),
+}
+
 
 class LostRace(StoreError):
     """A guarded update touched no row: someone else moved the dossier first."""
@@ -47,8 +56,16 @@ PayloadBuilder = Callable[[DossierCode, Sequence[Mapping[str, object]]], dict[st
 
 
 def canonical_json(body: Mapping[str, Any]) -> bytes:
-    """The one byte form of a payload: hashed at sealing, sent as it is."""
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    """The one byte form of a payload: hashed at sealing, sent as it is.
+
+    A payload that has no such form (a lone surrogate from a hostile file name, a
+    value JSON cannot hold) is refused with a typed error before any file is written."""
+    try:
+        text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                          allow_nan=False)
+        return text.encode()
+    except (TypeError, ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
+        raise StoreError("payload_invalid", MESSAGES["payload_invalid"]) from exc
 
 
 @dataclass(frozen=True)
@@ -73,7 +90,14 @@ class DossierQueue:
     def seal(
         self, sealing: Sealing, attachments: Sequence[AttachmentInput], build: PayloadBuilder
     ) -> QueuedDossier:
-        """Files in place, then code + row + attachments in one transaction.
+        """Code, payload, rows and files in one write transaction: all of it or none.
+
+        The order inside the write lock: take the code, build and encode the payload
+        (the checks that fail most), insert the rows, then write the files, then
+        commit.  A failure anywhere rolls the code and rows back, and the files this
+        seal created are erased again (``_discard``) unless a committed row names
+        them.  Files are only ever written and erased under the write lock, so no
+        other seal or purge can slip between the check and the unlink.
 
         A draft already sealed (a repeated tap, a retried job) gives back the dossier
         it became: the check and the insert share the write lock, so two seals of
@@ -84,23 +108,57 @@ class DossierQueue:
                 existing = _sealed_draft(session, sealing.draft_key)
                 if existing is not None:
                     return existing
-        stored = [self.files.put(a.data) for a in attachments]
-        documents = [_document_entry(a, s.sha256) for a, s in zip(attachments, stored, strict=True)]
-        with self._db.write() as session:
-            if sealing.draft_key is not None:
-                existing = _sealed_draft(session, sealing.draft_key)
-                if existing is not None:
-                    return existing
-            day = to_vietnam_time(sealing.received_at).date()  # the code carries the local date
-            code = take_code(session, sealing.agency, day, sealing.block)
-            payload = canonical_json(build(code, documents))
-            row = _new_row(str(code), sealing, payload)
-            session.add(row)
-            session.flush()
-            for position, (item, blob) in enumerate(zip(attachments, stored, strict=True)):
-                session.add(_attachment_row(row.id, position, item, blob.sha256, blob.size))
-            session.flush()
-            return queued_of(row)
+        hashes = [hashlib.sha256(a.data).hexdigest() for a in attachments]
+        documents = [_document_entry(a, h) for a, h in zip(attachments, hashes, strict=True)]
+        created: list[str] = []
+        try:
+            with self._db.write() as session:
+                return self._seal_in(session, sealing, attachments, hashes,
+                                     lambda code: build(code, documents), created)
+        except BaseException:
+            self._discard(created)
+            raise
+
+    def _seal_in(
+        self, session: Session, sealing: Sealing, attachments: Sequence[AttachmentInput],
+        hashes: Sequence[str], build: Callable[[DossierCode], dict[str, Any]],
+        created: list[str],
+    ) -> QueuedDossier:
+        if sealing.draft_key is not None:
+            existing = _sealed_draft(session, sealing.draft_key)
+            if existing is not None:
+                return existing
+        day = to_vietnam_time(sealing.received_at).date()  # the code carries the local date
+        code = take_code(session, sealing.agency, day, sealing.block)
+        payload = canonical_json(build(code))
+        row = _new_row(str(code), sealing, payload)
+        session.add(row)
+        session.flush()
+        for position, (item, sha256) in enumerate(zip(attachments, hashes, strict=True)):
+            session.add(_attachment_row(row.id, position, item, sha256, len(item.data)))
+        session.flush()
+        for item in attachments:  # last: nothing after this but the commit
+            stored, new = self.files.put_new(item.data)
+            if new:
+                created.append(stored.sha256)
+        return queued_of(row)
+
+    def _discard(self, created: Sequence[str]) -> None:
+        """Erase the files a failed seal created, under the write lock, unless a committed
+        row names them (another seal may have committed the same bytes meanwhile).
+
+        Best effort: if the database cannot be written now, the files stay as orphans
+        and the next sweep (``Retention.sweep_orphans``) removes them."""
+        if not created:
+            return
+        try:
+            with self._db.write() as session:
+                for sha256 in created:
+                    if not is_referenced(session, sha256):
+                        self.files.erase(sha256)
+        except Exception:
+            log.warning("a failed seal left %d file(s) for the next sweep", len(created),
+                        exc_info=True)
 
     # ------------------------------------------------------------ sync worker side
 
@@ -275,6 +333,13 @@ def _move(
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise LostRace("lost_race", f"Hồ sơ #{dossier_id} không còn ở trạng thái {expected}"
                        + (" do tiến trình này gửi." if owner else "."))
+
+
+def is_referenced(session: Session, sha256: str) -> bool:
+    """Whether a row (committed, or this transaction's own) still names the file."""
+    found = session.scalars(select(AttachmentRow.id).where(AttachmentRow.sha256 == sha256)
+                            .limit(1)).first()
+    return found is not None
 
 
 def _sealed_draft(session: Session, draft_key: str) -> QueuedDossier | None:

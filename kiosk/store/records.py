@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kiosk.domain.masking import mask_numbers_in
 from kiosk.domain.states import DossierState
 from kiosk.store.models import AttachmentRow, DossierRow, StatusEventRow
 
@@ -65,6 +66,9 @@ class QueuedDossier:
     sent_at: datetime | None
     updated_at: datetime
     payload_sha256: str
+    # When the retention purge erased its personal data and files (None: not yet).
+    # From then on its payload is the minimal one (kiosk.domain.masking.minimal_payload).
+    purged_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -93,11 +97,18 @@ def queued_of(row: DossierRow) -> QueuedDossier:
         id=row.id, code=row.code, official_code=row.official_code,
         procedure_code=row.procedure_code, state=DossierState(row.state), attempts=row.attempts,
         next_attempt_at=row.next_attempt_at, last_error_code=row.last_error_code,
-        last_error_message=row.last_error_message, portal_status=row.portal_status,
+        last_error_message=_masked(row.last_error_message), portal_status=row.portal_status,
         portal_updated_at=row.portal_updated_at, received_at=row.received_at,
         due_at=row.due_at, sent_at=row.sent_at,
         updated_at=row.updated_at, payload_sha256=row.payload_sha256,
+        purged_at=row.purged_at,
     )
+
+
+def _masked(message: str | None) -> str | None:
+    """A portal's reason may echo a field it refused (an ID, a phone): listings, the
+    dashboard and ``kiosk queue`` show only its last digits."""
+    return mask_numbers_in(message) if message is not None else None
 
 
 def attachment_of(row: AttachmentRow) -> Attachment:
