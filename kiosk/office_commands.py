@@ -89,7 +89,7 @@ MESSAGES: Mapping[str, str] = {
 DETAIL_LABELS: Mapping[str, str] = {
     "name": "họ tên", "role": "vai trò", "reason": "lý do", "until": "đến",
     "failures_in_row": "số lần sai liên tiếp", "old": "cũ", "new": "mới",
-    "screen": "màn hình", "step": "bước",
+    "screen": "màn hình", "step": "bước", "attachments": "tệp đính kèm",
 }
 
 

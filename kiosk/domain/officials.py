@@ -62,6 +62,7 @@ AUDIT_LABELS: Mapping[str, str] = {
     "shutdown": "Tắt ứng dụng",
     "rating_recorded": "Người dân đánh giá",
     "printer_test": "In trang thử máy in",
+    "dossier_purge": "Xoá dữ liệu cá nhân của hồ sơ hết hạn lưu",
 }
 
 

@@ -4,8 +4,10 @@
        ▲                  │ │
        └──transient/recover┘ └──permanent──▶ FAILED ──official retry──▶ PENDING
 
-Nothing is ever deleted: SENT and FAILED rows stay for the receipt, the track
-screen and the official's dashboard.
+No row is ever deleted: SENT and FAILED rows stay for the receipt, the track
+screen and the official's dashboard.  Once the portal holds a SENT dossier and
+its retention has passed, its attachments and the personal fields of its
+payload are erased (``kiosk.store.retention``); its code, dates and states stay.
 """
 
 from __future__ import annotations
