@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
@@ -19,18 +21,46 @@ from kiosk.office_cli import add_audit, add_official, add_queue_retry
 
 EXIT_OK = 0
 EXIT_FAILED = 1
+EXIT_STORE = 5  # the data folder or the database cannot be used (the message says why)
 
 Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
+_log = logging.getLogger("kiosk.cli")
+
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from kiosk.services import private_files
+    from kiosk.store.db import StoreError
+    from kiosk.store.faults import FAULTS, as_store_error
+
+    private_files()  # before anything is created: the data dir 0700, its files 0600
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler = getattr(args, "handler", _cmd_run)
     try:
         return handler(args, os.environ)
+    except StoreError as exc:
+        return _failed(exc, EXIT_STORE)
     except DomainError as exc:
-        print(f"Lỗi: {exc.message}", file=sys.stderr)
-        return EXIT_FAILED
+        return _failed(exc, EXIT_FAILED)
+    except FAULTS as exc:  # a fault under the store that no command turned into words
+        _log.error("store fault", exc_info=True)
+        return _failed(as_store_error(exc, _data_dir(args)), EXIT_STORE)
+
+
+def _failed(exc: DomainError, code: int) -> int:
+    if logging.getLogger().handlers:  # run and sync log to a file; others print only
+        _log.error("%s: %s", exc.code, exc.message)
+    print(f"Lỗi: {exc.message}", file=sys.stderr)
+    return code
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    from kiosk.services import resolve_runtime
+
+    try:
+        return resolve_runtime(args.data_dir, args.config, os.environ).data_dir
+    except DomainError:
+        return Path(args.data_dir or ".")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,6 +120,9 @@ def _add_queue(sub: Any) -> None:
 def _add_sync(sub: Any) -> None:
     p = sub.add_parser("sync", help="gửi hồ sơ trong hàng đợi lên cổng, cập nhật trạng thái")
     p.add_argument("--once", action="store_true", help="gửi một lượt rồi thoát")
+    p.add_argument("--demo", action="store_true",
+                   help="gửi tới cổng giả lập của `kiosk portal-sim` (127.0.0.1:8765, tài khoản "
+                        "trình diễn)")
     p.set_defaults(handler=_cmd_sync)
 
 
@@ -237,11 +270,13 @@ def _queue_detail(q: Any) -> str:
 def _cmd_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from kiosk.logsetup import configure_logging
     from kiosk.services import resolve_runtime
-    from kiosk.sync.command import sync_command
+    from kiosk.sync.command import sync_command, with_demo_portal
 
     runtime = resolve_runtime(args.data_dir, args.config, env)
+    if args.demo:
+        runtime = with_demo_portal(runtime)
     configure_logging(runtime.data_dir, "sync")
-    return sync_command(runtime, once=args.once, out=sys.stdout)
+    return sync_command(runtime, once=args.once, out=sys.stdout, err=sys.stderr)
 
 
 def _cmd_submit(args: argparse.Namespace, env: Mapping[str, str]) -> int:

@@ -32,7 +32,7 @@ class Database:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.engine = _make_engine(path)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
