@@ -43,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as exc:
         return _failed(exc, EXIT_FAILED)
     except FAULTS as exc:  # a fault under the store that no command turned into words
-        _log.error("store fault", exc_info=True)
+        if logging.getLogger().handlers:  # else the traceback would reach the screen
+            _log.error("store fault", exc_info=True)
         return _failed(as_store_error(exc, _data_dir(args)), EXIT_STORE)
 
 
