@@ -49,8 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _failed(exc: DomainError, code: int) -> int:
-    if logging.getLogger().handlers:  # run and sync log to a file; others print only
-        _log.error("%s: %s", exc.code, exc.message)
+    from kiosk.store.db import StoreError
+
+    if logging.getLogger().handlers:  # run, sync and submit log to a file; others print only
+        # A store's message names paths; another's may quote what a resident typed.
+        _log.error("%s: %s", exc.code, exc.message if isinstance(exc, StoreError) else "")
     print(f"Lỗi: {exc.message}", file=sys.stderr)
     return code
 
@@ -285,9 +288,11 @@ def _cmd_submit(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from pathlib import Path
 
     from kiosk.draft_file import submit_command
+    from kiosk.logsetup import configure_logging
     from kiosk.services import resolve_runtime
 
     runtime = resolve_runtime(args.data_dir, args.config, env)
+    configure_logging(runtime.data_dir, "submit")
     return submit_command(runtime, Path(args.file), datetime.now(UTC), sys.stdout, sys.stderr)
 
 

@@ -33,11 +33,13 @@ def configure_logging(data_dir: Path, role: str) -> Path | None:
     _add(root, logging.StreamHandler(), logging.WARNING)
     path = data_dir / LOG_DIR / f"{role}.log"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES,
                                                        backupCount=BACKUPS, encoding="utf-8")
-    except OSError:
-        logging.getLogger(__name__).warning("cannot write the log file %s", path, exc_info=True)
+        path.chmod(0o600)  # the umask set at start does it too; a log predating it is tightened
+    except OSError as exc:  # no traceback on the screen: the reason is enough here
+        logging.getLogger(__name__).warning("cannot write the log file %s: %s", path,
+                                            exc.strerror or type(exc).__name__)
         return None
     _add(root, handler, logging.INFO)
     return path

@@ -57,7 +57,10 @@ class Database:
 def _make_engine(path: Path) -> Engine:
     # Pooled connections are handed to one thread at a time (the UI's or the sync
     # worker's), never shared while in use: the sqlite3 module's own check is redundant.
-    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    # hide_parameters: an error's text (logged, shown to a technician) never carries the
+    # values bound to it, which for a sealed dossier are the resident's personal data.
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False},
+                           hide_parameters=True)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
