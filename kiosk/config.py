@@ -34,7 +34,9 @@ _MESSAGES = {
     "bad_value": "Khoá '{section}.{key}' không hợp lệ: {reason}.",
     "out_of_range": "Khoá '{section}.{key}' phải nằm trong khoảng {low}–{high}{unit}.",
     "not_finite": "Khoá '{section}.{key}' phải là một số hữu hạn (không nhận inf hay nan).",
+    "bad_text": "Khoá '{section}.{key}' có ký tự điều khiển hoặc dài quá {limit} ký tự.",
 }
+MAX_TEXT = 500  # characters in one text value (a path, a name, an address)
 
 
 class ConfigError(DomainError):
@@ -217,6 +219,11 @@ def _section(name: str, values: Mapping[str, Any]) -> object:
 
 
 def _check_range(section: str, key: str, value: object) -> None:
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT or any(ord(c) < 0x20 or 0xD800 <= ord(c) <= 0xDFFF
+                                        for c in value):
+            raise _error("bad_text", section=section, key=key, limit=MAX_TEXT)
+        return
     if isinstance(value, bool) or not isinstance(value, int | float):
         return
     if not math.isfinite(value):
@@ -321,6 +328,10 @@ def _check_consistency(config: Config) -> None:
         raise _error(
             "bad_value", section="portal", key="url",
             reason="địa chỉ phải bắt đầu bằng http:// hoặc https://",
+        )
+    if config.printer.paper not in {"80mm", "a5", "a4"}:
+        raise _error(
+            "bad_value", section="printer", key="paper", reason="chỉ nhận '80mm', 'a5' hoặc 'a4'",
         )
     if config.printer.mode not in {"system", "escpos-raster", "file"}:
         raise _error(
