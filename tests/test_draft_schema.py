@@ -152,3 +152,10 @@ def test_a_random_draft_ends_in_an_exit_code_and_vietnamese_words(
     assert code == 1
     assert err.getvalue().startswith("Hồ sơ chưa được nộp vì:") or "Lưu ý" in err.getvalue()
     assert "Traceback" not in err.getvalue()
+
+
+@pytest.mark.parametrize("name", ["d" * 300 + ".json", "nul\x00.json"])
+def test_a_draft_path_the_system_refuses_is_unreadable_not_a_traceback(
+    tmp_path: Path, name: str
+) -> None:
+    assert first_problem(tmp_path / name)[0] == "unreadable"
