@@ -22,6 +22,7 @@ from kiosk.domain.errors import DomainError
 from kiosk.paths import resource
 from kiosk.services import (
     DATABASE_FILE,
+    OWN_NAMES,
     Runtime,
     active_catalogue,
     open_database,
@@ -75,7 +76,7 @@ def _check_python(_runtime: Runtime) -> Check:
 def _check_data_dir(runtime: Runtime) -> Check:
     from kiosk.store.faults import prepare_data_dir
 
-    prepare_data_dir(runtime.data_dir)
+    prepare_data_dir(runtime.data_dir, OWN_NAMES)
     probe = runtime.data_dir / ".doctor-write-test"
     probe.write_bytes(b"ok")
     probe.unlink()

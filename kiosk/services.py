@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk.catalogue_updates import CatalogueUpdates
+from kiosk.catalogue_updates import UPDATES_FILE, CatalogueUpdates
 from kiosk.config import Config, load_config
 from kiosk.domain.catalogue import Catalogue
 from kiosk.domain.catalogue_json import load_catalogue
@@ -40,6 +40,10 @@ from kiosk.store.queue import DossierQueue
 
 DATABASE_FILE = "kiosk.sqlite3"
 ATTACHMENTS_DIR = "attachments"
+# Everything the kiosk writes at the top of its data dir (a folder holding only these
+# is the kiosk's own, and is made private if it is not).
+OWN_NAMES = (DATABASE_FILE, ATTACHMENTS_DIR, "logs", "receipts", "portal-sim",
+             UPDATES_FILE, ".doctor-write-test")
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ def open_database(runtime: Runtime) -> Database:
     and reported, never overwritten (kiosk.store.faults explains why no fresh one follows).
     """
     path = runtime.data_dir / DATABASE_FILE
-    prepare_data_dir(runtime.data_dir)
+    prepare_data_dir(runtime.data_dir, OWN_NAMES)
     refuse_if_corrupt_pending(path)
     if has_foreign_header(path):
         raise _moved_aside(path)

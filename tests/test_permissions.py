@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.services import DATABASE_FILE, PRIVATE_UMASK, private_files
+from kiosk.config import Config
+from kiosk.doctor import run_checks
+from kiosk.services import DATABASE_FILE, PRIVATE_UMASK, Runtime, private_files
 from tests.support.kiosk import open_kiosk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,3 +106,18 @@ def test_kiosk_submit_leaves_private_files_and_a_log_without_personal_data(
         assert value not in log
     for item in everything_under(tmp_path / "data"):
         assert mode(item) == (0o700 if item.is_dir() else 0o600), item
+
+
+def test_a_wide_folder_that_is_not_the_kiosks_own_is_left_alone_and_flagged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "someone-elses.txt").write_text("x", encoding="utf-8")
+    shared.chmod(0o755)
+    with caplog.at_level(logging.WARNING, logger="kiosk.store.faults"):
+        checks = {c.name: c for c in run_checks(Runtime(Config(), shared))}
+    assert mode(shared) == 0o755  # a home folder named by mistake is not locked
+    assert "left as it is" in caplog.text
+    assert checks["data dir"].ok is False
+    assert "cần 700" in checks["data dir"].detail

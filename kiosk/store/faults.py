@@ -143,14 +143,27 @@ def _why_not_open(path: Path) -> str:
     return "cannot_open"
 
 
-def prepare_data_dir(data_dir: Path) -> None:
-    """The data folder exists, is a folder, and only the kiosk's account can open it."""
+def prepare_data_dir(data_dir: Path, own_names: tuple[str, ...]) -> None:
+    """The data folder exists, is a folder, and only the kiosk's account can open it.
+
+    A folder open to others is tightened only when it is the kiosk's own: made just
+    now, or holding nothing but what the kiosk writes (names starting with one of
+    ``own_names``) and not a shared sticky folder such as /tmp.  Anything else (a home
+    folder named by mistake) is left as it is, and said (the doctor flags it).
+    """
     try:
+        existed = data_dir.is_dir()
         data_dir.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
         mode = stat.S_IMODE(data_dir.stat().st_mode)
-        if mode & 0o077:
+        if not mode & 0o077:
+            return
+        own = all(p.name.startswith(own_names) for p in data_dir.iterdir())
+        if not existed or (own and not mode & stat.S_ISVTX):
             data_dir.chmod(PRIVATE_DIR)
             _log.warning("data dir %s was mode %o: tightened to 700", data_dir, mode)
+        else:
+            _log.warning("data dir %s is mode %o and not only the kiosk's: left as it is",
+                         data_dir, mode)
     except FileExistsError as exc:
         raise store_error("data_dir_unusable", path=data_dir,
                           reason="đã có một tệp trùng tên") from exc
