@@ -17,6 +17,7 @@ from typing import Any
 
 from kiosk import __version__
 from kiosk.domain.errors import DomainError
+from kiosk.logsetup import FILE_ONLY
 from kiosk.office_cli import add_audit, add_official, add_queue_retry
 
 EXIT_OK = 0
@@ -44,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _failed(exc, EXIT_FAILED)
     except FAULTS as exc:  # a fault under the store that no command turned into words
         if logging.getLogger().handlers:  # else the traceback would reach the screen
-            _log.error("store fault", exc_info=True)
+            _log.error("store fault", exc_info=True, extra=FILE_ONLY)
         return _failed(as_store_error(exc, _data_dir(args)), EXIT_STORE)
 
 
@@ -53,7 +54,8 @@ def _failed(exc: DomainError, code: int) -> int:
 
     if logging.getLogger().handlers:  # run, sync and submit log to a file; others print only
         # A store's message names paths; another's may quote what a resident typed.
-        _log.error("%s: %s", exc.code, exc.message if isinstance(exc, StoreError) else "")
+        _log.error("%s: %s", exc.code, exc.message if isinstance(exc, StoreError) else "",
+                   extra=FILE_ONLY)  # the screen gets the sentence below
     print(f"Lỗi: {exc.message}", file=sys.stderr)
     return code
 

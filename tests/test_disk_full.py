@@ -80,6 +80,10 @@ def test_a_disk_filling_up_while_sealing_is_told_and_loses_nothing(tmp_path: Pat
     assert all(s.startswith("Lỗi: ") and "Traceback" not in s for s in said)
     assert any(first_words("disk_full") in s for s in said)  # an attachment file
     assert any(first_words("io") in s for s in said)  # the database's commit
+    log = (tmp_path / "logs" / "submit.log").read_text(encoding="utf-8")
+    assert "disk I/O error" in log  # the technician's record of the failed commit
+    for personal in ("Nguyễn Thị Ánh", "030195012345", "0912345678"):
+        assert personal not in log  # an SQL error never carries the payload it was writing
     second = str(success["out"]).strip()
     third = submit_in_process(tmp_path, EXAMPLE)
     sequences = [int(code.rsplit("-", 1)[1]) for code in (first, second, third)]
