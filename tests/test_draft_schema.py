@@ -159,3 +159,18 @@ def test_a_draft_path_the_system_refuses_is_unreadable_not_a_traceback(
     tmp_path: Path, name: str
 ) -> None:
     assert first_problem(tmp_path / name)[0] == "unreadable"
+
+
+JSON_CHARACTERS = list('{}[]",:0123456789.eE-+ \\nulltruefalsNaIfiy"\x00é')
+JSONISH = st.text(alphabet=st.sampled_from(JSON_CHARACTERS), max_size=200)
+
+
+@settings(max_examples=50, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=JSONISH)
+def test_any_text_is_read_into_a_draft_or_typed_problems_never_an_exception(
+    tmp_path: Path, text: str
+) -> None:
+    result = read_draft_file(draft_at(tmp_path, text=text), CATALOGUE, NOW)
+    assert result.draft is None
+    assert result.problems.errors and all(e.message for e in result.problems.errors)
