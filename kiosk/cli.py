@@ -29,11 +29,14 @@ _log = logging.getLogger("kiosk.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The process's start (``kiosk``, ``python -m kiosk``: no ``argv``), or a command run
+    in-process by a caller who passes ``argv`` and keeps its own umask (tests)."""
     from kiosk.services import private_files
     from kiosk.store.db import StoreError
     from kiosk.store.faults import FAULTS, as_store_error
 
-    private_files()  # before anything is created: the data dir 0700, its files 0600
+    if argv is None:
+        private_files()  # before anything is created: the data dir 0700, its files 0600
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler = getattr(args, "handler", _cmd_run)

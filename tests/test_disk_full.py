@@ -31,6 +31,8 @@ CONFIG = ROOT / "examples" / "demo.toml"
 CHILD = """
 import io, json, resource, signal, sys
 from kiosk.cli import main
+from kiosk.services import private_files
+private_files()  # as the real process start does
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 data_dir, config, draft = sys.argv[1:4]
 limit = 33_000  # the -shm index SQLite maps at open is 32 KiB
