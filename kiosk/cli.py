@@ -8,29 +8,68 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
 from kiosk.domain.errors import DomainError
+from kiosk.logsetup import FILE_ONLY
 from kiosk.office_cli import add_audit, add_official, add_queue_retry
 
 EXIT_OK = 0
 EXIT_FAILED = 1
+EXIT_STORE = 5  # the data folder or the database cannot be used (the message says why)
 
 Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
+_log = logging.getLogger("kiosk.cli")
+
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The process's start (``kiosk``, ``python -m kiosk``: no ``argv``), or a command run
+    in-process by a caller who passes ``argv`` and keeps its own umask (tests)."""
+    from kiosk.services import private_files
+    from kiosk.store.db import StoreError
+    from kiosk.store.faults import FAULTS, as_store_error
+
+    if argv is None:
+        private_files()  # before anything is created: the data dir 0700, its files 0600
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler = getattr(args, "handler", _cmd_run)
     try:
         return handler(args, os.environ)
+    except StoreError as exc:
+        return _failed(exc, EXIT_STORE)
     except DomainError as exc:
-        print(f"Lỗi: {exc.message}", file=sys.stderr)
-        return EXIT_FAILED
+        return _failed(exc, EXIT_FAILED)
+    except FAULTS as exc:  # a fault under the store that no command turned into words
+        if logging.getLogger().handlers:  # else the traceback would reach the screen
+            _log.error("store fault", exc_info=True, extra=FILE_ONLY)
+        return _failed(as_store_error(exc, _data_dir(args)), EXIT_STORE)
+
+
+def _failed(exc: DomainError, code: int) -> int:
+    from kiosk.store.db import StoreError
+
+    if logging.getLogger().handlers:  # run, sync and submit log to a file; others print only
+        # A store's message names paths; another's may quote what a resident typed.
+        _log.error("%s: %s", exc.code, exc.message if isinstance(exc, StoreError) else "",
+                   extra=FILE_ONLY)  # the screen gets the sentence below
+    print(f"Lỗi: {exc.message}", file=sys.stderr)
+    return code
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    from kiosk.services import resolve_runtime
+
+    try:
+        return resolve_runtime(args.data_dir, args.config, os.environ).data_dir
+    except DomainError:
+        return Path(args.data_dir or ".")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,6 +129,9 @@ def _add_queue(sub: Any) -> None:
 def _add_sync(sub: Any) -> None:
     p = sub.add_parser("sync", help="gửi hồ sơ trong hàng đợi lên cổng, cập nhật trạng thái")
     p.add_argument("--once", action="store_true", help="gửi một lượt rồi thoát")
+    p.add_argument("--demo", action="store_true",
+                   help="gửi tới cổng giả lập của `kiosk portal-sim` (127.0.0.1:8765, tài khoản "
+                        "trình diễn)")
     p.set_defaults(handler=_cmd_sync)
 
 
@@ -237,11 +279,13 @@ def _queue_detail(q: Any) -> str:
 def _cmd_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from kiosk.logsetup import configure_logging
     from kiosk.services import resolve_runtime
-    from kiosk.sync.command import sync_command
+    from kiosk.sync.command import sync_command, with_demo_portal
 
     runtime = resolve_runtime(args.data_dir, args.config, env)
+    if args.demo:
+        runtime = with_demo_portal(runtime)
     configure_logging(runtime.data_dir, "sync")
-    return sync_command(runtime, once=args.once, out=sys.stdout)
+    return sync_command(runtime, once=args.once, out=sys.stdout, err=sys.stderr)
 
 
 def _cmd_submit(args: argparse.Namespace, env: Mapping[str, str]) -> int:
@@ -249,9 +293,11 @@ def _cmd_submit(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from pathlib import Path
 
     from kiosk.draft_file import submit_command
+    from kiosk.logsetup import configure_logging
     from kiosk.services import resolve_runtime
 
     runtime = resolve_runtime(args.data_dir, args.config, env)
+    configure_logging(runtime.data_dir, "submit")
     return submit_command(runtime, Path(args.file), datetime.now(UTC), sys.stdout, sys.stderr)
 
 

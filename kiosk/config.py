@@ -1,7 +1,10 @@
 """The kiosk's configuration: one TOML file read once into frozen dataclasses.
 
-Defaults describe the seed's commune (UBND xã Cộng Lạc) so that a fresh clone
-runs in demo mode with no file at all.  Facts the law leaves to the site (the
+Defaults describe the seed's commune (UBND xã Cộng Lạc), except the portal:
+a kiosk installed without a config file has no portal address or credentials
+(it seals and queues offline and says the portal is not configured); only demo
+mode fills in the simulator's.  Every number is range-checked at load against
+one table (``RANGES``), floats must be finite.  Facts the law leaves to the site (the
 agency code, fees set by the provincial council, Saturday opening) are
 configuration, never constants in code.  Environment overrides arrive as a
 mapping from the composition root: this module never reads ``os.environ``.
@@ -9,6 +12,7 @@ mapping from the composition root: this module never reads ``os.environ``.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -28,7 +32,11 @@ _MESSAGES = {
     "wrong_type": "Khoá '{section}.{key}' phải là {expected}.",
     "bad_time": "Khoá '{section}.{key}' phải là giờ dạng HH:MM (ví dụ 17:00).",
     "bad_value": "Khoá '{section}.{key}' không hợp lệ: {reason}.",
+    "out_of_range": "Khoá '{section}.{key}' phải nằm trong khoảng {low}–{high}{unit}.",
+    "not_finite": "Khoá '{section}.{key}' phải là một số hữu hạn (không nhận inf hay nan).",
+    "bad_text": "Khoá '{section}.{key}' có ký tự điều khiển hoặc dài quá {limit} ký tự.",
 }
+MAX_TEXT = 500  # characters in one text value (a path, a name, an address)
 
 
 class ConfigError(DomainError):
@@ -59,9 +67,9 @@ class KioskConfig:
 
 @dataclass(frozen=True)
 class PortalConfig:
-    url: str = "http://127.0.0.1:8765"
-    client_id: str = "kiosk-demo"
-    client_secret: str = "demo-secret"
+    url: str = ""  # no demo defaults in production: set by the site, or by --demo
+    client_id: str = ""
+    client_secret: str = ""
     timeout_seconds: float = 20.0
 
     @property
@@ -132,6 +140,22 @@ ENV_OVERRIDES: Mapping[str, tuple[str, str]] = {
 }
 
 
+# Every number a site may set, with the range it must fall in (inclusive) and its unit.
+# The bounds keep the values usable: a timeout of 0 stops every sync, one of a million
+# never gives up, and a Qt timer cannot count past 2**31 ms (about 24 days).
+RANGES: Mapping[tuple[str, str], tuple[float, float, str]] = {
+    ("kiosk", "sequence_start"): (0, 9999, ""),
+    ("kiosk", "sequence_end"): (0, 9999, ""),
+    ("portal", "timeout_seconds"): (1, 300, " giây"),
+    ("camera", "width"): (160, 7680, " điểm ảnh"),
+    ("camera", "height"): (120, 4320, " điểm ảnh"),
+    ("session", "idle_warning_seconds"): (10, 3600, " giây"),
+    ("session", "idle_countdown_seconds"): (5, 600, " giây"),
+    ("session", "done_return_seconds"): (5, 3600, " giây"),
+    ("retention", "days"): (0, 365, " ngày"),
+}
+
+
 def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> Config:
     """Read ``path`` (or only defaults when None) and apply environment overrides."""
     raw = _read_toml(path) if path is not None else {}
@@ -190,7 +214,28 @@ def _section(name: str, values: Mapping[str, Any]) -> object:
         if key not in known:
             raise _error("unknown_key", section=name, key=key)
         changes[key] = _coerce(name, key, value, getattr(defaults, key))
+        _check_range(name, key, changes[key])
     return replace(defaults, **changes)
+
+
+def _check_range(section: str, key: str, value: object) -> None:
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT or any(ord(c) < 0x20 or 0xD800 <= ord(c) <= 0xDFFF
+                                        for c in value):
+            raise _error("bad_text", section=section, key=key, limit=MAX_TEXT)
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return
+    if not math.isfinite(value):
+        raise _error("not_finite", section=section, key=key)
+    low, high, unit = RANGES[(section, key)]
+    if not low <= value <= high:
+        raise _error("out_of_range", section=section, key=key, low=_number(low),
+                     high=_number(high), unit=unit)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _coerce(section: str, key: str, value: object, default: object) -> object:
@@ -278,11 +323,15 @@ def _check_consistency(config: Config) -> None:
             "bad_value", section="kiosk", key="sequence_start",
             reason="dải số phải nằm trong 0–9999 và số đầu không lớn hơn số cuối",
         )
-    s = config.session
-    if s.idle_warning_seconds < 10 or s.idle_countdown_seconds < 5:
+    url = config.portal.url.strip()
+    if url and not url.startswith(("http://", "https://")):
         raise _error(
-            "bad_value", section="session", key="idle_warning_seconds",
-            reason="thời gian chờ quá ngắn để người dân kịp thao tác",
+            "bad_value", section="portal", key="url",
+            reason="địa chỉ phải bắt đầu bằng http:// hoặc https://",
+        )
+    if config.printer.paper not in {"80mm", "a5", "a4"}:
+        raise _error(
+            "bad_value", section="printer", key="paper", reason="chỉ nhận '80mm', 'a5' hoặc 'a4'",
         )
     if config.printer.mode not in {"system", "escpos-raster", "file"}:
         raise _error(

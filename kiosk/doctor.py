@@ -2,14 +2,17 @@
 
 Each check is small and independent; one failing never stops the others.
 Essential checks decide the exit code, the rest are warnings (a kiosk without
-a scanner still works).
+a scanner still works).  No fault (a corrupt database, a read-only folder, a
+full disk) crashes the doctor: each is a failed check in words.
 """
 
 from __future__ import annotations
 
 import ctypes.util
 import importlib.util
+import logging
 import shutil
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -17,7 +20,21 @@ from dataclasses import asdict, dataclass
 from kiosk.domain.dates import utc_now
 from kiosk.domain.errors import DomainError
 from kiosk.paths import resource
-from kiosk.services import Runtime, active_catalogue, open_database, shipped_catalogue
+from kiosk.services import (
+    DATABASE_FILE,
+    OWN_NAMES,
+    Runtime,
+    active_catalogue,
+    open_database,
+    shipped_catalogue,
+)
+from kiosk.store.faults import FAULTS, as_store_error, corrupt_copies
+
+_log = logging.getLogger(__name__)
+PORTAL_NOT_CONFIGURED = (
+    "Cổng dịch vụ công: chưa cấu hình (mục [portal] của tệp cấu hình cần url, client_id và "
+    "client_secret); hồ sơ chỉ được lưu trên kiosk, chưa gửi đi được."
+)
 
 
 @dataclass(frozen=True)
@@ -36,11 +53,19 @@ def run_checks(runtime: Runtime) -> list[Check]:
     for probe in _PROBES:
         try:
             checks.append(probe(runtime))
-        except (DomainError, OSError, ImportError) as exc:
+        except Exception as exc:
             name = probe.__name__.removeprefix("_check_").replace("_", " ")
-            detail = exc.message if isinstance(exc, DomainError) else str(exc)
-            checks.append(Check(name, False, detail))
+            checks.append(Check(name, False, _describe(exc, runtime)))
     return checks
+
+
+def _describe(exc: Exception, runtime: Runtime) -> str:
+    if isinstance(exc, DomainError):
+        return exc.message
+    if isinstance(exc, FAULTS):
+        return as_store_error(exc, runtime.data_dir).message
+    _log.error("doctor check failed", exc_info=True)
+    return f"lỗi không lường trước ({type(exc).__name__}): {exc}"
 
 
 def _check_python(_runtime: Runtime) -> Check:
@@ -49,12 +74,18 @@ def _check_python(_runtime: Runtime) -> Check:
 
 
 def _check_data_dir(runtime: Runtime) -> Check:
-    runtime.data_dir.mkdir(parents=True, exist_ok=True)
+    from kiosk.store.faults import prepare_data_dir
+
+    prepare_data_dir(runtime.data_dir, OWN_NAMES)
     probe = runtime.data_dir / ".doctor-write-test"
     probe.write_bytes(b"ok")
     probe.unlink()
     free = shutil.disk_usage(runtime.data_dir).free // (1024 * 1024)
-    return Check("data dir", free >= 200, f"{runtime.data_dir} ghi được, còn trống {free} MB")
+    mode = stat.S_IMODE(runtime.data_dir.stat().st_mode)
+    private = not mode & 0o077
+    detail = (f"{runtime.data_dir} ghi được, còn trống {free} MB, quyền {mode:o}"
+              + ("" if private else " (người khác đọc được: cần 700)"))
+    return Check("data dir", free >= 200 and private, detail)
 
 
 def _check_database(runtime: Runtime) -> Check:
@@ -66,6 +97,24 @@ def _check_database(runtime: Runtime) -> Check:
     finally:
         db.dispose()
     return Check("database", result == "ok", f"{db.path}: {result}, journal {mode}")
+
+
+def _check_corrupt_copies(runtime: Runtime) -> Check:
+    """A corrupt database moved aside may hold dossiers never sent: a technician must look."""
+    moved = corrupt_copies(runtime.data_dir / DATABASE_FILE)
+    if not moved:
+        return Check("corrupt database", True, "không có cơ sở dữ liệu hỏng nào bị chuyển đi")
+    names = ", ".join(str(p) for p in moved)
+    return Check("corrupt database", False,
+                 f"cơ sở dữ liệu hỏng đã được chuyển sang {names}: có thể còn hồ sơ chưa gửi, "
+                 "xin sao lưu để khôi phục rồi xoá khỏi thư mục dữ liệu")
+
+
+def _check_portal(runtime: Runtime) -> Check:
+    portal = runtime.config.portal
+    if not portal.configured:
+        return Check("portal", False, PORTAL_NOT_CONFIGURED)
+    return Check("portal", True, f"Cổng dịch vụ công: {portal.url} (tài khoản {portal.client_id})")
 
 
 def _check_catalogue(_runtime: Runtime) -> Check:
@@ -136,6 +185,8 @@ _PROBES: list[Callable[[Runtime], Check]] = [
     _check_python,
     _check_data_dir,
     _check_database,
+    _check_corrupt_copies,
+    _check_portal,
     _check_catalogue,
     _check_fees,
     _check_fonts,

@@ -10,6 +10,8 @@ whole draft is valid.
 from __future__ import annotations
 
 import json
+import logging
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,6 +34,7 @@ from kiosk.domain.draft import (
 from kiosk.domain.errors import DomainError, Problems, ValidationError
 from kiosk.domain.forms import validate_form
 from kiosk.domain.identity import parse_cccd_qr
+from kiosk.draft_schema import check_form_keys, check_shape, parse
 from kiosk.scanner.usb import import_file
 from kiosk.services import (
     Runtime,
@@ -43,9 +46,12 @@ from kiosk.services import (
 from kiosk.submission import Submitter
 
 MAX_DRAFT_BYTES = 1024 * 1024
+_log = logging.getLogger(__name__)
 
 MESSAGES = {
     "unreadable": "Không đọc được tệp hồ sơ {path}.",
+    "not_regular": "Tệp hồ sơ {path} không phải một tệp thông thường.",
+    "unreadable_file": "Không đọc được tệp đính kèm «{name}» ({reason}).",
     "too_large": "Tệp hồ sơ {path} quá lớn (tối đa 1 MB; tài liệu đính kèm để ở tệp riêng).",
     "not_json": "Tệp hồ sơ không phải JSON hợp lệ (dòng {line}, cột {column}).",
     "not_object": "Tệp hồ sơ phải là một đối tượng JSON {{ … }}.",
@@ -70,24 +76,35 @@ def read_draft_file(path: Path, catalogue: Catalogue, now: datetime) -> DraftRes
 
 
 def _load(path: Path) -> dict[str, Any]:
+    text = _read_bounded(path)
     try:
-        if path.stat().st_size > MAX_DRAFT_BYTES:
-            raise _error("too_large", path=path)
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _error("unreadable", path=path) from exc
-    try:
-        raw = json.loads(text)
+        raw = parse(text)
     except json.JSONDecodeError as exc:
         raise _error("not_json", line=exc.lineno, column=exc.colno) from exc
     if not isinstance(raw, dict):
         raise _error("not_object")
+    check_shape(raw)
     return raw
+
+
+def _read_bounded(path: Path) -> str:
+    """The file's text: a regular file (never a FIFO that blocks), at most MAX_DRAFT_BYTES."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise _error("not_regular", path=path)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_DRAFT_BYTES + 1)
+        if len(data) > MAX_DRAFT_BYTES:
+            raise _error("too_large", path=path)
+        return data.decode("utf-8-sig")
+    except (OSError, ValueError) as exc:  # ValueError: undecodable, or a NUL in the path
+        raise _error("unreadable", path=path) from exc
 
 
 def _check(raw: Mapping[str, Any], base: Path, catalogue: Catalogue, now: datetime) -> DraftResult:
     today = now.date()
     procedure = catalogue.get(_text(raw, "procedure"))
+    check_form_keys(_mapping(raw, "form"), {f.name for f in procedure.fields})
     applicant, found = check_applicant(_applicant_values(raw, today), today)
     form, form_problems = validate_form(procedure.fields, _mapping(raw, "form"), today)
     documents = tuple(d for item in _list(raw, "documents") for d in _documents(item, base))
@@ -132,6 +149,10 @@ def _documents(item: object, base: Path) -> list[DraftDocument]:
         found = import_file(path)
     except DomainError as error:
         raise ValidationError(error.code, error.message, field="documents") from error
+    except (OSError, ValueError) as exc:  # unreadable, a folder, a name the system refuses
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "lỗi hệ thống"
+        raise _error("unreadable_file", key="documents", name=path.name[:80],
+                     reason=reason) from exc
     component = str(item.get("component", ""))
     return [DraftDocument(component, f.name, f.kind.value, CONTENT_TYPES[f.kind.value], f.data,
                           f.pages or 1) for f in found]
@@ -207,6 +228,8 @@ def submit_command(runtime: Runtime, path: Path, now: datetime, out: TextIO, err
         dossier = submitter.seal(result.draft)
     finally:
         db.dispose()
+    _log.info("dossier %s sealed from a draft file (%s, %d files)", dossier.code,
+              result.draft.procedure.code, len(result.draft.documents))
     due = format_moment(dossier.due_at)
     print(dossier.code, file=out)
     print(f"Đã nhận hồ sơ {dossier.code}; hẹn trả kết quả {due}.", file=err)

@@ -18,6 +18,9 @@ MAX_BYTES = 5 * 1024 * 1024
 BACKUPS = 5
 FORMAT = "%(asctime)s %(levelname)s [%(process)d %(threadName)s] %(name)s: %(message)s"
 _MARK = "_kiosk_handler"
+# ``log.error(..., extra=FILE_ONLY)``: for the log file, not the screen (a command that
+# already said what went wrong in Vietnamese keeps its traceback for the technician).
+FILE_ONLY = {"file_only": True}
 
 
 def configure_logging(data_dir: Path, role: str) -> Path | None:
@@ -30,14 +33,18 @@ def configure_logging(data_dir: Path, role: str) -> Path | None:
     if any(getattr(h, _MARK, False) for h in root.handlers):
         return None
     root.setLevel(logging.INFO)
-    _add(root, logging.StreamHandler(), logging.WARNING)
+    screen = logging.StreamHandler()
+    screen.addFilter(lambda record: not getattr(record, "file_only", False))
+    _add(root, screen, logging.WARNING)
     path = data_dir / LOG_DIR / f"{role}.log"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES,
                                                        backupCount=BACKUPS, encoding="utf-8")
-    except OSError:
-        logging.getLogger(__name__).warning("cannot write the log file %s", path, exc_info=True)
+        path.chmod(0o600)  # the umask set at start does it too; a log predating it is tightened
+    except OSError as exc:  # no traceback on the screen: the reason is enough here
+        logging.getLogger(__name__).warning("cannot write the log file %s: %s", path,
+                                            exc.strerror or type(exc).__name__)
         return None
     _add(root, handler, logging.INFO)
     return path

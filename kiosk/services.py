@@ -6,12 +6,13 @@ Qt half (``kiosk.app``) and every CLI command start from here.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk.catalogue_updates import CatalogueUpdates
+from kiosk.catalogue_updates import UPDATES_FILE, CatalogueUpdates
 from kiosk.config import Config, load_config
 from kiosk.domain.catalogue import Catalogue
 from kiosk.domain.catalogue_json import load_catalogue
@@ -20,7 +21,18 @@ from kiosk.domain.holidays import load_holidays
 from kiosk.domain.workdays import WorkCalendar
 from kiosk.paths import default_data_dir, resource
 from kiosk.store.codes import CodeIssuer
-from kiosk.store.db import Database
+from kiosk.store.db import Database, StoreError
+from kiosk.store.faults import (
+    FAULTS,
+    as_store_error,
+    create_private,
+    fault_code,
+    has_foreign_header,
+    move_aside,
+    prepare_data_dir,
+    refuse_if_corrupt_pending,
+    store_error,
+)
 from kiosk.store.files import FileStore
 from kiosk.store.migrate import upgrade
 from kiosk.store.officials import Officials
@@ -28,6 +40,10 @@ from kiosk.store.queue import DossierQueue
 
 DATABASE_FILE = "kiosk.sqlite3"
 ATTACHMENTS_DIR = "attachments"
+# Everything the kiosk writes at the top of its data dir (a folder holding only these
+# is the kiosk's own, and is made private if it is not).
+OWN_NAMES = (DATABASE_FILE, ATTACHMENTS_DIR, "logs", "receipts", "portal-sim",
+             UPDATES_FILE, ".doctor-write-test")
 
 
 @dataclass(frozen=True)
@@ -49,11 +65,43 @@ def resolve_runtime(
     return Runtime(config, Path(chosen_dir) if chosen_dir else default_data_dir(home))
 
 
+PRIVATE_UMASK = 0o077  # the data dir 0700, its files 0600: residents' data is not world-readable
+
+
+def private_files() -> None:
+    """Every file and folder this process creates is its account's alone (set at start)."""
+    os.umask(PRIVATE_UMASK)
+
+
 def open_database(runtime: Runtime) -> Database:
-    """Open the kiosk's database and bring its schema up to date."""
-    db = Database(runtime.data_dir / DATABASE_FILE)
-    upgrade(db)
+    """Open the kiosk's database (0600 in a 0700 folder) and bring its schema up to date.
+
+    Every fault is a StoreError that says what to do; a corrupt file is moved aside
+    and reported, never overwritten (kiosk.store.faults explains why no fresh one follows).
+    """
+    path = runtime.data_dir / DATABASE_FILE
+    prepare_data_dir(runtime.data_dir, OWN_NAMES)
+    refuse_if_corrupt_pending(path)
+    if has_foreign_header(path):
+        raise _moved_aside(path)
+    create_private(path)
+    db = Database(path)
+    try:
+        upgrade(db)
+    except StoreError:
+        db.dispose()
+        raise
+    except FAULTS as exc:
+        db.dispose()
+        if fault_code(exc) != "corrupt":
+            raise as_store_error(exc, path) from exc
+        raise _moved_aside(path) from exc
     return db
+
+
+def _moved_aside(path: Path) -> StoreError:
+    moved = move_aside(path, datetime.now(UTC))
+    return store_error("corrupt_moved", path=path, moved=moved)
 
 
 # Demo mode signs in with this account (README: «Demo»); a real kiosk has none until

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from datetime import time
 from pathlib import Path
 
 import pytest
 
-from kiosk.config import Config, ConfigError, load_config, parse_config
+from kiosk.config import RANGES, Config, ConfigError, PortalConfig, load_config, parse_config
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -77,8 +78,21 @@ def test_config_is_frozen() -> None:
         ("[kiosk]\nsequence_start = true", "wrong_type", "kiosk.sequence_start"),
         ("[kiosk]\nsequence_start = 3000\nsequence_end = 2000", "bad_value",
          "kiosk.sequence_start"),
-        ("[kiosk]\nsequence_end = 10000", "bad_value", "kiosk.sequence_start"),
-        ("[session]\nidle_warning_seconds = 1", "bad_value", "session.idle_warning_seconds"),
+        ("[kiosk]\nsequence_end = 10000", "out_of_range", "kiosk.sequence_end"),
+        ("[session]\nidle_warning_seconds = 1", "out_of_range", "session.idle_warning_seconds"),
+        ("[session]\nidle_warning_seconds = 99999999999", "out_of_range",
+         "session.idle_warning_seconds"),
+        ("[portal]\ntimeout_seconds = 0", "out_of_range", "portal.timeout_seconds"),
+        ("[portal]\ntimeout_seconds = -1", "out_of_range", "portal.timeout_seconds"),
+        ("[portal]\ntimeout_seconds = inf", "not_finite", "portal.timeout_seconds"),
+        ("[portal]\ntimeout_seconds = nan", "not_finite", "portal.timeout_seconds"),
+        ("[portal]\ntimeout_seconds = -inf", "not_finite", "portal.timeout_seconds"),
+        ("[portal]\nurl = '127.0.0.1:8765'", "bad_value", "portal.url"),
+        ("[retention]\ndays = -1", "out_of_range", "retention.days"),
+        ("[camera]\nwidth = 0", "out_of_range", "camera.width"),
+        ("[printer]\npaper = 'letter'", "bad_value", "printer.paper"),
+        ('[printer]\nname = "lp\\u0000x"', "bad_text", "printer.name"),
+        ('[site]\nname = "x\\ny"', "bad_text", "site.name"),
         ("[printer]\nmode = 'telepathy'", "bad_value", "printer.mode"),
         ("[fees]\nx = -5", "wrong_type", "fees.x"),
         ("[site]\nagency_code = 'H23'", "bad_value", "site.agency_code"),
@@ -112,8 +126,35 @@ def test_parse_config_accepts_an_empty_mapping() -> None:
 
 
 def test_the_documented_example_file_states_exactly_the_defaults() -> None:
+    # The example names a portal (the simulator's) where the defaults name none.
     example = Path(__file__).resolve().parent.parent / "examples" / "kiosk.toml"
-    assert load_config(example) == Config()
+    assert replace(load_config(example), portal=PortalConfig()) == Config()
+
+
+def test_without_a_config_file_there_is_no_portal_and_no_demo_credential() -> None:
+    portal = load_config(None).portal
+    assert (portal.url, portal.client_id, portal.client_secret) == ("", "", "")
+    assert portal.configured is False
+    assert portal.timeout_seconds == 20.0
+
+
+def test_an_environment_value_out_of_range_is_refused_with_its_key() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(None, {"KIOSK_PORTAL_URL": "ftp://portal"})
+    assert caught.value.field == "portal.url"
+
+
+def test_every_number_in_the_config_has_a_range() -> None:
+    numeric = {(section.name, f.name) for section in fields(Config) if section.name != "fees"
+               for f in fields(getattr(Config(), section.name))
+               if f.type in ("int", "float")}
+    assert numeric == set(RANGES)
+
+
+def test_the_defaults_are_inside_their_ranges() -> None:
+    config = Config()
+    for (section, key), (low, high, _unit) in RANGES.items():
+        assert low <= getattr(getattr(config, section), key) <= high
 
 
 def test_the_agency_code_is_stored_trimmed_and_upper_case(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ class Database:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.engine = _make_engine(path)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
@@ -57,7 +57,10 @@ class Database:
 def _make_engine(path: Path) -> Engine:
     # Pooled connections are handed to one thread at a time (the UI's or the sync
     # worker's), never shared while in use: the sqlite3 module's own check is redundant.
-    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    # hide_parameters: an error's text (logged, shown to a technician) never carries the
+    # values bound to it, which for a sealed dossier are the resident's personal data.
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False},
+                           hide_parameters=True)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine

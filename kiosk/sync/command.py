@@ -8,6 +8,7 @@ the sync lease sends, the other waits (``kiosk sync``) or says so and leaves
 from __future__ import annotations
 
 import signal
+from dataclasses import replace
 from typing import TextIO
 
 from kiosk.catalogue_updates import CatalogueUpdates
@@ -17,10 +18,29 @@ from kiosk.store.db import Database
 from kiosk.store.ratings import Ratings
 from kiosk.store.syncstate import LeaseOwner, SyncHealthLog, SyncLease
 from kiosk.sync.client import PortalClient
+from kiosk.sync.simulator import DEMO_CREDENTIALS
 from kiosk.sync.worker import MESSAGES, SyncReport, SyncWorker, describe_holder
 
 EXIT_PAUSED = 1  # the portal is out of reach or refused the kiosk's login
 EXIT_BUSY = 3  # another sync process holds the lease
+EXIT_NOT_CONFIGURED = 4  # no portal address or credentials: nothing can be sent
+DEMO_PORTAL_URL = "http://127.0.0.1:8765"  # where ``kiosk portal-sim`` listens by default
+
+COMMAND_MESSAGES = {
+    "not_configured": (
+        "Cổng dịch vụ công chưa được cấu hình: thiếu địa chỉ hoặc tài khoản kết nối (mục "
+        "[portal] của tệp cấu hình: url, client_id, client_secret; hoặc các biến môi trường "
+        "KIOSK_PORTAL_URL, KIOSK_PORTAL_CLIENT_ID, KIOSK_PORTAL_CLIENT_SECRET). Hồ sơ vẫn "
+        "được lưu trên kiosk và sẽ được gửi khi cổng được cấu hình."
+    ),
+}
+
+
+def with_demo_portal(runtime: Runtime, url: str = DEMO_PORTAL_URL) -> Runtime:
+    """The runtime with the simulator's address and demo account: demo mode only."""
+    client_id, secret = next(iter(DEMO_CREDENTIALS.items()))
+    portal = replace(runtime.config.portal, url=url, client_id=client_id, client_secret=secret)
+    return replace(runtime, config=replace(runtime.config, portal=portal))
 
 
 def build_worker(runtime: Runtime, db: Database, client: PortalClient, role: str,
@@ -34,14 +54,17 @@ def build_worker(runtime: Runtime, db: Database, client: PortalClient, role: str
                       ratings=Ratings(db))
 
 
-def portal_client(runtime: Runtime, url: str | None = None) -> PortalClient:
+def portal_client(runtime: Runtime) -> PortalClient:
     portal = runtime.config.portal
-    return PortalClient(url or portal.url, portal.client_id, portal.client_secret,
+    return PortalClient(portal.url, portal.client_id, portal.client_secret,
                         timeout=portal.timeout_seconds)
 
 
-def sync_command(runtime: Runtime, *, once: bool, out: TextIO) -> int:
+def sync_command(runtime: Runtime, *, once: bool, out: TextIO, err: TextIO | None = None) -> int:
     """Send what is due and follow statuses; ``once``: one pass, else until stopped."""
+    if not runtime.config.portal.configured:
+        print(COMMAND_MESSAGES["not_configured"], file=err or out)
+        return EXIT_NOT_CONFIGURED
     db = open_database(runtime)
     client = portal_client(runtime)
     worker = build_worker(runtime, db, client, "kiosk-sync", out)
