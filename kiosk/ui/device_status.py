@@ -47,8 +47,7 @@ TEXTS = {
     "portal_ok": "liên lạc được",
     "portal_down": "chưa liên lạc được ({message})",
     "portal_never": "chưa liên lạc được lần nào",
-    "portal_unconfigured": "chưa cấu hình (thiếu địa chỉ hoặc thông tin đăng nhập cổng; "
-    "hồ sơ vẫn được nhận và chờ gửi)",
+    "portal_unconfigured": "chưa cấu hình (hồ sơ vẫn được nhận và chờ gửi)",
     "disk": "Ổ đĩa",
     "disk_free": "còn trống {mb} MB",
     "last_sync": "Đồng bộ thành công gần nhất",

@@ -13,7 +13,9 @@ and nobody a way out of the kiosk.  So, for every widget of the application:
 - no close or quit key (Alt+F4, Ctrl+W, Ctrl+Q, Ctrl+F4, Escape, F11) reaches a
   widget, whatever the window manager binds (a close request the window manager
   sends anyway is refused by the main window itself);
-- no drag and drop: text fields cannot start a drag and nothing is dropped in;
+- no drag and drop: no widget starts a drag (one-line fields have dragging off,
+  and the drag distance is out of reach for the text boxes, which have no such
+  switch), and nothing is dropped in;
 - and ``clear_clipboard`` (called by the session wipe) empties the clipboard,
   the X11 selection and the find buffer where the platform has them.
 
@@ -40,6 +42,7 @@ EATEN_KEYS = frozenset({
     (_K.Key_Insert, _M.ControlModifier), (_K.Key_Insert, _M.ShiftModifier),
     (_K.Key_Delete, _M.ShiftModifier),
 })
+NO_DRAG_PX = 1_000_000  # QApplication's drag distance while the lockdown is on
 _MODIFIERS = (_M.ShiftModifier | _M.ControlModifier | _M.AltModifier | _M.MetaModifier)
 EATEN_EVENTS = frozenset({
     QEvent.Type.ContextMenu, QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop,
@@ -57,12 +60,16 @@ class Lockdown(QObject):
         super().__init__(parent)
         self._app = app
         self.eaten = 0  # events refused so far (tests, the soak)
+        self._drag_distance = app.startDragDistance()
+        app.setStartDragDistance(NO_DRAG_PX)
         app.installEventFilter(self)
         for widget in app.allWidgets():  # those built before the filter: the window's
             _disarm(widget)
 
     def uninstall(self) -> None:
         self._app.removeEventFilter(self)
+        if self._app.startDragDistance() == NO_DRAG_PX:
+            self._app.setStartDragDistance(self._drag_distance)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()

@@ -13,7 +13,8 @@ A job may have a time limit: past it its answer is dropped and ``on_error`` gets
 ``JobTimedOut``.  A Python thread cannot be killed, so the job itself must stop
 when its cancel token (a ``threading.Event``, passed to ``submit`` and to the
 work, e.g. the scanner's caged child process) is set: the runner sets it on a
-time-out, on ``cancel_resident`` (the session wipe) and on ``shutdown``.
+time-out, on ``cancel_resident`` (the session wipe) and, for the resident's
+jobs, on ``shutdown``; a job whose token is set before it starts never runs.
 Every job on the files lane belongs to the resident at the screen; the wipe
 drops their answers (no callback at all) and sets their tokens.
 """
@@ -168,7 +169,7 @@ class BackgroundRunner(QObject):
         return len(resident)
 
     def busy(self, lane: Lane) -> int:
-        """Jobs running on ``lane`` now (the dashboard, tests)."""
+        """Jobs holding one of ``lane``'s threads now, started or about to (tests)."""
         return int(self._pools[lane].activeThreadCount())
 
     def wait(self, msecs: int = 30_000) -> bool:
@@ -180,12 +181,14 @@ class BackgroundRunner(QObject):
     def shutdown(self, msecs: int = 30_000) -> bool:
         """Refuse new jobs, let the running ones finish, and drop every answer not yet
         delivered: whoever asked may be deleted next (the window at exit, a test's screen).
-        Cancel tokens are set first, so caged work stops instead of being waited for."""
+        The resident's jobs are cancelled first (a caged import stops instead of being
+        waited for; one not started is skipped); every other job, a seal, a print, runs."""
         self._closed = True
         for ticket in self._relays.values():
-            ticket.cancel.set()
             if ticket.timer is not None:
                 ticket.timer.stop()
+            if ticket.resident:
+                ticket.cancel.set()
         finished = self.wait(msecs)
         pending, self._relays = self._relays, {}  # _finish skips their answers now
         if finished:  # a job still running keeps its relay to emit on

@@ -17,6 +17,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.ui.lockdown import NO_DRAG_PX
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator
 from kiosk.ui.screens.choose import ChooseProcedureScreen
@@ -113,6 +114,8 @@ def test_nothing_is_dropped_into_a_field_and_no_field_drags_its_text_out(
     assert not enter.isAccepted()
     assert not field.acceptDrops() and not window.acceptDrops()
     assert not any(edit.dragEnabled() for edit in window.findChildren(QLineEdit))
+    # A text box has no such switch: no drag starts within reach of a finger.
+    assert QApplication.startDragDistance() >= NO_DRAG_PX
 
 
 def test_the_wipe_empties_the_clipboard(kiosk: tuple[MainWindow, Navigator]) -> None:

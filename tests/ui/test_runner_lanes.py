@@ -114,19 +114,22 @@ def test_cancelling_the_resident_spares_the_main_lane_and_skips_a_job_not_yet_st
 ) -> None:
     gate, answers, seal = threading.Event(), Answers(), Answers()
     tokens = [threading.Event() for _ in range(LANE_THREADS[Lane.FILES] + 1)]
+    started = [threading.Event() for _ in tokens]
     ran: list[int] = []
     for n, token in enumerate(tokens):
-        runner.submit(gated(gate, then=lambda n=n: ran.append(n)), answers.done.append,
+        runner.submit(gated(gate, started[n], lambda n=n: ran.append(n)), answers.done.append,
                       answers.failed.append, lane=Lane.FILES, cancel=token)
     runner.submit(gated(gate, then=lambda: "sealed"), seal.done.append, seal.failed.append)
-    qtbot.waitUntil(lambda: runner.busy(Lane.FILES) == LANE_THREADS[Lane.FILES])
+    running = LANE_THREADS[Lane.FILES]
+    assert all(event.wait(GUARD_S) for event in started[:running])  # the last one waits
     assert runner.cancel_resident() == len(tokens)
     gate.set()
     assert runner.wait()
     qtbot.waitUntil(lambda: seal.done == ["sealed"])
     assert all(token.is_set() for token in tokens)
     assert answers.done == answers.failed == []
-    assert sorted(ran) == list(range(LANE_THREADS[Lane.FILES]))  # the waiting one never ran
+    assert not started[-1].is_set()
+    assert sorted(ran) == list(range(running))  # the one still waiting never ran
 
 
 def test_the_session_wipe_drops_the_answer_of_a_running_usb_import(
