@@ -4,8 +4,10 @@ Nothing here opens the camera (a resident may need it a moment later, and
 only one opener may hold it): the camera line says what is configured and
 whether its device node exists.  The scanner is asked as the Documents step
 asks it (``scanimage -L`` with its timeout); the portal counts as reachable
-when the sync worker's last pass reached it and none failed since; the sync
-worker is alive while its lease is renewed.
+when the sync worker's last pass reached it and none failed since — and is
+«chưa cấu hình» while the config has no portal address or credentials; the
+sync worker is alive while its lease is renewed.  A device this kiosk does not
+have (no camera, no scanner) is neither good nor bad: its line has no tick.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ TEXTS = {
     "portal_ok": "liên lạc được",
     "portal_down": "chưa liên lạc được ({message})",
     "portal_never": "chưa liên lạc được lần nào",
+    "portal_unconfigured": "chưa cấu hình (hồ sơ vẫn được nhận và chờ gửi)",
     "disk": "Ổ đĩa",
     "disk_free": "còn trống {mb} MB",
     "last_sync": "Đồng bộ thành công gần nhất",
@@ -61,7 +64,7 @@ LOW_DISK_MB = 200
 class DeviceLine:
     name: str
     state: str
-    ok: bool
+    ok: bool | None  # None: nothing to check (a device this kiosk does not have)
 
 
 @dataclass(frozen=True)
@@ -78,14 +81,15 @@ class DeviceProbe:
 def gather(probe: DeviceProbe, now: datetime) -> list[DeviceLine]:
     """Every line (runs on the BackgroundRunner: the scanner probe can take seconds)."""
     sync = probe.read_sync() if probe.read_sync is not None else None
-    return [_camera(probe), _scanner(probe), _printer(probe.config), _portal(sync),
+    return [_camera(probe), _scanner(probe), _printer(probe.config),
+            _portal(probe.config, sync),
             _disk(probe.data_root), _last_sync(sync), _worker(sync, now)]
 
 
 def _camera(probe: DeviceProbe) -> DeviceLine:
     spec = probe.config.camera.device
     if not probe.has_camera:
-        return DeviceLine(TEXTS["camera"], TEXTS["camera_none"], True)
+        return DeviceLine(TEXTS["camera"], TEXTS["camera_none"], None)
     if spec == "demo":
         return DeviceLine(TEXTS["camera"], TEXTS["camera_demo"], True)
     if spec == "auto":
@@ -101,7 +105,7 @@ def _camera(probe: DeviceProbe) -> DeviceLine:
 
 def _scanner(probe: DeviceProbe) -> DeviceLine:
     if probe.open_scanner is None:
-        return DeviceLine(TEXTS["scanner"], TEXTS["scanner_none"], True)
+        return DeviceLine(TEXTS["scanner"], TEXTS["scanner_none"], None)
     found = probe_scanner(probe.open_scanner)
     return DeviceLine(TEXTS["scanner"], TEXTS["scanner_ok" if found else "scanner_missing"],
                       found)
@@ -123,7 +127,9 @@ def _printer(config: Config) -> DeviceLine:
     return DeviceLine(TEXTS["printer"], name, True)
 
 
-def _portal(sync: SyncStatus | None) -> DeviceLine:
+def _portal(config: Config, sync: SyncStatus | None) -> DeviceLine:
+    if not config.portal.configured:
+        return DeviceLine(TEXTS["portal"], TEXTS["portal_unconfigured"], False)
     health = sync.health if sync is not None else None
     if health is None or health.last_contact_at is None:
         return DeviceLine(TEXTS["portal"], TEXTS["portal_never"], False)

@@ -2,10 +2,12 @@
 
 An exception escaping a slot or an event handler reaches ``sys.excepthook``: it is
 logged with its traceback and handed to ``on_error``, which shows the friendly
-page.  One escaping a background thread reaches ``threading.excepthook``: it is
-logged and nothing else — the resident at the screen is never wiped for what a
-background thread did (each worker has its own error boundary and recovery;
-STYLE.md §21).  Nothing is ever printed on screen.
+page.  One escaping a background thread is logged and nothing else, whichever hook
+it reaches: ``threading.excepthook`` (a ``threading.Thread``), or ``sys.excepthook``
+called on a Qt thread (PySide6 reports there what escapes a ``QThread.run`` or a
+``QRunnable.run``; the hook tells by the thread it runs on).  The resident at the
+screen is never wiped for what a background thread did (each worker has its own
+error boundary and recovery; STYLE.md §21).  Nothing is ever printed on screen.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class _Relay(QObject):
 def install_exception_hook(on_error: Callable[[BaseException], None]) -> Callable[[], None]:
     """Install the hook; the returned function puts the previous hooks back."""
     relay = _Relay()
+    gui_thread = threading.get_ident()  # installed by the composition root, on the GUI thread
     busy = False
 
     def handle(error: BaseException) -> None:
@@ -48,6 +51,10 @@ def install_exception_hook(on_error: Callable[[BaseException], None]) -> Callabl
              trace: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             previous(kind, error, trace)
+            return
+        if threading.get_ident() != gui_thread:  # a Qt worker thread: never the screen
+            log.error("unexpected error in background thread %s",
+                      threading.current_thread().name, exc_info=(kind, error, trace))
             return
         log.error("unexpected error", exc_info=(kind, error, trace))
         relay.failed.emit(error)

@@ -8,12 +8,18 @@ window asking for full screen, and its geometry is also set to its screen's
 by hand: without a window manager nobody honours the full-screen request, and
 a frameless window is left unmanaged by some window managers (matchbox shows
 it at its default size in the corner).
+
+Nobody closes it but the kiosk itself: a close request (the window manager's
+Alt+F4 or close button, ``close()``) is refused until ``allow_close`` — the
+official's restart or shutdown, and the end of ``kiosk run``.  In full screen
+the mouse pointer is hidden (a touch screen has none to show) unless the
+configuration asks for it (``kiosk.show_cursor``).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
-from PySide6.QtGui import QScreen, QWindow
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QScreen, QWindow
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
 WINDOW_TITLE = "Kiosk dịch vụ công"
@@ -30,6 +36,26 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self._watched: QScreen | None = None
         self._followed: QWindow | None = None  # the native window whose screen is followed
+        self._may_close = False
+        self.hide_cursor = True  # in full screen; the navigator sets it from the config
+        self._cursor_hidden = False
+
+    def allow_close(self) -> None:
+        """The kiosk itself is quitting: a close is accepted from now on."""
+        self._may_close = True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._may_close:
+            self.show_cursor()
+            super().closeEvent(event)
+            return
+        event.ignore()  # a window manager's close, whatever key it binds to it
+
+    def show_cursor(self) -> None:
+        """The pointer back (windowed, and at exit: the override is application-wide)."""
+        if self._cursor_hidden:
+            QGuiApplication.restoreOverrideCursor()
+            self._cursor_hidden = False
 
     def show_for_kiosk(self, windowed: bool) -> None:
         if windowed:
@@ -38,6 +64,9 @@ class MainWindow(QMainWindow):
             return
         self._fill_screen(self.screen())
         self.showFullScreen()
+        if self.hide_cursor and not self._cursor_hidden:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
+            self._cursor_hidden = True
         # The native window exists only after showing; it reports moves to another screen.
         handle = self.windowHandle()
         if handle is not None and self._followed is not handle:
@@ -55,6 +84,7 @@ class MainWindow(QMainWindow):
             self._followed = None
         self.showNormal()
         self.resize(*WINDOWED_SIZE)
+        self.show_cursor()  # an ordinary window: the official works it with a mouse
 
     def _fill_screen(self, screen: QScreen | None) -> None:
         """Cover ``screen`` and keep covering it when its resolution changes."""

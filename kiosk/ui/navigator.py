@@ -3,8 +3,11 @@
 Screens emit intents (``submit_requested``, ``home_requested`` …) and never
 navigate.  The session ends in one place, ``end_session``: after Done, after an
 idle timeout and after an error, every trace of the resident is wiped — and
-every setting a resident chose (the text size) goes back to its default, and
-any speech stops.  A new screen stops the speech too.
+every setting a resident chose (the text size) goes back to its default, any
+speech stops, the resident's background jobs (USB files, scans) are cancelled
+and the clipboard is emptied.  A new screen stops the speech too.  The
+navigator also installs the lockdown (``kiosk.ui.lockdown``: no context menu,
+copy, drag or close key) and lets the window close only when the kiosk quits.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from kiosk.ui.chime import Chime
 from kiosk.ui.context import UiServices
 from kiosk.ui.device_status import DeviceProbe
 from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.lockdown import Lockdown, clear_clipboard
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.official_flow import OfficialFlow
 from kiosk.ui.official_session import OfficialHooks
@@ -75,6 +79,8 @@ class Navigator(QObject):
         self._window = window
         self._services = services
         self._runner = runner
+        self.lockdown = Lockdown(app, parent=self)
+        window.hide_cursor = not services.config.kiosk.show_cursor
         self._size = theme.TextSize.NORMAL
         self._default_size = theme.TextSize.NORMAL  # the office's setting: each resident's start
         self.voice: Voice = services.voice or NoVoice()
@@ -221,6 +227,8 @@ class Navigator(QObject):
         self.end_session()
 
     def _wipe(self) -> None:
+        self._runner.cancel_resident()  # a USB import still running answers nobody
+        clear_clipboard()
         self.voice.stop()
         if self._size is not self._default_size:  # the next resident starts from defaults
             self._set_text_size(self._default_size)
@@ -338,13 +346,18 @@ class Navigator(QObject):
             show=self._show, current=self._window.stack.currentWidget,
             start_assisted=self._start_assisted, resume_assisted=self._resume_assisted,
             end_session=self.end_session, leave_full_screen=self._window.leave_full_screen,
-            quit=self.quit_requested.emit, apply_settings=self._apply_settings,
+            quit=self._quit, apply_settings=self._apply_settings,
             idle_seconds=lambda: self.idle.wait_ms // 1000 + self.idle.countdown_seconds)
         probe = DeviceProbe(s.config, s.queue.files.root, s.open_camera is not None,
                             s.open_scanner, s.read_sync)
         flow = OfficialFlow(s, self._runner, pad, dashboard, hooks, probe)
         flow.load_settings()
         return flow
+
+    def _quit(self, code: int) -> None:
+        """The official's restart or shutdown (audited already): the window may close now."""
+        self._window.allow_close()
+        self.quit_requested.emit(code)
 
     def request_official(self, call_id: int | None = None) -> None:
         """The commune's name held on Home, or the resident's help screen asking for an
@@ -389,6 +402,9 @@ class Navigator(QObject):
         for camera in cameras:
             camera.stop()
         self.idle.uninstall()
+        self.lockdown.uninstall()
+        self._window.allow_close()
+        self._window.show_cursor()
         self._runner.shutdown()
         deadline = time.monotonic() + CAMERA_RELEASE_SECONDS
         for camera in cameras:

@@ -122,7 +122,8 @@ class OfficialFlow(QObject):
         def failed(error: BaseException) -> None:
             self._busy.discard(key or "")
             log.warning("official action failed", exc_info=error)
-            self.dashboard.show_message(TEXTS["failed"].format(reason=reason_of(error)))
+            self.dashboard.show_message(TEXTS["failed"].format(reason=reason_of(error)),
+                                        ok=False)
 
         self._runner.submit(fn, finished, failed)
 
@@ -282,7 +283,7 @@ class OfficialFlow(QObject):
                      key=f"retry:{code}")
 
     def _retried(self, code: str) -> None:
-        self.dashboard.show_message(TEXTS["retried"].format(code=code))
+        self.dashboard.show_message(TEXTS["retried"].format(code=code), ok=True)
         self.refresh()
 
     def reprint(self, code: str) -> None:
@@ -295,7 +296,7 @@ class OfficialFlow(QObject):
     def _reprinted(self, code: str, saved: Path | None) -> None:
         text = TEXTS["saved"].format(code=code, path=saved) if saved else (
             TEXTS["printed"].format(code=code))
-        self.dashboard.show_message(text)
+        self.dashboard.show_message(text, ok=True)
 
     def view_declaration(self, code: str) -> None:
         if self.session is None:
@@ -318,7 +319,7 @@ class OfficialFlow(QObject):
     def _settings_saved(self, values: dict[str, str]) -> None:
         self._hooks.apply_settings(values)
         self.dashboard.settings.show_settings(self._with_defaults(values))
-        self.dashboard.show_message(TEXTS["saved_setting"])
+        self.dashboard.show_message(TEXTS["saved_setting"], ok=True)
 
     def load_settings(self) -> None:
         """At start-up: the office's saved settings win over the config file's defaults."""
@@ -344,7 +345,7 @@ class OfficialFlow(QObject):
 
     def _test_printed(self, saved: Path | None) -> None:
         self.dashboard.show_message(TEXTS["test_saved"].format(path=saved) if saved
-                                    else TEXTS["test_printed"])
+                                    else TEXTS["test_printed"], ok=True)
 
     def leave_full_screen(self) -> None:
         if self.session is None:
@@ -352,7 +353,7 @@ class OfficialFlow(QObject):
         actor = self._actor()
         self._submit(lambda: actor.audit("exit_fullscreen"), lambda _none: None)
         self._hooks.leave_full_screen()
-        self.dashboard.show_message(TEXTS["windowed"])
+        self.dashboard.show_message(TEXTS["windowed"], ok=True)
 
     def _quit(self, action: str, code: int) -> None:
         """Audited first (the row must exist before the process ends), then quit."""

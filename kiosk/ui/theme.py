@@ -23,6 +23,7 @@ PAPER = "#FFFFFF"
 PRIMARY = "#0B4F9C"  # deep blue: 8.6:1 against white
 DANGER = "#B00020"
 MUTED = "#3C3C3C"
+SUCCESS = "#1B5E20"  # dark green: 7.9:1 against white
 SCROLL_BAR = 60  # px: a bar a finger can hold, like every other touch target
 
 
@@ -124,6 +125,7 @@ def stylesheet(m: Metrics) -> str:
     QFrame#keyboardDock {{ border-top: 3px solid {PRIMARY}; }}
     QFrame#scanPanel {{ border: 3px solid {PRIMARY}; border-radius: 14px; }}
     QLabel#message {{ font-size: {m.pt(22)}pt; color: {DANGER}; }}
+    QLabel#notice {{ font-size: {m.pt(22)}pt; color: {SUCCESS}; }}
     QLabel#resultTitle {{ font-size: {m.pt(26)}pt; font-weight: bold; color: {PRIMARY}; }}
     QLabel#body, QLabel#timeline {{ font-size: {m.body}pt; }}
     QLabel#status {{ font-size: {m.pt(24)}pt; font-weight: bold; }}

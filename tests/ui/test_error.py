@@ -7,7 +7,7 @@ import sys
 import threading
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QThread, QTimer
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -86,6 +86,37 @@ def test_an_error_in_a_background_thread_is_logged_and_never_touches_the_screen(
     assert shown == []
     logged = [r for r in caplog.records if "background thread sync" in r.getMessage()]
     assert logged and logged[0].exc_info is not None
+
+
+class BrokenWorker(QThread):
+    """A Qt worker thread whose run escapes: PySide6 reports it to ``sys.excepthook``, on the
+    worker thread itself."""
+
+    def run(self) -> None:
+        raise ValueError("in a Qt thread")
+
+
+@pytest.mark.qt_no_exception_capture
+@pytest.mark.logs_errors
+def test_an_error_escaping_a_qt_worker_thread_is_logged_and_never_wipes_the_resident(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture,
+) -> None:
+    shown: list[BaseException] = []
+    uninstall = install_exception_hook(shown.append)
+    worker = BrokenWorker()
+    worker.setObjectName("camera")
+    try:
+        with caplog.at_level(logging.ERROR, logger="kiosk.ui.errors"):
+            worker.start()
+            assert worker.wait(10_000)
+            QCoreApplication.processEvents()  # a queued call to the friendly page, had it been made
+            QCoreApplication.processEvents()
+    finally:
+        uninstall()
+    assert shown == []
+    logged = [r for r in caplog.records if "background thread" in r.getMessage()]
+    assert logged and logged[0].exc_info is not None
+    assert isinstance(logged[0].exc_info[1], ValueError)
 
 
 @pytest.mark.logs_errors

@@ -18,7 +18,8 @@ from tests.support.touch import Finger
 
 pytestmark = pytest.mark.gui
 
-KEYS_THAT_MUST_NOT_LEAVE = (Qt.Key.Key_Escape, Qt.Key.Key_F11, Qt.Key.Key_F4, Qt.Key.Key_Q)
+KEYS_THAT_MUST_NOT_LEAVE = (Qt.Key.Key_Escape, Qt.Key.Key_F11, Qt.Key.Key_F4, Qt.Key.Key_Q,
+                            Qt.Key.Key_W)
 
 
 @pytest.fixture
@@ -65,9 +66,10 @@ def test_restart_and_shutdown_ask_first_then_quit_with_their_code_after_the_audi
     desk: tuple[MainWindow, Navigator], backend: Kiosk, finger: Finger, qtbot: QtBot,
     button: str, action: str, code: int,
 ) -> None:
-    _window, navigator = desk
+    window, navigator = desk
     settings = navigator.official.dashboard.settings
     codes: list[int] = []
+    assert not window.close()  # nobody closes the kiosk's window but the kiosk
     navigator.quit_requested.connect(codes.append)
     finger.tap_text(settings, button)
     assert settings.yes.isVisible() and not codes  # nothing yet: the official must confirm
@@ -76,6 +78,7 @@ def test_restart_and_shutdown_ask_first_then_quit_with_their_code_after_the_audi
     finger.tap_text(settings, button)
     finger.tap(settings.yes)
     finger.wait(lambda: codes == [code])
+    assert window.close()  # the kiosk itself is quitting now
     assert action in actions(backend)  # written before the quit was asked for
     assert backend.office.audit.entries(1)[0].detail == {"exit_code": code}
 

@@ -8,12 +8,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from kiosk.domain.draft import Delivery
 from kiosk.domain.states import DossierState
 from kiosk.store.records import QueuedDossier
 from kiosk.sync.simulator import PortalSimulator
 from kiosk.sync.status import read_sync_status
+from kiosk.ui import theme
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator
 from kiosk.ui.screens.dashboard_dossiers import DossierCard
@@ -29,6 +31,11 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def finger() -> Finger:
     return Finger()
+
+
+def colour(label: QLabel) -> str:
+    """The text colour the stylesheet gives ``label``, as "#RRGGBB"."""
+    return label.palette().color(label.foregroundRole()).name().upper()
 
 
 @pytest.fixture
@@ -129,7 +136,9 @@ def test_reprint_prints_the_slip_and_is_audited(
     finger.tap(card(navigator, finger, dossier.code).reprint)
     finger.wait(lambda: len(printer.printed) == 1)
     finger.wait(lambda: "receipt_reprint" in actions(backend))
-    assert dossier.code in navigator.official.dashboard.message.text()
+    message = navigator.official.dashboard.message
+    assert dossier.code in message.text()
+    assert colour(message) == theme.SUCCESS  # done: not in the error colour
     assert backend.office.audit.entries(1)[0].target == dossier.code
 
 
@@ -145,6 +154,7 @@ def test_a_failed_printer_is_said_and_no_reprint_is_audited(
     sign_in(finger, window, navigator)
     finger.tap(card(navigator, finger, dossier.code).reprint)
     finger.wait(lambda: "Chưa làm được" in navigator.official.dashboard.message.text())
+    assert colour(navigator.official.dashboard.message) == theme.DANGER
     assert "receipt_reprint" not in actions(backend)
 
 

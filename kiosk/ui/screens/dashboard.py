@@ -149,7 +149,7 @@ class DashboardScreen(QWidget):
     def signed_in(self, who: str) -> None:
         # A non-breaking hyphen: «(CB-DEMO)» wraps before the bracket, never at its hyphen.
         self.who.setText(TEXTS["who"].format(who=who.replace("-", "\u2011")))
-        self.show_message("")
+        self.show_message("", ok=True)
         self.show_tab("dossiers")
 
     def show_data(self, data: DashboardData, first_call: int | None) -> None:
@@ -161,7 +161,13 @@ class DashboardScreen(QWidget):
     def show_devices(self, lines: list[DeviceLine]) -> None:
         self.status.show_devices(lines)
 
-    def show_message(self, text: str) -> None:
+    def show_message(self, text: str, *, ok: bool) -> None:
+        """What an action did: ``ok`` in the success colour, a failure in the error colour."""
+        name = "notice" if ok else "message"
+        if self.message.objectName() != name:
+            self.message.setObjectName(name)
+            self.message.style().unpolish(self.message)  # the stylesheet's colour for the name
+            self.message.style().polish(self.message)
         self.message.setText(text)
         self.message.setVisible(bool(text))  # no empty line taking room
 

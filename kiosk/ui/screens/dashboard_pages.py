@@ -28,6 +28,7 @@ TEXTS = {
     "device": "{mark} {name}: {state}",
     "ok": "✔",
     "bad": "✖",
+    "none": "–",  # a device this kiosk does not have: neither good nor bad
     "audit_title": "Nhật ký thao tác (chỉ xem, mới nhất ở trên)",
     "audit_line": "{at} · {actor} · {action}{target}",
     "audit_empty": "Nhật ký chưa có dòng nào.",
@@ -74,8 +75,12 @@ class StatusPage(QWidget):
 
     def show_devices(self, lines: list[DeviceLine]) -> None:
         self.devices.setText("\n".join(
-            TEXTS["device"].format(mark=TEXTS["ok" if line.ok else "bad"], name=line.name,
-                                   state=line.state) for line in lines))
+            TEXTS["device"].format(mark=_mark(line.ok), name=line.name, state=line.state)
+            for line in lines))
+
+
+def _mark(ok: bool | None) -> str:
+    return TEXTS["none" if ok is None else "ok" if ok else "bad"]
 
 
 def audit_line(entry: AuditEntry) -> str:

@@ -34,7 +34,7 @@ from kiosk.scanner.sane import Scanner, scan_page
 from kiosk.scanner.usb import ImportedFile
 from kiosk.ui.context import UiServices
 from kiosk.ui.draft_state import DraftState
-from kiosk.ui.runner import BackgroundRunner
+from kiosk.ui.runner import BackgroundRunner, Lane
 from kiosk.ui.screens.capture import CaptureScreen
 from kiosk.ui.widgets.basics import plain_label, scroll_area
 from kiosk.ui.widgets.document_row import DocumentRow, Tile, file_thumbnail, page_thumbnail
@@ -63,6 +63,12 @@ SPOKEN = {
 }
 
 LIST, CAMERA, USB = "list", "camera", "usb"
+# Time limits on the runner's files lane (a stuck scanner or a hostile file never holds up
+# sealing, printing or Track; the session wipe drops these answers).
+SCAN_SECONDS = 180.0  # a flatbed page at the kiosk's resolution takes well under a minute
+PROBE_SECONDS = 30.0
+THUMB_SECONDS = 30.0
+ASSEMBLE_SECONDS = 60.0
 NO_DEVICE = frozenset(("scanner_none", "scanner_missing"))  # a scan that shows none is there
 
 
@@ -236,7 +242,8 @@ class DocumentsScreen(StepScreen):
             return
         self.scanner.probing = True
         self._runner.submit(lambda: probe_scanner(factory), self._probed,
-                            lambda _error: self._probed(False))
+                            lambda _error: self._probed(False), lane=Lane.FILES,
+                            time_limit=PROBE_SECONDS, resident=False)
 
     def _probed(self, present: bool) -> None:
         self.scanner.record(present)
@@ -280,7 +287,8 @@ class DocumentsScreen(StepScreen):
         self.rows[code].set_status(TEXTS["scanning"])
         self._runner.submit(lambda: scan_page(factory()),
                             lambda page: self._scanned(papers, page),
-                            lambda error: self._scan_failed(papers, error))
+                            lambda error: self._scan_failed(papers, error),
+                            lane=Lane.FILES, time_limit=SCAN_SECONDS)
 
     def _scanned(self, papers: _Papers, page: Frame) -> None:
         papers.jobs -= 1
@@ -318,7 +326,8 @@ class DocumentsScreen(StepScreen):
         papers.jobs += 1  # pictures of image files are decoded on the runner
         self._runner.submit(lambda: [file_thumbnail(item) for item in found],
                             lambda thumbs: self._files_ready(papers, found, thumbs),
-                            lambda _error: self._files_ready(papers, found, [None] * len(found)))
+                            lambda _error: self._files_ready(papers, found, [None] * len(found)),
+                            lane=Lane.FILES, time_limit=THUMB_SECONDS)
 
     def _files_ready(
         self, papers: _Papers, found: list[ImportedFile], thumbs: list[QImage | None]
@@ -365,7 +374,8 @@ class DocumentsScreen(StepScreen):
         papers.jobs += 1
         self._runner.submit(lambda: assemble_pdf(pages, title=name),
                             lambda pdf: self._assembled(papers, version, pdf),
-                            lambda _error: self._assembled(papers, version, None))
+                            lambda _error: self._assembled(papers, version, None),
+                            lane=Lane.FILES, time_limit=ASSEMBLE_SECONDS)
 
     def _assembled(self, papers: _Papers, version: int, pdf: AssembledPdf | None) -> None:
         papers.jobs -= 1

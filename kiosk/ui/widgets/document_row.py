@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import partial
 
 import cv2
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -46,6 +46,9 @@ TEXTS = {
 THUMB_WIDTH = 120
 THUMB_HEIGHT = 160
 THUMB_PIXELS = 320  # kept per thumbnail: sharp on screen after scaling down
+# A picture from a stick is decoded only if its header says at most this many pixels (the
+# import's checks bound it already; a thumbnail must never be where a bomb goes off).
+THUMB_SOURCE_PIXELS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -170,13 +173,21 @@ def page_thumbnail(page: Frame) -> QImage:
 
 
 def file_thumbnail(item: ImportedFile) -> QImage | None:
-    """A picture for image files; PDFs and Word files show their kind instead."""
+    """A picture for image files; PDFs and Word files show their kind instead.  The size
+    is read from the header first, and the picture decoded straight to thumbnail size."""
     if item.kind.value not in ("jpeg", "png"):
         return None
-    image = QImage.fromData(item.data)
-    if image.isNull():
+    buffer = QBuffer()
+    buffer.setData(QByteArray(item.data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    size = reader.size()
+    if size.isEmpty() or size.width() * size.height() > THUMB_SOURCE_PIXELS:
         return None
-    return image.scaledToHeight(THUMB_PIXELS, Qt.TransformationMode.SmoothTransformation)
+    reader.setScaledSize(size.scaled(QSize(size.width(), THUMB_PIXELS),
+                                     Qt.AspectRatioMode.KeepAspectRatio))
+    image = reader.read()
+    return None if image.isNull() else image
 
 
 def _qimage(image: Frame) -> QImage:

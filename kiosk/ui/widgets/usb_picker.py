@@ -8,12 +8,15 @@ must not freeze the screen), a few folders deep and at most a screenful or
 two; the list is rebuilt only when what is on the stick changed, so buttons
 do not move under a finger.  A tapped file goes through ``import_file`` (type
 read from the content, sizes bounded, ZIPs opened defensively) on the runner
-too; a refused file says why in Vietnamese and the list stays.
+too; a refused file says why in Vietnamese and the list stays.  Both run on the
+runner's files lane with a time limit (a hostile stick or file never holds up
+sealing, printing or Track); the session wipe drops their answers.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -24,7 +27,7 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.domain.errors import DomainError
 from kiosk.scanner.usb import ImportedFile, import_file
-from kiosk.ui.runner import BackgroundRunner
+from kiosk.ui.runner import BackgroundRunner, Lane
 from kiosk.ui.widgets.basics import plain_label, scroll_area, touch_button
 
 TEXTS = {
@@ -50,6 +53,8 @@ SHOWN_CHARS = 60  # of a file's path on its button
 MAX_SEEN = 2000  # entries looked at in one listing, whatever they are: a full stick stays quick
 MAX_DEPTH = 4
 POLL_MS = 1500
+LIST_SECONDS = 20.0  # a listing of the stick, at most
+IMPORT_SECONDS = 60.0  # one file's checks, at most (the caged child has its own limits)
 ACCEPTED_SUFFIXES = frozenset((".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".zip"))
 WAITING, FILES = 0, 1
 
@@ -144,6 +149,7 @@ class UsbPicker(QWidget):
         self._timer.stop()
         self._generation += 1
         self._listing = None
+        self._polling = False  # a listing under way was cancelled by the wipe: never answers
         self._clear_list()
         for label in (self.heading, self.message, self.waiting):
             label.clear()
@@ -164,7 +170,8 @@ class UsbPicker(QWidget):
         generation, root = self._generation, self._root
         self._runner.submit(lambda: list_files(root),
                             lambda listing: self._listed(generation, listing),
-                            lambda _error: self._listed(generation, Listing()))
+                            lambda _error: self._listed(generation, Listing()),
+                            lane=Lane.FILES, time_limit=LIST_SECONDS)
 
     def _listed(self, generation: int, listing: Listing) -> None:
         self._polling = False
@@ -187,9 +194,11 @@ class UsbPicker(QWidget):
         self._generation += 1  # a listing already asked for is dropped: the list stays put
         generation = self._generation
         self.message.setText(TEXTS["checking"].format(name=path.name))
+        cancel = threading.Event()  # set by the runner on time-out and wipe (see kiosk.ui.runner)
         self._runner.submit(lambda: import_file(path),
                             lambda found: self._imported(generation, found),
-                            lambda error: self._refused(generation, path, error))
+                            lambda error: self._refused(generation, path, error),
+                            lane=Lane.FILES, time_limit=IMPORT_SECONDS, cancel=cancel)
 
     def _imported(self, generation: int, found: list[ImportedFile]) -> None:
         if generation != self._generation:
