@@ -19,6 +19,7 @@ from kiosk import __version__
 from kiosk.domain.errors import DomainError
 from kiosk.logsetup import FILE_ONLY
 from kiosk.office_cli import add_audit, add_official, add_queue_retry
+from kiosk.purge_command import add_purge
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_receipt(sub)
     add_official(sub)
     add_audit(sub)
+    add_purge(sub)
     return parser
 
 

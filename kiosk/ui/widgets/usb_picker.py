@@ -195,7 +195,7 @@ class UsbPicker(QWidget):
         generation = self._generation
         self.message.setText(TEXTS["checking"].format(name=path.name))
         cancel = threading.Event()  # set by the runner on time-out and wipe (see kiosk.ui.runner)
-        self._runner.submit(lambda: import_file(path),
+        self._runner.submit(lambda: import_file(path, cancel=cancel),
                             lambda found: self._imported(generation, found),
                             lambda error: self._refused(generation, path, error),
                             lane=Lane.FILES, time_limit=IMPORT_SECONDS, cancel=cancel)
