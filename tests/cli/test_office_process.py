@@ -42,7 +42,8 @@ def test_the_pin_appears_in_no_output_no_log_and_no_audit_row(tmp_path: Path) ->
     assert [r.returncode for r in readers] == [0, 0]
     log = (tmp_path / "logs" / "cli.log").read_text(encoding="utf-8")
     assert "official CB-012 added by cli:kythuat" in log
-    for text in [log, *(r.stdout + r.stderr for r in [*runs, *readers])]:
+    printed = [r.stdout + r.stderr for r in runs] + [r.stdout + r.stderr for r in readers]
+    for text in [log, *printed]:
         assert PIN not in text and OTHER_PIN not in text
 
 
