@@ -1,23 +1,25 @@
-"""The ``kiosk`` command line: every subcommand answers --help, unfinished ones say so."""
+"""The ``kiosk`` command line: every subcommand answers --help, unfinished ones say so.
+
+Commands run in this process through ``kiosk.cli.main`` (``tests.support.cli_runner``):
+argv, environment and streams as a child would have them, at a fraction of the cost."""
 
 from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from kiosk.cli import build_parser, main
+from tests.support.cli_runner import Ran, run_kiosk
 
 SUBCOMMANDS = ["run", "portal-sim", "sync", "queue", "submit", "receipt", "catalog",
                "decode", "detect", "scan", "doctor", "official", "audit"]
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True,
-                          text=True, check=False, env=env, timeout=120)
+def run_cli(*args: str, env: dict[str, str] | None = None) -> Ran:
+    return run_kiosk(args, env=env)
 
 
 @pytest.mark.parametrize("name", SUBCOMMANDS)
