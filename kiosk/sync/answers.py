@@ -1,7 +1,7 @@
 """The portal's answers, read strictly before anything in them is stored or sent on.
 
 PORTAL_API.md v1 and STYLE.md §23: every 2xx body is decoded here (UTF-8,
-JSON with no NaN/Infinity, no integer of more than 18 digits, bounded
+JSON with no NaN/Infinity, no integer of more than 100 digits, bounded
 nesting) and each field the kiosk uses is checked for its type, its range,
 its length and its characters (no NUL, no control character, no lone
 surrogate: SQLite and the screens get only clean text).  Every refusal is a
@@ -44,7 +44,9 @@ MAX_EVENTS = 500  # QuaTrinhXuLy of one dossier
 MAX_ITEMS = 5000  # one page of status changes or procedures
 MAX_FILE_BYTES = 10 * 1024 * 1024  # the portal's own limit (413 above)
 MAX_EXPIRES_SECONDS = 366 * 24 * 3600
-MAX_INT_DIGITS = 18  # every integer of the contract fits; SQLite's limit is 19
+# Longer integers are refused while parsing (Python's int() of 4,300 digits raises);
+# shorter ones reach the field checks, which hold every stored number to its range.
+MAX_INT_DIGITS = 100
 # The TrangThaiHoSo codes of the national portal (DOMAIN.md §3): the only ones stored.
 PORTAL_STATUSES = frozenset(PORTAL_STATUS_LABELS)
 
@@ -386,9 +388,10 @@ MAX_REFUSAL_CHARS = 500
 
 def parse_refusal(status: int, content: bytes) -> Refusal:
     """The error body of a 4xx, kept only as far as it is sound; never raises."""
-    try:
-        body = loads_strict(content.decode("utf-8"))
-    except (BadAnswer, UnicodeDecodeError):
+    try:  # lenient on numbers (none is used); text is cleaned below
+        body = json.loads(content.decode("utf-8"), parse_constant=_nothing,
+                          parse_int=_nothing, parse_float=_nothing)
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError too
         body = None
     body = body if isinstance(body, dict) else {}
     raw_code = body.get("error")
@@ -398,6 +401,10 @@ def parse_refusal(status: int, content: bytes) -> Refusal:
     if isinstance(details, list) and details:
         message += " — " + "; ".join(_detail(d) for d in details[:5])
     return Refusal(error or f"http_{status}", message.strip(" —") or "")
+
+
+def _nothing(text: str) -> None:
+    return None
 
 
 def _detail(raw: object) -> str:
