@@ -28,9 +28,10 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
 from kiosk.sync import answers
-from kiosk.sync.answers import BadAnswer, Parser, decode_json, parse_refusal
+from kiosk.sync.answers import BadAnswer, Parser, decode_json
 from kiosk.sync.gate import Clock, Jitter, PortalGate
 from kiosk.sync.policy import Outcome, OutcomeKind, bad_answer, retry_after_seconds
+from kiosk.sync.refusals import parse_refusal
 from kiosk.sync.transport import WatchedPools, WatchedProxyPools
 from kiosk.sync.watchdog import Watchdog
 

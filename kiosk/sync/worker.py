@@ -26,34 +26,36 @@ import random
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
 from kiosk.catalogue_updates import CatalogueUpdates
-from kiosk.domain.dates import format_moment
 from kiosk.domain.errors import DomainError
 from kiosk.store.queue import DossierQueue, LostRace
 from kiosk.store.ratings import Ratings
 from kiosk.store.records import Attachment, SendJob
-from kiosk.store.syncstate import LeaseHolder, SyncHealthLog, SyncLease
+from kiosk.store.syncstate import SyncHealthLog, SyncLease
 from kiosk.sync.answers import (
     BadAnswer,
     DossierAnswer,
     FileAnswer,
 )
 from kiosk.sync.client import Portal
+from kiosk.sync.follow import CATALOGUE_CURSOR as CATALOGUE_CURSOR
 from kiosk.sync.follow import (
-    CATALOGUE_CURSOR,
     EPOCH_WIRE,
-    STATUS_CURSOR,
     apply_catalogue,
     apply_changes,
     bind_file_ids,
     echo_checked,
 )
+from kiosk.sync.follow import STATUS_CURSOR as STATUS_CURSOR
 from kiosk.sync.policy import Outcome, OutcomeKind, backoff_delay, bad_answer, next_attempt_at
 from kiosk.sync.rating_sender import RatingSender
+from kiosk.sync.report import MESSAGES as MESSAGES
+from kiosk.sync.report import SyncReport as SyncReport
+from kiosk.sync.report import describe_holder as describe_holder
 
 log = logging.getLogger(__name__)
 
@@ -63,45 +65,6 @@ HOUSEKEEPING_EVERY = timedelta(hours=1)
 
 Clock = Callable[[], datetime]
 _T = TypeVar("_T")
-
-MESSAGES = {
-    "standby": "Một tiến trình đồng bộ khác đang chạy ({holder}); tiến trình này chờ và sẽ "
-    "tự tiếp quản khi tiến trình kia dừng.",
-    "busy": "Một tiến trình đồng bộ khác đang chạy ({holder}); lần này không gửi gì để tránh "
-    "gửi trùng. Xin thử lại sau, hoặc dừng tiến trình kia.",
-    "holder": "tiến trình {pid} trên máy {host}, từ {since}",
-    "took_over": "Tiến trình này đã nhận việc đồng bộ.",
-    "crash": "Lỗi nội bộ khi đồng bộ ({error}); kiosk tự thử lại sau {seconds:.0f} giây.",
-    "item_crash": "Lỗi nội bộ khi gửi ({error}); kiosk sẽ tự gửi lại.",
-}
-
-
-def describe_holder(holder: LeaseHolder | None) -> str:
-    if holder is None:
-        return "không rõ"
-    return MESSAGES["holder"].format(pid=holder.pid, host=holder.host,
-                                     since=format_moment(holder.acquired_at))
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    """What one pass did, for the dashboard and the CLI."""
-
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    status_updates: int = 0
-    procedures_updated: int = 0
-    paused_reason: str | None = None  # the portal as a whole is out of reach for now
-    paused_code: str | None = None
-    ratings_sent: int = 0
-    ratings_retried: int = 0
-    ratings_failed: int = 0
-    recovered: int = 0  # SENDING rows a gone owner left, put back in the queue
-    standby: LeaseHolder | None = None  # another worker holds the lease: nothing was done
-    errors: tuple[str, ...] = field(default_factory=tuple)  # stages that raised (logged)
-    retry_in: float | None = None  # after errors: the backoff before the next pass
-
 
 class SyncWorker:
     def __init__(

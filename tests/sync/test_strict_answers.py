@@ -21,10 +21,10 @@ from kiosk.sync.answers import (
     BadAnswer,
     decode_json,
     loads_strict,
-    parse_refusal,
 )
 from kiosk.sync.policy import MAX_RETRY_AFTER_SECONDS, OutcomeKind, bad_answer, http_date
 from kiosk.sync.policy import retry_after_seconds as retry_after
+from kiosk.sync.refusals import parse_refusal
 
 FEW = settings(max_examples=50, deadline=None, database=None)
 JSON = "application/json; charset=utf-8"
