@@ -2,8 +2,10 @@
 
 Every answer — or the lack of one — becomes an ``Outcome`` in ``classify``;
 nothing else in the kiosk looks at status codes.  A 2xx whose body is not the
-JSON promised (a captive portal's login page, a truncated body) is transient:
-a dossier is marked sent only on a parsable body that carries ``MaHoSo``.
+JSON promised (a captive portal's login page, a truncated body, a field of the
+wrong type or out of range: ``answers``) is transient, and only the checked
+answer leaves the client; a dossier is marked sent only on a sound ``MaHoSo``.
+Redirects are never followed: a 3xx is transient too.
 
 The client respects the portal as a whole (``gate``): after a Retry-After, a
 run of server failures, a connection that cannot be made or a refused login,
@@ -133,8 +135,8 @@ def _classify_success(response: requests.Response, parse: Parser) -> Outcome:
         if error.reason in ("content_type", "encoding", "json"):
             return _transient("not_json")
         return bad_answer(error)
-    return Outcome(OutcomeKind.ACCEPTED, f"http_{response.status_code}", "", body=body,
-                   answer=answer)
+    # Only the checked answer leaves the client: the raw body may hold anything.
+    return Outcome(OutcomeKind.ACCEPTED, f"http_{response.status_code}", "", answer=answer)
 
 
 def _classify_refusal(response: requests.Response) -> Outcome:

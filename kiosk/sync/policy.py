@@ -56,7 +56,6 @@ class Outcome:
     code: str  # machine code: the portal's "error", or ours ("timeout", "not_json" …)
     message: str  # Vietnamese, for the official's dashboard
     retry_after: float | None = None  # seconds: Retry-After, or how long the client is paused
-    body: dict[str, object] | None = None  # the raw JSON object when ACCEPTED (for logs)
     answer: Answer | None = None  # the checked answer when ACCEPTED (``answers``)
     # Says nothing about this item: the portal or the network as a whole (a pause, a
     # connection failure, credentials, a stop, Retry-After). The worker ends its pass and

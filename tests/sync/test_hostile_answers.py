@@ -9,6 +9,8 @@ same key — one dossier on the portal, the others replays.
 
 from __future__ import annotations
 
+import json
+import random
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -332,3 +334,72 @@ def test_housekeeping_waits_for_the_lease(kiosk: Kiosk, portal: PortalSimulator)
     finally:
         client.close()
     assert calls == [kiosk.clock()]
+
+
+# ---------------------------------------------------------------- a day of nonsense
+
+
+class Nonsense(faults.Fault):
+    """After the portal has done the work, the kiosk hears nonsense of some kind: a field
+    set to a hostile value, junk bytes, another status code, an odd Retry-After."""
+
+    name = "nonsense"
+    VALUES: tuple[object, ...] = (2**70, -1, 0, 1.5, True, None, "", "\ud800", "A\x00",
+                                  "x" * 70_000, [], {}, [[[[[]]]]], "2026 13 99")
+    JUNK: tuple[bytes, ...] = (b"", b"<html>login</html>", b"\xff\xfe\x00", b"[" * 20_000,
+                               b'{"MaHoSo": NaN}', b"1" * 5000, b"null", b'"ok"')
+    STATUSES = (200, 201, 302, 408, 429, 500, 503)
+    RETRY_AFTERS = ("²", "-1", "1e309", "Tue, 24 Nov 2026 09:01:00 +0700", "5", "")
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.lock = threading.Lock()
+
+    def handle(self, proxy: faults.ProxyHandler, body: bytes) -> None:
+        status, _headers, data = proxy.fetch_upstream(body)
+        with self.lock:
+            reply = self._garble(status, data)
+        proxy.reply(*reply)
+
+    def _garble(self, status: int, data: bytes) -> tuple[int, bytes, str, dict[str, str]]:
+        rng = self.rng
+        extra = {"Retry-After": rng.choice(self.RETRY_AFTERS)} if rng.random() < 0.3 else {}
+        if rng.random() < 0.5 and data.startswith(b"{"):
+            answer = json.loads(data)
+            targets = [answer, *[i for i in answer.get("items", []) if isinstance(i, dict)]]
+            target = rng.choice(targets)
+            target[rng.choice([*target, "TrangThaiHoSo"])] = rng.choice(self.VALUES)
+            return status, json.dumps(answer).encode(), "application/json", extra
+        content_type = rng.choice(["application/json", "text/html", "text/plain", ""])
+        return rng.choice(self.STATUSES), rng.choice(self.JUNK), content_type, extra
+
+
+def test_a_portal_answering_nonsense_pass_after_pass_never_breaks_the_worker_and_loses_nothing(
+    kiosk: Kiosk, portal: PortalSimulator,
+) -> None:
+    sealed = kiosk.seal_births(4)
+    nonsense = Nonsense(random.Random(20261202))
+    plan = Switch("", "/api/v1/", nonsense)
+    with faults.FaultProxy(portal.url, lambda m, p: nonsense if plan.on and p.startswith(
+            "/api/v1/") else faults.Fault()) as proxy:
+        client = kiosk_client(kiosk, proxy.url)
+        worker = kiosk.sync_worker(client, jitter=lambda: 0.5)
+        try:
+            with worker.leased():
+                reports = []
+                for _ in range(25):
+                    reports.append(worker.run_once())
+                    assert kiosk.queue.counts()[DossierState.SENDING] == 0
+                    kiosk.clock.advance(hours=1)
+                plan.on = False
+                for _ in range(5):
+                    worker.run_once()
+                    kiosk.clock.advance(hours=1)
+        finally:
+            client.close()
+    assert all(not r.errors for r in reports)  # every answer an outcome, never an exception
+    assert proxy.seen.get("nonsense", 0) >= 25
+    rows = [kiosk.queue.find(d.code).dossier for d in sealed]
+    assert [r.state for r in rows] == [DossierState.SENT] * 4, [
+        (r.last_error_code, r.last_error_message) for r in rows]
+    assert stats(portal)["dossiers_new"] == 4
