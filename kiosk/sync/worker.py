@@ -36,11 +36,7 @@ from kiosk.store.queue import DossierQueue, LostRace
 from kiosk.store.ratings import Ratings
 from kiosk.store.records import Attachment, SendJob
 from kiosk.store.syncstate import SyncHealthLog, SyncLease
-from kiosk.sync.answers import (
-    BadAnswer,
-    DossierAnswer,
-    FileAnswer,
-)
+from kiosk.sync.answers import BadAnswer, DossierAnswer, FileAnswer
 from kiosk.sync.client import Portal
 from kiosk.sync.follow import CATALOGUE_CURSOR as CATALOGUE_CURSOR
 from kiosk.sync.follow import (
@@ -234,8 +230,9 @@ class SyncWorker:
 
     def _failed_pass(self, report: SyncReport, errors: Sequence[str]) -> SyncReport:
         text = self._failure_text(errors)
-        try:
-            self._queue.recover_interrupted(self._clock(), keep_owner=None)
+        try:  # as in _crashed: nothing of ours is in flight, and only we may send
+            if self._lease.held:
+                self._queue.recover_interrupted(self._clock(), keep_owner=None)
             if self._health is not None and not self._stop.is_set():
                 self._health.failed(self._clock(), "crash", text)
         except Exception:
@@ -344,7 +341,7 @@ class SyncWorker:
     def _record(self, job: SendJob, outcome: Outcome) -> None:
         now = self._clock()
         try:
-            if isinstance(outcome.answer, DossierAnswer):  # _echo_checked: only when ACCEPTED
+            if isinstance(outcome.answer, DossierAnswer):  # echo_checked: only when ACCEPTED
                 self._queue.mark_sent(job, now, outcome.answer.code, outcome.answer.status)
             elif outcome.kind is OutcomeKind.PERMANENT:
                 self._queue.mark_failed(job, now, outcome.code, outcome.message)
