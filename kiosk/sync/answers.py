@@ -1,8 +1,8 @@
 """The portal's answers, read strictly before anything in them is stored or sent on.
 
 PORTAL_API.md v1 and STYLE.md §23: every 2xx body is decoded here (UTF-8,
-JSON with no NaN/Infinity, no integer of more than 100 digits, bounded
-nesting) and each field the kiosk uses is checked for its type, its range,
+JSON with no NaN/Infinity, no integer of more than 100 digits, no key twice
+in an object, bounded nesting) and each field the kiosk uses is checked for its type, its range,
 its length and its characters (no NUL, no control character, no lone
 surrogate: SQLite and the screens get only clean text).  Every refusal is a
 ``BadAnswer`` naming the field (our name, never the portal's text) and a
@@ -41,7 +41,7 @@ MAX_TOKEN_CHARS = 4096
 MAX_NOTE_CHARS = 1000  # NoiDung
 MAX_UNIT_CHARS = 200  # DonVi
 MAX_EVENTS = 500  # QuaTrinhXuLy of one dossier
-MAX_ITEMS = 5000  # one page of status changes or procedures
+MAX_ITEMS = 20_000  # one page of changes or procedures (the 4 MiB body cap binds first)
 MAX_FILE_BYTES = 10 * 1024 * 1024  # the portal's own limit (413 above)
 MAX_EXPIRES_SECONDS = 366 * 24 * 3600
 # Longer integers are refused while parsing (Python's int() of 4,300 digits raises);
@@ -97,7 +97,8 @@ def decode_json(content: bytes, content_type: str | None) -> dict[str, Any]:
 def loads_strict(text: str) -> object:
     """``json.loads`` with no NaN/Infinity, no huge integer or float; BadAnswer otherwise."""
     try:
-        return json.loads(text, parse_constant=_no_constant, parse_int=_int, parse_float=_float)
+        return json.loads(text, parse_constant=_no_constant, parse_int=_int, parse_float=_float,
+                          object_pairs_hook=_unique)
     except BadAnswer:
         raise
     except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
@@ -110,6 +111,14 @@ def _charset(params: str) -> str | None:
         if name.strip().lower() == "charset":
             return value.strip().strip('"').lower()
     return None
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are unique: {"MaHoSo": "A", "MaHoSo": "B"} is two answers."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        _bad("body", "json")
+    return found
 
 
 def _no_constant(name: str) -> NoReturn:

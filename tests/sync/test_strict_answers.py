@@ -201,6 +201,7 @@ def test_a_token_that_could_not_go_into_a_header_is_refused(token: str) -> None:
     b'{"a": NaN}', b'{"a": Infinity}', b'{"a": -Infinity}', b'{"a": 1e999}',
     b"[" * 100_000 + b"]" * 100_000,
     b'{"a": 1', b"\xff\xfe{}", b"\xef\xbb\xbf{}", b"<html>login</html>", b"",
+    b'{"MaHoSo": "A-1", "MaHoSo": "B-2"}',
 ])
 def test_hostile_bytes_are_a_bad_answer_and_nothing_else(raw: bytes) -> None:
     with pytest.raises(BadAnswer):
