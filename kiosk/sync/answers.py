@@ -42,6 +42,8 @@ MAX_NOTE_CHARS = 1000  # NoiDung
 MAX_UNIT_CHARS = 200  # DonVi
 MAX_EVENTS = 500  # QuaTrinhXuLy of one dossier
 MAX_ITEMS = 20_000  # one page of changes or procedures (the 4 MiB body cap binds first)
+MAX_PROCEDURE_DEPTH = 12  # a procedure: fields → options → …, a few levels
+MAX_PROCEDURE_TEXT = 10_000
 MAX_FILE_BYTES = 10 * 1024 * 1024  # the portal's own limit (413 above)
 MAX_EXPIRES_SECONDS = 366 * 24 * 3600
 # Longer integers are refused while parsing (Python's int() of 4,300 digits raises);
@@ -371,9 +373,28 @@ def parse_changes(body: Mapping[str, Any]) -> ChangesAnswer:
 
 
 def parse_procedures(body: Mapping[str, Any]) -> ProceduresAnswer:
+    """§5: the catalogue checks each procedure; here, that every text in them can be
+    stored (the catalogue keeps them as UTF-8 JSON) and the nesting is shallow."""
     now = field(body, "now")
     moment(now, "now")
-    return ProceduresAnswer(items(field(body, "items"), "items", MAX_ITEMS), str(now))
+    found = items(field(body, "items"), "items", MAX_ITEMS)
+    for index, item in enumerate(found):
+        _storable_tree(item, f"items[{index}]", MAX_PROCEDURE_DEPTH)
+    return ProceduresAnswer(found, str(now))
+
+
+def _storable_tree(value: object, where: str, depth: int) -> None:
+    if depth < 0:
+        _bad(where, "range")
+    if isinstance(value, str):
+        text(value, where, MAX_PROCEDURE_TEXT)
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            text(key, where, MAX_PROCEDURE_TEXT)
+            _storable_tree(inner, f"{where}.{key[:40]}", depth - 1)
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            _storable_tree(inner, f"{where}[{index}]", depth - 1)
 
 
 def parse_health(body: Mapping[str, Any]) -> HealthAnswer:

@@ -429,3 +429,25 @@ def test_a_portal_answering_nonsense_pass_after_pass_never_breaks_the_worker_and
     assert [r.state for r in rows] == [DossierState.SENT] * 4, [
         (r.last_error_code, r.last_error_message) for r in rows]
     assert stats(portal)["dossiers_new"] == 4
+
+
+def test_a_catalogue_page_with_text_that_cannot_be_stored_changes_nothing(
+    kiosk: Kiosk, portal: PortalSimulator,
+) -> None:
+    from kiosk.catalogue_updates import CatalogueUpdates
+
+    updates = CatalogueUpdates(kiosk.runtime.data_dir)
+    plan = Switch("GET", "/api/v1/procedures", faults.ForwardThenRewrite(
+        lambda page: page["items"][0].__setitem__("name", "Khai sinh\ud800")))
+    with faults.FaultProxy(portal.url, plan) as proxy:
+        client = kiosk_client(kiosk, proxy.url)
+        worker = kiosk.sync_worker(client, catalogue_updates=updates)
+        try:
+            hostile = worker.run_once()
+            cursor = kiosk.queue.cursor("procedures_changed_since")
+            plan.on = False
+            sane = worker.run_once()
+        finally:
+            client.close()
+    assert (hostile.procedures_updated, hostile.errors, cursor) == (0, (), None)
+    assert sane.procedures_updated > 0 and not sane.errors

@@ -302,3 +302,17 @@ def test_every_imf_fixdate_reads_back_to_its_moment(moment: datetime) -> None:
     assert seconds is not None and 0 <= seconds <= MAX_RETRY_AFTER_SECONDS
     if NOW <= moment <= NOW + timedelta(minutes=30):
         assert seconds == (moment - NOW).total_seconds()
+
+
+@pytest.mark.parametrize(("item", "where"), [
+    ({"code": "1.001193", "name": "Khai sinh\ud800"}, "items[0].name"),
+    ({"code": "1.001193", "fields": [{"label": "A\x00"}]}, "items[0].fields[0].label"),
+    ({"code": "1.001193", "x\udfff": 1}, "items[0]"),
+    ({"code": "1.001193", "deep": [[[[[[[[[[[[[[1]]]]]]]]]]]]]]}, None),
+])
+def test_a_procedure_holding_text_that_cannot_be_stored_is_refused_with_its_page(
+    item: dict[str, Any], where: str | None,
+) -> None:
+    with pytest.raises(BadAnswer) as refused:
+        answers.parse_procedures({"now": "20261124093000", "items": [item]})
+    assert where is None or refused.value.where == where
