@@ -2,8 +2,10 @@
 
 Every answer — or the lack of one — becomes an ``Outcome`` in ``classify``;
 nothing else in the kiosk looks at status codes.  A 2xx whose body is not the
-JSON promised (a captive portal's login page, a truncated body) is transient:
-a dossier is marked sent only on a parsable body that carries ``MaHoSo``.
+JSON promised (a captive portal's login page, a truncated body, a field of the
+wrong type or out of range: ``answers``) is transient, and only the checked
+answer leaves the client; a dossier is marked sent only on a sound ``MaHoSo``.
+Redirects are never followed: a 3xx is transient too.
 
 The client respects the portal as a whole (``gate``): after a Retry-After, a
 run of server failures, a connection that cannot be made or a refused login,
@@ -14,12 +16,10 @@ until the pause is over.  Each request has one overall deadline, kept by a
 
 from __future__ import annotations
 
-import json
 import math
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -29,8 +29,11 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
+from kiosk.sync import answers
+from kiosk.sync.answers import BadAnswer, Parser, decode_json
 from kiosk.sync.gate import Clock, Jitter, PortalGate
-from kiosk.sync.policy import Outcome, OutcomeKind, retry_after_seconds
+from kiosk.sync.policy import Outcome, OutcomeKind, bad_answer, retry_after_seconds
+from kiosk.sync.refusals import parse_refusal
 from kiosk.sync.transport import WatchedPools, WatchedProxyPools
 from kiosk.sync.watchdog import Watchdog
 
@@ -38,9 +41,6 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 # The deadline of a request grows with what it uploads: a slow uplink is not a dead portal.
 MIN_UPLOAD_BYTES_PER_SECOND = 64 * 1024
 CLOSE_WAIT_SECONDS = 5.0
-MAX_TOKEN_CHARS = 4096
-
-Expect = Callable[[Mapping[str, Any]], bool]
 
 MESSAGES = {
     "timeout": "Cổng dịch vụ công không trả lời kịp; kiosk sẽ tự gửi lại.",
@@ -59,6 +59,8 @@ MESSAGES = {
     "Lý do: {reason}",
     "stopped": "Kiosk đã dừng đồng bộ; hồ sơ sẽ được gửi khi kiosk chạy lại.",
     "refused": "Cổng dịch vụ công từ chối hồ sơ (mã {status}): {message}",
+    "redirect": "Cổng dịch vụ công chuyển hướng sang trang khác (mã {status}; có thể mạng "
+    "yêu cầu đăng nhập); kiosk sẽ tự gửi lại.",
 }
 
 
@@ -90,21 +92,24 @@ class Portal(Protocol):
 
 
 def classify(
-    response: requests.Response | None, error: Exception | None, expect: Expect
+    response: requests.Response | None, error: Exception | None, parse: Parser
 ) -> Outcome:
-    """The one place that decides what an HTTP exchange means."""
+    """The one place that decides what an HTTP exchange means (with ``policy``)."""
     if response is None:
         return _transient(_error_code(error))
     status = response.status_code
     if 200 <= status < 300:
-        return _classify_success(response, expect)
+        return _classify_success(response, parse)
     if status == 401:
         return Outcome(OutcomeKind.AUTH, "unauthorized", MESSAGES["auth"])
-    if status in (408, 429) or status >= 500:
+    if status in (408, 429) or status >= 500 or status < 200:
         key = "busy" if status in (429, 503) else "server"
         wait = _retry_after(response) if status in (429, 503) else None
         return Outcome(OutcomeKind.TRANSIENT, f"http_{status}",
                        MESSAGES[key].format(status=status), retry_after=wait)
+    if 300 <= status < 400:  # never followed: a captive portal's login page, or a moved portal
+        return Outcome(OutcomeKind.TRANSIENT, "redirect", MESSAGES["redirect"].format(
+            status=status))
     return _classify_refusal(response)
 
 
@@ -122,56 +127,27 @@ def _error_code(error: Exception | None) -> str:
     return "timeout" if isinstance(error, requests.Timeout) else "reset"
 
 
-def _classify_success(response: requests.Response, expect: Expect) -> Outcome:
-    body = _json_body(response)
-    if body is None or not expect(body):
-        return _transient("not_json")
-    return Outcome(OutcomeKind.ACCEPTED, f"http_{response.status_code}", "", body=dict(body))
+def _classify_success(response: requests.Response, parse: Parser) -> Outcome:
+    try:
+        body = decode_json(response.content, response.headers.get("Content-Type"))
+        answer = parse(body)
+    except BadAnswer as error:
+        if error.reason in ("content_type", "encoding", "json"):
+            return _transient("not_json")
+        return bad_answer(error)
+    # Only the checked answer leaves the client: the raw body may hold anything.
+    return Outcome(OutcomeKind.ACCEPTED, f"http_{response.status_code}", "", answer=answer)
 
 
 def _classify_refusal(response: requests.Response) -> Outcome:
-    body = _json_body(response) or {}
-    code = str(body.get("error") or f"http_{response.status_code}")
-    message = str(body.get("message") or "không rõ lý do")
-    details = body.get("details")
-    if isinstance(details, list) and details:
-        message += " — " + "; ".join(_detail_text(d) for d in details[:5])
-    text = MESSAGES["refused"].format(status=response.status_code, message=message)
-    return Outcome(OutcomeKind.PERMANENT, code, text[:2000], body=body or None)
-
-
-def _detail_text(detail: object) -> str:
-    if isinstance(detail, Mapping):
-        return f"{detail.get('field', '?')}: {detail.get('message', '')}"
-    return str(detail)
-
-
-def _json_body(response: requests.Response) -> dict[str, Any] | None:
-    try:
-        data = json.loads(response.content.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return None
-    return data if isinstance(data, dict) else None
+    refusal = parse_refusal(response.status_code, response.content)
+    text = MESSAGES["refused"].format(status=response.status_code,
+                                      message=refusal.message or "không rõ lý do")
+    return Outcome(OutcomeKind.PERMANENT, refusal.code, text[:2000])
 
 
 def _retry_after(response: requests.Response) -> float | None:
     return retry_after_seconds(response.headers.get("Retry-After", ""), datetime.now(UTC))
-
-
-def _has(*keys: str) -> Expect:
-    return lambda body: all(body.get(k) not in (None, "") for k in keys)
-
-
-def _rating_id_ok(body: Mapping[str, Any]) -> bool:
-    rating_id = body.get("IdDanhGia")
-    return isinstance(rating_id, str) and len(rating_id.strip()) > 0 and len(rating_id) <= 128
-
-
-def _token_ok(body: Mapping[str, Any]) -> bool:
-    """A token goes into a header: a string of visible ASCII, of sane length."""
-    token = body.get("access_token")
-    return (isinstance(token, str) and 0 < len(token) <= MAX_TOKEN_CHARS
-            and all("!" <= c <= "~" for c in token))
 
 
 # ---------------------------------------------------------------- requests, over watched sockets
@@ -249,61 +225,63 @@ class PortalClient:
 
     def upload_file(self, data: bytes, sha256: str, file_name: str, content_type: str) -> Outcome:
         files = {"file": (file_name, data, content_type)}
-        return self._call("POST", "/api/v1/files", _has("IdTepTin", "HashTepTin"),
+        return self._call("POST", "/api/v1/files", answers.parse_file,
                           upload=len(data), files=files, data={"sha256": sha256})
 
     def submit_dossier(self, body: bytes, idempotency_key: str) -> Outcome:
         headers = {"Idempotency-Key": idempotency_key,
                    "Content-Type": "application/json; charset=utf-8"}
-        return self._call("POST", "/api/v1/dossiers", _has("MaHoSo"), upload=len(body),
+        return self._call("POST", "/api/v1/dossiers", answers.parse_dossier, upload=len(body),
                           data=body, headers=headers)
 
     def submit_rating(self, body: bytes, idempotency_key: str) -> Outcome:
-        """§7: sent only on a body whose ``IdDanhGia`` is a short non-empty string."""
+        """§7: sent only on a body whose ``IdDanhGia`` is a short visible id."""
         headers = {"Idempotency-Key": idempotency_key,
                    "Content-Type": "application/json; charset=utf-8"}
-        return self._call("POST", "/api/v1/ratings", _rating_id_ok, upload=len(body),
+        return self._call("POST", "/api/v1/ratings", answers.parse_rating, upload=len(body),
                           data=body, headers=headers)
 
     def dossier_status(self, code: str) -> Outcome:
         path = "/api/v1/dossiers/" + quote(code, safe="")
-        return self._call("GET", path, _has("MaHoSo", "TrangThaiHoSo"))
+        return self._call("GET", path, answers.parse_status)
 
     def changes_since(self, kiosk_id: str, since: str) -> Outcome:
         params = {"kiosk": kiosk_id, "changed_since": since}
-        return self._call("GET", "/api/v1/dossiers", _has("now"), params=params)
+        return self._call("GET", "/api/v1/dossiers", answers.parse_changes, params=params)
 
     def procedures_since(self, since: str) -> Outcome:
-        return self._call("GET", "/api/v1/procedures", _has("now"), params={"changed_since": since})
+        return self._call("GET", "/api/v1/procedures", answers.parse_procedures,
+                          params={"changed_since": since})
 
     def health(self) -> bool:
-        outcome = self._exchange("GET", "/api/v1/health", _has("status"), auth=False)
+        outcome = self._exchange("GET", "/api/v1/health", answers.parse_health, auth=False)
         return outcome.kind is OutcomeKind.ACCEPTED
 
     # ------------------------------------------------------------ tokens
 
-    def _call(self, method: str, path: str, expect: Expect, **kwargs: Any) -> Outcome:
+    def _call(self, method: str, path: str, parse: Parser, **kwargs: Any) -> Outcome:
         fresh = self._token is None
         if fresh:
             failure = self._fetch_token()
             if failure is not None:
                 return failure
-        outcome = self._exchange(method, path, expect, **kwargs)
+        outcome = self._exchange(method, path, parse, **kwargs)
         if outcome.kind is OutcomeKind.AUTH and not fresh:  # expired early: one new token
             failure = self._fetch_token()
             if failure is not None:
                 return failure
-            outcome = self._exchange(method, path, expect, **kwargs)
+            outcome = self._exchange(method, path, parse, **kwargs)
         if outcome.kind is OutcomeKind.AUTH:  # a token just issued refused: never reuse it
             return self._auth_failed("token_rejected", "token_rejected")
         return outcome
 
     def _fetch_token(self) -> Outcome | None:
         self._token = None
-        outcome = self._exchange("POST", "/api/v1/token", _token_ok, auth=False,
+        outcome = self._exchange("POST", "/api/v1/token", answers.parse_token, auth=False,
                                  json=self._credentials)
-        if outcome.kind is OutcomeKind.ACCEPTED and outcome.body is not None:
-            self._token = str(outcome.body["access_token"])
+        if outcome.kind is OutcomeKind.ACCEPTED and isinstance(outcome.answer,
+                                                                answers.TokenAnswer):
+            self._token = outcome.answer.token
             return None
         if outcome.kind in (OutcomeKind.AUTH, OutcomeKind.PERMANENT):
             return self._auth_failed("unauthorized", "auth")
@@ -318,7 +296,7 @@ class PortalClient:
     # ------------------------------------------------------------ one exchange
 
     def _exchange(
-        self, method: str, path: str, expect: Expect, *, auth: bool = True, upload: int = 0,
+        self, method: str, path: str, parse: Parser, *, auth: bool = True, upload: int = 0,
         **kwargs: Any,
     ) -> Outcome:
         refusal = self._refusal()
@@ -331,7 +309,7 @@ class PortalClient:
         with self._lock:
             if self._gate.stopped:  # aborted while waiting for the lock
                 return _stopped()
-            outcome = self._timed(method, path, expect, seconds, headers=headers, **kwargs)
+            outcome = self._timed(method, path, parse, seconds, headers=headers, **kwargs)
         return self._after(outcome, authenticated=auth)
 
     def _refusal(self) -> Outcome | None:
@@ -344,26 +322,26 @@ class PortalClient:
         text = MESSAGES["paused"].format(seconds=math.ceil(left), reason=reason)
         return Outcome(OutcomeKind.TRANSIENT, "paused", text, retry_after=left, portal_wide=True)
 
-    def _timed(self, method: str, path: str, expect: Expect, seconds: float,
+    def _timed(self, method: str, path: str, parse: Parser, seconds: float,
                **kwargs: Any) -> Outcome:
         self._watchdog.arm(seconds)
         try:
-            outcome = self._request(method, path, expect, seconds, **kwargs)
+            outcome = self._request(method, path, parse, seconds, **kwargs)
         finally:
             cut = self._watchdog.disarm()
         if not cut:
             return outcome
         return _stopped() if self._gate.stopped else _transient("timeout")
 
-    def _request(self, method: str, path: str, expect: Expect, seconds: float,
+    def _request(self, method: str, path: str, parse: Parser, seconds: float,
                  **kwargs: Any) -> Outcome:
         try:  # per socket operation; the watchdog keeps the total (connect: see transport)
             with self._session.request(method, self._base + path, timeout=(seconds, seconds),
-                                       stream=True, **kwargs) as response:
+                                       stream=True, allow_redirects=False, **kwargs) as response:
                 _read_capped(response)
-                return classify(response, None, expect)
+                return classify(response, None, parse)
         except (requests.RequestException, OSError) as exc:  # OSError: a cut socket, unwrapped
-            return classify(None, exc, expect)
+            return classify(None, exc, parse)
         except _TooLarge:
             return _transient("too_large")
 

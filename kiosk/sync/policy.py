@@ -8,11 +8,12 @@ too; the client only keeps the state (when the pause ends) and the clock.
 
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from enum import StrEnum
+
+from kiosk.sync.answers import Answer, BadAnswer
 
 BASE_DELAY_SECONDS = 5.0
 MAX_DELAY_SECONDS = 15 * 60.0
@@ -25,6 +26,21 @@ CONNECTION_PAUSE_BASE_SECONDS = 5.0
 CONNECTION_PAUSE_MAX_SECONDS = 2 * 60.0
 AUTH_PAUSE_BASE_SECONDS = 20.0
 AUTH_PAUSE_MAX_SECONDS = 5 * 60.0
+
+MESSAGES = {
+    "answer": "Cổng dịch vụ công trả lời không đúng quy định (trường {field}: {problem}); "
+    "kiosk sẽ tự gửi lại sau.",
+    "content_type": "không phải JSON",
+    "encoding": "không phải UTF-8",
+    "json": "JSON hỏng",
+    "type": "sai kiểu dữ liệu",
+    "missing": "thiếu",
+    "range": "giá trị ngoài khoảng cho phép",
+    "length": "quá dài",
+    "chars": "có ký tự không cho phép",
+    "format": "sai định dạng",
+    "mismatch": "không khớp với hồ sơ đã gửi",
+}
 
 
 class OutcomeKind(StrEnum):
@@ -40,11 +56,23 @@ class Outcome:
     code: str  # machine code: the portal's "error", or ours ("timeout", "not_json" …)
     message: str  # Vietnamese, for the official's dashboard
     retry_after: float | None = None  # seconds: Retry-After, or how long the client is paused
-    body: dict[str, object] | None = None  # the parsed answer when ACCEPTED
+    answer: Answer | None = None  # the checked answer when ACCEPTED (``answers``)
     # Says nothing about this item: the portal or the network as a whole (a pause, a
     # connection failure, credentials, a stop, Retry-After). The worker ends its pass and
     # reschedules the item without counting an attempt.
     portal_wide: bool = False
+
+
+def bad_answer(error: BadAnswer) -> Outcome:
+    """A 2xx the kiosk cannot take as the contract's answer: transient, with its reason.
+
+    Out of range, of the wrong type, too long, not JSON … the portal may have
+    done the work, but the kiosk heard nothing it can trust: it asks again
+    later (same key, same bytes), as after a lost answer (``answers``' docstring).
+    """
+    problem = MESSAGES.get(error.reason, error.reason)
+    text = MESSAGES["answer"].format(field=error.where[:120], problem=problem)
+    return Outcome(OutcomeKind.TRANSIENT, f"answer_{error.reason}"[:64], text)
 
 
 def exponential_delay(step: int, jitter: float, base: float, cap: float) -> float:
@@ -92,13 +120,29 @@ def auth_pause(failures: int, jitter: float) -> float:
     return exponential_delay(failures, jitter, AUTH_PAUSE_BASE_SECONDS, AUTH_PAUSE_MAX_SECONDS)
 
 
+# RFC 9110 §5.6.7: IMF-fixdate, the obsolete RFC 850 form, and asctime; GMT only.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_LONG_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = "(?P<mon>" + "|".join(_MONTHS) + ")"
+_TIME = r"(?P<H>[0-9]{2}):(?P<M>[0-9]{2}):(?P<S>[0-9]{2})"
+_HTTP_DATES = (
+    re.compile(_DAY + r", (?P<d>[0-9]{2}) " + _MONTH + r" (?P<y>[0-9]{4}) " + _TIME + " GMT"),
+    re.compile(_LONG_DAY + r", (?P<d>[0-9]{2})-" + _MONTH + r"-(?P<yy>[0-9]{2}) " + _TIME
+               + " GMT"),
+    re.compile(_DAY + " " + _MONTH + r" (?P<d>[ 0-9][0-9]) " + _TIME + r" (?P<y>[0-9]{4})"),
+)
+MAX_RETRY_AFTER_CHARS = 64
+
+
 def retry_after_seconds(value: str, now: datetime) -> float | None:
     """Seconds a ``Retry-After`` value asks for, capped; None when it is not one.
 
-    PORTAL_API.md: a non-negative integer in ASCII digits, or an HTTP date.
-    Anything else ("²", "-5", "1e309", garbage) is ignored, and nothing raises.
+    PORTAL_API.md and RFC 9110 §10.2.3: delay-seconds in ASCII digits, or an
+    HTTP-date.  Anything else ("²", "-5", "1e309", "3.5", a date in another
+    form or zone, garbage) is ignored: the normal backoff applies.  Nothing raises.
     """
-    text = value.strip()
+    text = value.strip(" \t")
     if not text:
         return None
     if text.isascii() and text.isdigit():  # str.isdigit alone accepts "²" and "٣"
@@ -106,17 +150,34 @@ def retry_after_seconds(value: str, now: datetime) -> float | None:
         if len(digits) > 12:  # past any cap, and int() of 5,000 digits raises
             return MAX_RETRY_AFTER_SECONDS
         return min(float(int(digits)), MAX_RETRY_AFTER_SECONDS)
-    return _date_seconds(text, now)
-
-
-def _date_seconds(text: str, now: datetime) -> float | None:
-    try:
-        when = parsedate_to_datetime(text)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - now).total_seconds()
-    except (TypeError, ValueError, IndexError, OverflowError):
+    when = http_date(text)
+    if when is None:
         return None
-    if not math.isfinite(seconds):
-        return None
+    seconds = (when - now).total_seconds()
     return min(max(0.0, seconds), MAX_RETRY_AFTER_SECONDS)
+
+
+def http_date(text: str) -> datetime | None:
+    """An RFC 9110 HTTP-date as an aware UTC moment; None for anything else."""
+    if len(text) > MAX_RETRY_AFTER_CHARS:
+        return None
+    for pattern in _HTTP_DATES:
+        match = pattern.fullmatch(text)
+        if match is not None:
+            return _moment(match)
+    return None
+
+
+def _moment(match: re.Match[str]) -> datetime | None:
+    parts = match.groupdict()
+    year = int(parts["y"]) if parts.get("y") else _two_digit_year(int(parts["yy"]))
+    try:
+        return datetime(year, _MONTHS.index(parts["mon"]) + 1, int(parts["d"]),
+                        int(parts["H"]), int(parts["M"]), int(parts["S"]), tzinfo=UTC)
+    except ValueError:  # 31 February, hour 25, second 61
+        return None
+
+
+def _two_digit_year(yy: int) -> int:
+    """RFC 9110: a two-digit year more than 50 years ahead is in the past century."""
+    return 2000 + yy if yy < 70 else 1900 + yy

@@ -17,12 +17,17 @@ from datetime import datetime, timedelta
 
 from kiosk.store.queue import LostRace, canonical_json
 from kiosk.store.ratings import Rating, Ratings
+from kiosk.sync.answers import RatingAnswer
 from kiosk.sync.client import Portal
 from kiosk.sync.policy import Outcome, OutcomeKind, next_attempt_at
 
 log = logging.getLogger(__name__)
 
 MIN_PAUSE_SECONDS = 1.0
+
+MESSAGES = {
+    "crash": "Lỗi nội bộ khi gửi đánh giá ({error}); kiosk sẽ tự gửi lại.",
+}
 
 
 @dataclass(frozen=True)
@@ -58,10 +63,7 @@ class RatingSender:
                 if not may_send():
                     break
                 seen.add(rating.id)
-                outcome = self._portal.submit_rating(rating_payload(rating, self._kiosk_id),
-                                                     rating.key)
-                wide = outcome.portal_wide or outcome.kind is OutcomeKind.AUTH
-                kind = self._record(rating, outcome, wide)
+                outcome, kind, wide = self._send(rating)
                 sent += kind is OutcomeKind.ACCEPTED
                 failed += kind is OutcomeKind.PERMANENT
                 retried += kind is OutcomeKind.TRANSIENT
@@ -69,12 +71,30 @@ class RatingSender:
                     return RatingCounts(sent, retried, failed, paused=outcome)
         return RatingCounts(sent, retried, failed)
 
+    def _send(self, rating: Rating) -> tuple[Outcome, OutcomeKind, bool]:
+        """Send and record one rating; if that raises, the rating goes back to the queue
+        (no attempt counted: a bug is not the rating's) before the error goes on."""
+        try:
+            outcome = self._portal.submit_rating(rating_payload(rating, self._kiosk_id),
+                                                 rating.key)
+            wide = outcome.portal_wide or outcome.kind is OutcomeKind.AUTH
+            return outcome, self._record(rating, outcome, wide), wide
+        except Exception as error:
+            try:
+                now = self._clock()
+                self._ratings.mark_retry(rating.id, now, now, "crash",
+                                         MESSAGES["crash"].format(error=type(error).__name__),
+                                         count_attempt=False)
+            except Exception:  # LostRace, or the database itself
+                log.exception("rating #%d: not put back in the queue", rating.id)
+            raise
+
     def _record(self, rating: Rating, outcome: Outcome, wide: bool) -> OutcomeKind:
         now = self._clock()
         kind = OutcomeKind.TRANSIENT if wide else outcome.kind
         try:
-            if kind is OutcomeKind.ACCEPTED and outcome.body is not None:
-                self._ratings.mark_sent(rating.id, str(outcome.body["IdDanhGia"]), now)
+            if kind is OutcomeKind.ACCEPTED and isinstance(outcome.answer, RatingAnswer):
+                self._ratings.mark_sent(rating.id, outcome.answer.rating_id, now)
             elif kind is OutcomeKind.PERMANENT:
                 self._ratings.mark_failed(rating.id, now, outcome.code, outcome.message)
             elif wide:  # not the rating's fault: no attempt counted

@@ -17,9 +17,14 @@ per connection, so shutting the duplicate down ends the owner's reads too.
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 import threading
 import time
+
+log = logging.getLogger(__name__)
+
+ERROR_PAUSE_SECONDS = 0.5
 
 
 class Watchdog:
@@ -101,14 +106,21 @@ class Watchdog:
     def _run(self) -> None:
         with self._cond:
             while not self._closed:
-                if self._deadline is None:
-                    self._cond.wait()
-                    continue
-                left = self._deadline - time.monotonic()
-                if left <= 0:
-                    self._fire()
-                else:
-                    self._cond.wait(left)
+                try:
+                    self._step()
+                except Exception:  # the thread's error boundary: deadlines must go on
+                    log.exception("portal watchdog: a step failed")
+                    self._cond.wait(ERROR_PAUSE_SECONDS)
+
+    def _step(self) -> None:
+        if self._deadline is None:
+            self._cond.wait()
+            return
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            self._fire()
+        else:
+            self._cond.wait(left)
 
 
 def _shut(sock: socket.socket) -> None:

@@ -7,79 +7,60 @@ would fail the same way.  The worker never holds a transaction open across an
 HTTP call: the queue commits SENDING first, then the worker talks.
 
 Only the holder of the sync lease sends (STYLE.md §22); a second worker waits.
-``run_forever`` is the thread's error boundary: whatever goes wrong is logged,
-recorded for the dashboard, backed off from, and syncing goes on.
+
+Error boundaries (STYLE.md §21), from the inside out: a dossier whose sending
+raises is put back in the queue at once (no attempt counted: a bug is not the
+dossier's; it goes behind the others); each stage of a pass (dossiers,
+ratings, statuses, catalogue, housekeeping) is guarded so the others still
+run; ``run_once`` never raises; ``run_forever`` guards even that.  Whatever
+goes wrong is logged with its traceback and recorded for the dashboard, and the
+next pass comes after a backoff that grows with the failed passes in a row.
+Portal answers reach this module only checked (``answers``): a malformed one is
+a transient outcome with a reason, never an exception.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TypeVar
 
 from kiosk.catalogue_updates import CatalogueUpdates
-from kiosk.domain.dates import format_moment, from_wire
 from kiosk.domain.errors import DomainError
-from kiosk.store.queue import DossierQueue, LostRace, canonical_json
+from kiosk.store.queue import DossierQueue, LostRace
 from kiosk.store.ratings import Ratings
-from kiosk.store.records import Attachment, SendJob, StatusEvent
-from kiosk.store.syncstate import LeaseHolder, SyncHealthLog, SyncLease
+from kiosk.store.records import Attachment, SendJob
+from kiosk.store.syncstate import SyncHealthLog, SyncLease
+from kiosk.sync.answers import BadAnswer, DossierAnswer, FileAnswer
 from kiosk.sync.client import Portal
-from kiosk.sync.policy import Outcome, OutcomeKind, backoff_delay, next_attempt_at
+from kiosk.sync.follow import CATALOGUE_CURSOR as CATALOGUE_CURSOR
+from kiosk.sync.follow import (
+    EPOCH_WIRE,
+    apply_catalogue,
+    apply_changes,
+    bind_file_ids,
+    echo_checked,
+)
+from kiosk.sync.follow import STATUS_CURSOR as STATUS_CURSOR
+from kiosk.sync.policy import Outcome, OutcomeKind, backoff_delay, bad_answer, next_attempt_at
 from kiosk.sync.rating_sender import RatingSender
+from kiosk.sync.report import MESSAGES as MESSAGES
+from kiosk.sync.report import SyncReport as SyncReport
+from kiosk.sync.report import describe_holder as describe_holder
 
 log = logging.getLogger(__name__)
 
-STATUS_CURSOR = "dossiers_changed_since"
-CATALOGUE_CURSOR = "procedures_changed_since"
-EPOCH_WIRE = "20000101000000"
 STANDBY_SECONDS = 5.0  # how often a waiting worker asks for the lease again
 MIN_PAUSE_SECONDS = 1.0
+HOUSEKEEPING_EVERY = timedelta(hours=1)
 
 Clock = Callable[[], datetime]
-
-MESSAGES = {
-    "standby": "Một tiến trình đồng bộ khác đang chạy ({holder}); tiến trình này chờ và sẽ "
-    "tự tiếp quản khi tiến trình kia dừng.",
-    "busy": "Một tiến trình đồng bộ khác đang chạy ({holder}); lần này không gửi gì để tránh "
-    "gửi trùng. Xin thử lại sau, hoặc dừng tiến trình kia.",
-    "holder": "tiến trình {pid} trên máy {host}, từ {since}",
-    "took_over": "Tiến trình này đã nhận việc đồng bộ.",
-    "crash": "Lỗi nội bộ khi đồng bộ ({error}); kiosk tự thử lại sau {seconds:.0f} giây.",
-}
-
-
-def describe_holder(holder: LeaseHolder | None) -> str:
-    if holder is None:
-        return "không rõ"
-    return MESSAGES["holder"].format(pid=holder.pid, host=holder.host,
-                                     since=format_moment(holder.acquired_at))
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    """What one pass did, for the dashboard and the CLI."""
-
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    status_updates: int = 0
-    procedures_updated: int = 0
-    paused_reason: str | None = None  # the portal as a whole is out of reach for now
-    paused_code: str | None = None
-    ratings_sent: int = 0
-    ratings_retried: int = 0
-    ratings_failed: int = 0
-    recovered: int = 0  # SENDING rows a gone owner left, put back in the queue
-    standby: LeaseHolder | None = None  # another worker holds the lease: nothing was done
-    errors: tuple[str, ...] = field(default_factory=tuple)
-
+_T = TypeVar("_T")
 
 class SyncWorker:
     def __init__(
@@ -95,6 +76,7 @@ class SyncWorker:
         catalogue_updates: CatalogueUpdates | None = None,
         notify: Callable[[str], None] | None = None,
         ratings: Ratings | None = None,
+        housekeeping: Callable[[datetime], object] | None = None,
     ) -> None:
         self._queue = queue
         self._catalogue_updates = catalogue_updates
@@ -110,6 +92,10 @@ class SyncWorker:
             ratings, portal, kiosk_id, clock, jitter)
         self._waiting = False
         self._contacted = False  # the portal answered in this pass
+        self._housekeeping = housekeeping
+        self._housekept_at: datetime | None = None
+        self._failed_passes = 0  # passes in a row with an error: their backoff
+        self._retry_in = 0.0
         self.last_report = SyncReport()
 
     @property
@@ -139,15 +125,12 @@ class SyncWorker:
 
     def run_forever(self, idle_seconds: float = 5.0) -> None:
         """Sync until ``stop()``; nothing that goes wrong in a pass ends the loop."""
-        failures = 0
         with self.leased():
             while not self._stop.is_set():
                 try:
                     wait = self._cycle(idle_seconds)
-                    failures = 0
-                except Exception as error:  # the thread's error boundary (STYLE.md §21)
-                    failures += 1
-                    wait = self._crashed(error, failures)
+                except Exception as error:  # the thread's last error boundary (STYLE.md §21)
+                    wait = self._crashed(error).retry_in or idle_seconds
                 self._stop.wait(wait)
 
     def _cycle(self, idle_seconds: float) -> float:
@@ -157,15 +140,31 @@ class SyncWorker:
                 self._notify(MESSAGES["standby"].format(holder=describe_holder(report.standby)))
             self._waiting = True
             return STANDBY_SECONDS
+        self.housekeep()
+        if report.retry_in is not None:
+            return max(report.retry_in, MIN_PAUSE_SECONDS)
         if report.paused_reason is not None:
             return max(idle_seconds, self._portal.pause_remaining(), MIN_PAUSE_SECONDS)
         return idle_seconds
 
-    def _crashed(self, error: Exception, failures: int) -> float:
-        wait = backoff_delay(failures, self._jitter())
-        log.exception("sync pass failed (%d in a row); next try in %.0f s", failures, wait)
-        text = MESSAGES["crash"].format(error=f"{type(error).__name__}: {error}"[:300],
-                                        seconds=wait)
+    def housekeep(self) -> bool:
+        """Run the housekeeping hook if an hour has passed since it last ran (and the lease
+        is held); its failure is logged and waits for the next hour.  True if it ran."""
+        now = self._clock()
+        due = self._housekept_at is None or now - self._housekept_at >= HOUSEKEEPING_EVERY
+        if self._housekeeping is None or not due or not self._lease.held:
+            return False
+        self._housekept_at = now
+        try:
+            self._housekeeping(now)
+        except Exception:  # its own error boundary: syncing goes on
+            log.exception("sync housekeeping failed; next try in an hour")
+        return True
+
+    def _crashed(self, error: Exception) -> SyncReport:
+        """A pass that raised outside every stage (the lease, the database …)."""
+        log.exception("sync pass failed", exc_info=error)
+        text = self._failure_text([f"{type(error).__name__}: {error}"])
         try:  # nothing is in flight now: what this owner was sending goes back to the queue
             if self._lease.held:
                 self._queue.recover_interrupted(self._clock(), keep_owner=None)
@@ -173,7 +172,12 @@ class SyncWorker:
                 self._health.failed(self._clock(), "crash", text)
         except Exception:  # the database itself may be what failed
             log.exception("sync failure not recorded")
-        return wait
+        return SyncReport(errors=(text,), retry_in=self._retry_in)
+
+    def _failure_text(self, errors: Sequence[str]) -> str:
+        self._failed_passes += 1
+        self._retry_in = backoff_delay(self._failed_passes, self._jitter())
+        return MESSAGES["crash"].format(error="; ".join(errors)[:300], seconds=self._retry_in)
 
     def stop(self) -> None:
         """Ends the loop within a second: the request in flight is cut short too."""
@@ -181,21 +185,59 @@ class SyncWorker:
         self._portal.abort()
 
     def run_once(self) -> SyncReport:
-        """Send every due dossier, then pull status changes and catalogue updates."""
-        recovered = self.acquire()
-        if recovered is None:
-            report = SyncReport(standby=self._lease.holder())
-            self.last_report = report
-            return report
-        report = replace(self.send_due(), recovered=recovered)
-        if report.paused_reason is None:
-            report = self.send_ratings(report)
-        if report.paused_reason is None and not self._stop.is_set():
-            report = replace(report, status_updates=self.poll_status(),
-                             procedures_updated=self.refresh_catalogue())
-        self._record_health(report)
+        """Send every due dossier, then pull status changes and catalogue updates.
+
+        Never raises: a stage that fails is logged and recorded, and the report
+        carries the error and the backoff before the next pass.
+        """
+        try:
+            report = self._pass()
+        except Exception as error:  # the pass's error boundary
+            report = self._crashed(error)
         self.last_report = report
         return report
+
+    def _pass(self) -> SyncReport:
+        recovered = self.acquire()
+        if recovered is None:
+            return SyncReport(standby=self._lease.holder())
+        errors: list[str] = []
+        report = self._stage(errors, "dossiers", self.send_due) or SyncReport()
+        report = replace(report, recovered=recovered)
+        if report.paused_reason is None:
+            report = self._stage(errors, "ratings", lambda: self.send_ratings(report)) or report
+        if report.paused_reason is None and not self._stop.is_set():
+            report = replace(report, status_updates=self._stage(errors, "status",
+                                                                self.poll_status) or 0)
+            report = replace(report, procedures_updated=self._stage(
+                errors, "catalogue", self.refresh_catalogue) or 0)
+        if errors:
+            report = self._failed_pass(report, errors)
+        else:
+            self._failed_passes = 0
+            self._record_health(report)
+        return report
+
+    def _stage(self, errors: list[str], name: str, run: Callable[[], _T]) -> _T | None:
+        """One stage of a pass, its own error boundary: None (and the error noted) if it
+        raised, so the next stages still run."""
+        try:
+            return run()
+        except Exception as error:
+            log.exception("sync stage %s failed", name)
+            errors.append(f"{name}: {type(error).__name__}: {error}")
+            return None
+
+    def _failed_pass(self, report: SyncReport, errors: Sequence[str]) -> SyncReport:
+        text = self._failure_text(errors)
+        try:  # as in _crashed: nothing of ours is in flight, and only we may send
+            if self._lease.held:
+                self._queue.recover_interrupted(self._clock(), keep_owner=None)
+            if self._health is not None and not self._stop.is_set():
+                self._health.failed(self._clock(), "crash", text)
+        except Exception:
+            log.exception("sync failure not recorded")
+        return replace(report, errors=(text,), retry_in=self._retry_in)
 
     def _record_health(self, report: SyncReport) -> None:
         if self._health is None or self._stop.is_set():
@@ -217,8 +259,7 @@ class SyncWorker:
             job = self._queue.claim_next(self._clock(), self.owner)
             if job is None:
                 break
-            outcome = self._send(job)
-            self._record(job, outcome)
+            outcome = self._guarded(job)
             counts[OutcomeKind.TRANSIENT if _portal_wide(outcome) else outcome.kind] += 1
             if _portal_wide(outcome):
                 return SyncReport(counts[OutcomeKind.ACCEPTED], counts[OutcomeKind.TRANSIENT],
@@ -244,15 +285,32 @@ class SyncWorker:
     def _may_send(self) -> bool:
         return not self._stop.is_set() and self._lease.held
 
+    def _guarded(self, job: SendJob) -> Outcome:
+        """Send and record one dossier; if that raises, the dossier goes back to the queue
+        behind the others (no attempt counted) before the error goes on to the stage."""
+        try:
+            outcome = self._send(job)
+            self._record(job, outcome)
+            return outcome
+        except Exception as error:
+            text = MESSAGES["item_crash"].format(error=f"{type(error).__name__}: {error}"[:300])
+            try:
+                now = self._clock()
+                self._queue.mark_retry(job, now, now, "crash", text, count_attempt=False)
+            except Exception:  # LostRace, or the database: recovery puts it back later
+                log.exception("dossier %s: not put back in the queue", job.code)
+            raise
+
     def _send(self, job: SendJob) -> Outcome:
         file_ids: dict[int, str] = {}
         for attachment in job.attachments:
             outcome = self._upload(attachment)
-            if outcome.kind is not OutcomeKind.ACCEPTED:
+            if not isinstance(outcome.answer, FileAnswer):
                 return outcome
-            file_ids[attachment.position] = str(outcome.body["IdTepTin"])  # type: ignore[index]
+            file_ids[attachment.position] = outcome.answer.file_id
         body = bind_file_ids(job.payload, file_ids)
-        return self._heard(self._portal.submit_dossier(body, job.idempotency_key))
+        outcome = self._heard(self._portal.submit_dossier(body, job.idempotency_key))
+        return echo_checked(outcome, job.code)
 
     def _heard(self, outcome: Outcome) -> Outcome:
         if outcome.kind is OutcomeKind.ACCEPTED:
@@ -262,7 +320,7 @@ class SyncWorker:
     def _upload(self, attachment: Attachment) -> Outcome:
         if attachment.portal_file_id:
             return Outcome(OutcomeKind.ACCEPTED, "known", "",
-                           body={"IdTepTin": attachment.portal_file_id})
+                           answer=FileAnswer(attachment.portal_file_id, attachment.sha256))
         try:
             data = self._queue.files.read(attachment.sha256)
         except DomainError as exc:
@@ -270,20 +328,21 @@ class SyncWorker:
         outcome = self._heard(self._portal.upload_file(data, attachment.sha256,
                                                        attachment.file_name,
                                                        attachment.content_type))
-        if outcome.kind is OutcomeKind.ACCEPTED and outcome.body is not None:
-            if outcome.body.get("HashTepTin") != attachment.sha256:
-                return Outcome(OutcomeKind.TRANSIENT, "hash_echo",
-                               "Cổng trả về mã băm tệp không khớp; kiosk sẽ gửi lại.")
-            self._queue.record_upload(attachment.id, str(outcome.body["IdTepTin"]))
+        if outcome.kind is not OutcomeKind.ACCEPTED:
+            return outcome
+        if not isinstance(outcome.answer, FileAnswer):  # a Portal of another kind: a bug
+            return bad_answer(BadAnswer("IdTepTin", "missing"))
+        if outcome.answer.sha256 != attachment.sha256:
+            return Outcome(OutcomeKind.TRANSIENT, "hash_echo",
+                           "Cổng trả về mã băm tệp không khớp; kiosk sẽ gửi lại.")
+        self._queue.record_upload(attachment.id, outcome.answer.file_id)
         return outcome
 
     def _record(self, job: SendJob, outcome: Outcome) -> None:
         now = self._clock()
         try:
-            if outcome.kind is OutcomeKind.ACCEPTED and outcome.body is not None:
-                status = outcome.body.get("TrangThaiHoSo")
-                self._queue.mark_sent(job, now, str(outcome.body["MaHoSo"]),
-                                      status if isinstance(status, int) else None)
+            if isinstance(outcome.answer, DossierAnswer):  # echo_checked: only when ACCEPTED
+                self._queue.mark_sent(job, now, outcome.answer.code, outcome.answer.status)
             elif outcome.kind is OutcomeKind.PERMANENT:
                 self._queue.mark_failed(job, now, outcome.code, outcome.message)
             else:
@@ -307,15 +366,11 @@ class SyncWorker:
     # ------------------------------------------------------------ status
 
     def poll_status(self) -> int:
-        """Pull everything of this kiosk that changed on the portal since last time."""
+        """Pull everything of this kiosk that changed on the portal since last time; a
+        malformed page changes nothing and the cursor stays (``follow``)."""
         since = self._queue.cursor(STATUS_CURSOR) or EPOCH_WIRE
         outcome = self._heard(self._portal.changes_since(self._kiosk_id, since))
-        if outcome.kind is not OutcomeKind.ACCEPTED or outcome.body is None:
-            return 0
-        items = outcome.body.get("items")
-        updated = sum(self._apply_item(i) for i in items) if isinstance(items, list) else 0
-        self._queue.set_cursor(STATUS_CURSOR, str(outcome.body["now"]))
-        return updated
+        return apply_changes(self._queue, outcome, self._clock())
 
     def refresh_catalogue(self) -> int:
         """Store procedures the portal changed since last time; a malformed answer is refused."""
@@ -323,52 +378,8 @@ class SyncWorker:
             return 0
         since = self._queue.cursor(CATALOGUE_CURSOR) or EPOCH_WIRE
         outcome = self._portal.procedures_since(since)
-        if outcome.kind is not OutcomeKind.ACCEPTED or outcome.body is None:
-            return 0
-        try:
-            count = self._catalogue_updates.add(outcome.body.get("items"))
-        except DomainError as error:
-            log.error("portal catalogue refused: %s", error.message)
-            return 0
-        self._queue.set_cursor(CATALOGUE_CURSOR, str(outcome.body["now"]))
-        return count
-
-    def _apply_item(self, item: object) -> bool:
-        try:
-            code, status, events = parse_status_item(item)
-        except (DomainError, KeyError, TypeError, ValueError):
-            log.warning("ignored a malformed status item from the portal: %.200r", item)
-            return False
-        return self._queue.apply_portal_status(code, status, events, self._clock())
+        return apply_catalogue(self._queue, self._catalogue_updates, outcome)
 
 
 def _portal_wide(outcome: Outcome) -> bool:
     return outcome.portal_wide or outcome.kind is OutcomeKind.AUTH
-
-
-def bind_file_ids(payload: bytes, file_ids: Mapping[int, str]) -> bytes:
-    """The frozen payload with each document's IdTepTin from its (idempotent) upload."""
-    body: dict[str, Any] = json.loads(payload)
-    for position, document in enumerate(body.get("TaiLieuNop") or []):
-        document["IdTepTin"] = file_ids[position]
-    return canonical_json(body)
-
-
-def parse_status_item(item: object) -> tuple[str, int, Sequence[StatusEvent]]:
-    """(code to look up, TrangThaiHoSo, timeline) from one portal status object."""
-    if not isinstance(item, Mapping):
-        raise TypeError("status item is not an object")
-    code = item.get("MaHoSoKiosk") or item["MaHoSo"]
-    status = item["TrangThaiHoSo"]
-    if not isinstance(code, str) or not isinstance(status, int) or isinstance(status, bool):
-        raise TypeError("MaHoSo / TrangThaiHoSo of the wrong type")
-    events = [_event(e) for e in item.get("QuaTrinhXuLy") or []]
-    return code, status, events
-
-
-def _event(raw: object) -> StatusEvent:
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("TrangThai"), int):
-        raise TypeError("timeline entry malformed")
-    return StatusEvent(raw["TrangThai"], from_wire(str(raw["ThoiDiem"])),
-                       str(raw.get("NoiDung") or "")[:1000], str(raw.get("DonVi") or "")[:200])
-

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import random
 import socket
 import threading
@@ -17,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import urlsplit
 
 HTML_LOGIN = (b"<!DOCTYPE html><html><head><title>Wi-Fi login</title></head>"
@@ -108,6 +110,23 @@ class ForwardThenTruncate(Fault):
     def handle(self, proxy: ProxyHandler, body: bytes) -> None:
         status, _headers, data = proxy.fetch_upstream(body)
         proxy.reply(status, data[: max(1, len(data) // 2)], "application/json")
+
+
+class ForwardThenRewrite(Fault):
+    """The portal answers; the kiosk gets that answer with its JSON changed by ``edit``
+    (a portal with a bug after the work is done: 2**70 as a status, a lone surrogate …)."""
+
+    name = "forward_then_rewrite"
+
+    def __init__(self, edit: Callable[[dict[str, Any]], None]) -> None:
+        self.edit = edit
+
+    def handle(self, proxy: ProxyHandler, body: bytes) -> None:
+        status, headers, data = proxy.fetch_upstream(body)
+        answer = json.loads(data)
+        self.edit(answer)
+        proxy.reply(status, json.dumps(answer).encode(),
+                    headers.get("Content-Type", "application/json"))
 
 
 class ExpireTokens(Fault):

@@ -43,6 +43,8 @@ class Reply:
     headers: Mapping[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering
     read_pause: float = 0.0  # seconds to wait between 64 KiB chunks of the request body
+    raw: bytes | None = None  # sent as is instead of ``body``
+    content_type: str = "application/json"
 
 
 Script = Callable[[Seen], Reply]
@@ -74,9 +76,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._read_body(reply.read_pause)
         if reply.delay and self.server.closing.wait(reply.delay):
             return
-        data = json.dumps(reply.body).encode()
+        data = json.dumps(reply.body).encode() if reply.raw is None else reply.raw
         self.send_response(reply.status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(data)))
         for key, value in reply.headers.items():
             self.send_header(key, value)

@@ -92,7 +92,8 @@ def answering(**replies: Reply) -> Any:
 
 
 def everything_ok() -> Reply:
-    return Reply(200, {"MaHoSo": "X", "TrangThaiHoSo": 1, "IdTepTin": "f", "HashTepTin": "h",
+    return Reply(200, {"MaHoSo": "X", "TrangThaiHoSo": 1, "IdTepTin": "f",
+                       "HashTepTin": "ab" * 32,
                        "now": "20261124093000", "items": [], "status": "ok"})
 
 
@@ -138,7 +139,7 @@ def test_a_server_that_drips_its_status_line_is_cut_at_the_deadline_too() -> Non
 
 
 def test_the_deadline_grows_with_the_upload_so_a_slow_uplink_is_not_cut() -> None:
-    slow = Reply(201, {"IdTepTin": "f1", "HashTepTin": "h"}, read_pause=0.1)
+    slow = Reply(201, {"IdTepTin": "f1", "HashTepTin": "ab" * 32}, read_pause=0.1)
     with ScriptedPortal(answering(files=slow)) as server, \
             portal_client(server.url, timeout=0.5) as client:
         big = client.upload_file(PDF + b"%" * (1024 * 1024), "ab" * 32, "a.pdf",
@@ -147,7 +148,7 @@ def test_the_deadline_grows_with_the_upload_so_a_slow_uplink_is_not_cut() -> Non
 
 
 def test_the_same_wait_on_a_small_upload_is_a_timeout() -> None:
-    late = Reply(201, {"IdTepTin": "f1", "HashTepTin": "h"}, delay=2.0)
+    late = Reply(201, {"IdTepTin": "f1", "HashTepTin": "ab" * 32}, delay=2.0)
     with ScriptedPortal(answering(files=late)) as server, \
             portal_client(server.url, timeout=0.5) as client:
         small = client.upload_file(PDF, "ab" * 32, "a.pdf", "application/pdf")
