@@ -15,7 +15,7 @@ from kiosk.cli import build_parser, main
 from tests.support.cli_runner import Ran, run_kiosk
 
 SUBCOMMANDS = ["run", "portal-sim", "sync", "queue", "submit", "receipt", "catalog",
-               "decode", "detect", "scan", "doctor", "official", "audit"]
+               "decode", "detect", "scan", "doctor", "official", "audit", "purge"]
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> Ran:
@@ -168,7 +168,8 @@ def test_a_sync_process_writes_what_happened_to_its_log_file(tmp_path: Path) -> 
     (dossier,) = site.seal_births(1)
     site.close()
     config = tmp_path / "offline.toml"
-    config.write_text('[portal]\nurl = "http://127.0.0.1:9"\n', encoding="utf-8")
+    config.write_text('[portal]\nurl = "http://127.0.0.1:9"\nclient_id = "kiosk-demo"\n'
+                      'client_secret = "demo-secret"\n', encoding="utf-8")
     result = run_cli("--data-dir", str(tmp_path), "--config", str(config), "sync", "--once")
     assert result.returncode == 1, result.stderr  # paused: the portal is out of reach
     log = (tmp_path / "logs" / "sync.log").read_text(encoding="utf-8")

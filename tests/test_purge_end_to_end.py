@@ -5,14 +5,18 @@ reprint still work."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from kiosk.config import RetentionConfig
 from kiosk.domain.states import DossierState
 from kiosk.receipts.data import receipt_from_dossier
 from kiosk.store.retention import Housekeeper, Retention
+from kiosk.sync.command import sync_command, with_demo_portal
 from kiosk.sync.simulator import PortalSimulator
 from tests.support.kiosk import Kiosk, open_kiosk
 from tests.sync.conftest import kiosk_client
@@ -69,3 +73,19 @@ def test_after_the_retention_the_data_dir_keeps_no_personal_data_of_a_sent_dossi
     assert receipt.due_at == receipt_from_dossier(sent, kiosk.runtime.config).due_at
     assert [d.name for d in receipt.documents] == [
         d.name for d in receipt_from_dossier(sent, kiosk.runtime.config).documents]
+
+
+def test_a_sync_run_with_no_retention_sends_then_erases_in_the_same_run(
+    tmp_path: Path, kiosk: Kiosk
+) -> None:
+    (dossier,) = kiosk.seal_births(1)
+    with PortalSimulator(tmp_path / "portal.sqlite3") as portal:
+        runtime = with_demo_portal(kiosk.runtime, portal.url)
+        runtime = replace(runtime, config=replace(runtime.config,
+                                                  retention=RetentionConfig(days=0)))
+        out = io.StringIO()
+        assert sync_command(runtime, once=True, out=out) == 0, out.getvalue()
+    found = kiosk.queue.find(dossier.code)
+    assert found is not None and found.dossier.state is DossierState.SENT
+    assert found.dossier.purged_at is not None
+    assert found_on_disk(kiosk.runtime.data_dir) == []

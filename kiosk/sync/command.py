@@ -16,6 +16,7 @@ from kiosk.domain.dates import utc_now
 from kiosk.services import Runtime, build_queue, open_database
 from kiosk.store.db import Database
 from kiosk.store.ratings import Ratings
+from kiosk.store.retention import Housekeeper, Retention
 from kiosk.store.syncstate import LeaseOwner, SyncHealthLog, SyncLease
 from kiosk.sync.client import PortalClient
 from kiosk.sync.simulator import DEMO_CREDENTIALS
@@ -24,6 +25,7 @@ from kiosk.sync.worker import MESSAGES, SyncReport, SyncWorker, describe_holder
 EXIT_PAUSED = 1  # the portal is out of reach or refused the kiosk's login
 EXIT_BUSY = 3  # another sync process holds the lease
 EXIT_NOT_CONFIGURED = 4  # no portal address or credentials: nothing can be sent
+EXIT_ERRORS = 6  # a stage of the pass failed inside the kiosk (logged with its traceback)
 DEMO_PORTAL_URL = "http://127.0.0.1:8765"  # where ``kiosk portal-sim`` listens by default
 
 COMMAND_MESSAGES = {
@@ -48,10 +50,13 @@ def build_worker(runtime: Runtime, db: Database, client: PortalClient, role: str
     """The worker every sync owner runs: the CLI's and the kiosk's background one."""
     lease = SyncLease(db, LeaseOwner.of_this_process(role))
     notify = None if out is None else (lambda text: print(text, file=out, flush=True))
-    return SyncWorker(build_queue(runtime, db), client, runtime.config.kiosk.id, utc_now,
+    queue = build_queue(runtime, db)
+    # Whoever holds the sync lease also erases what the retention no longer allows to keep.
+    housekeeping = Housekeeper(Retention(db, queue.files), runtime.config.retention.days)
+    return SyncWorker(queue, client, runtime.config.kiosk.id, utc_now,
                       lease=lease, health=SyncHealthLog(db),
                       catalogue_updates=CatalogueUpdates(runtime.data_dir), notify=notify,
-                      ratings=Ratings(db))
+                      ratings=Ratings(db), housekeeping=housekeeping)
 
 
 def portal_client(runtime: Runtime) -> PortalClient:
@@ -72,6 +77,7 @@ def sync_command(runtime: Runtime, *, once: bool, out: TextIO, err: TextIO | Non
         if once:
             with worker.leased():
                 report = worker.run_once()
+                worker.housekeep()  # a `kiosk sync --once` from cron erases what is due too
             return _print_report(report, out)
         _stop_on_signals(worker)
         worker.run_forever()
@@ -97,7 +103,9 @@ def _print_report(report: SyncReport, out: TextIO) -> int:
     if report.ratings_sent or report.ratings_retried or report.ratings_failed:
         print(f"Đánh giá hài lòng — đã gửi: {report.ratings_sent}; chờ gửi lại: "
               f"{report.ratings_retried}; bị từ chối: {report.ratings_failed}.", file=out)
+    for error in report.errors:
+        print(error, file=out)
     if report.paused_reason:
         print(f"Tạm dừng: {report.paused_reason}", file=out)
         return EXIT_PAUSED
-    return 0
+    return EXIT_ERRORS if report.errors else 0
