@@ -58,8 +58,10 @@ def _failed(exc: DomainError, code: int) -> int:
 
     if logging.getLogger().handlers:  # run, sync and submit log to a file; others print only
         # A store's message names paths; another's may quote what a resident typed.
-        _log.error("%s: %s", exc.code, exc.message if isinstance(exc, StoreError) else "",
-                   extra=FILE_ONLY)  # the screen gets the sentence below
+        # A refused input (a config, a draft) is the user's to fix: a warning, not an error.
+        level = logging.ERROR if isinstance(exc, StoreError) else logging.WARNING
+        _log.log(level, "%s: %s", exc.code, exc.message if isinstance(exc, StoreError) else "",
+                 extra=FILE_ONLY)  # the screen gets the sentence below
     print(f"Lỗi: {exc.message}", file=sys.stderr)
     return code
 

@@ -25,7 +25,7 @@ from tests.support.kiosk import open_kiosk
 
 
 def test_without_a_portal_the_kiosk_still_seals_and_queues(tmp_path: Path) -> None:
-    kiosk = open_kiosk(tmp_path)
+    kiosk = open_kiosk(tmp_path, Config())  # installed without a config file
     try:
         assert kiosk.runtime.config.portal.configured is False
         (dossier,) = kiosk.seal_births(1)
@@ -37,7 +37,7 @@ def test_without_a_portal_the_kiosk_still_seals_and_queues(tmp_path: Path) -> No
 def test_the_kiosks_background_sync_starts_no_worker_and_says_so_once(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    kiosk = open_kiosk(tmp_path)
+    kiosk = open_kiosk(tmp_path, Config())  # installed without a config file
     try:
         with caplog.at_level(logging.WARNING, logger="kiosk.background"):
             sync = BackgroundSync(kiosk.runtime, kiosk.db, demo=False)

@@ -21,13 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.store.db import StoreError
+from kiosk.store.faults import as_store_error
 
 MESSAGES: Mapping[str, str] = {
     "bad_hash": "Mã băm tệp đính kèm không hợp lệ.",
     "file_missing": "Không tìm thấy tệp đính kèm trên máy.",
     "file_damaged": "Tệp đính kèm trên máy đã bị hỏng.",
-    "file_write_failed": ("Không ghi được tệp đính kèm vào ổ đĩa của kiosk (ổ đầy hoặc không "
-                          "ghi được). Hồ sơ chưa được lưu. Xin mời gặp cán bộ."),
     "file_erase_failed": "Không xoá được tệp đính kèm đã hết hạn lưu trên máy.",
 }
 
@@ -64,7 +63,8 @@ class FileStore:
                 return StoredFile(sha256, len(data), target), False
             write_atomically(target, data)
         except OSError as exc:
-            raise StoreError("file_write_failed", MESSAGES["file_write_failed"]) from exc
+            # One table for faults under the store: a full disk, a read-only mount, I/O.
+            raise as_store_error(exc, self.root) from exc
         return StoredFile(sha256, len(data), target), True
 
     def erase(self, sha256: str) -> bool:

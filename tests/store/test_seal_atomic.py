@@ -141,7 +141,7 @@ def test_a_folder_that_cannot_be_written_mid_way_erases_the_files_already_writte
     queue = DossierQueue(db, files)
     with pytest.raises(StoreError) as caught:
         queue.seal(sealing(), [doc(first), doc(second)], build)
-    assert caught.value.code == "file_write_failed"
+    assert caught.value.code == "io"
     assert on_disk(files) == [hashlib.sha256(second).hexdigest()[:2]]  # only the obstacle
     assert rows(db) == (0, 0, 0)
     (files.root / hashlib.sha256(second).hexdigest()[:2]).unlink()
@@ -172,7 +172,7 @@ def test_files_written_before_the_folder_went_away_are_erased_when_it_comes_back
     queue = DossierQueue(db, files)
     with pytest.raises(StoreError) as caught:
         queue.seal(sealing(), [doc(first), doc(second)], build)
-    assert caught.value.code == "file_write_failed"
+    assert caught.value.code == "data_dir_unusable"  # the folder is a file now
     assert rows(db) == (0, 0, 0)
     # The first file went away with the folder; once it is back, the sweep clears it.
     files.root.unlink()

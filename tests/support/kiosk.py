@@ -26,6 +26,7 @@ from kiosk.store.records import QueuedDossier
 from kiosk.store.syncstate import LeaseOwner, SyncHealthLog, SyncLease
 from kiosk.submission import Submitter
 from kiosk.sync.client import Portal
+from kiosk.sync.command import with_demo_portal
 from kiosk.sync.worker import SyncWorker
 from kiosk.ui.draft_state import DraftState
 
@@ -133,8 +134,14 @@ class Kiosk:
         self.db.dispose()
 
 
+def configured_config() -> Config:
+    """The defaults with a portal named (the simulator's account; each test points its own
+    client at its own simulator): a kiosk installed for a commune, not one left unset."""
+    return with_demo_portal(Runtime(Config(), Path())).config
+
+
 def open_kiosk(data_dir: Path, config: Config | None = None) -> Kiosk:
-    runtime = Runtime(config or Config(), data_dir)
+    runtime = Runtime(config or configured_config(), data_dir)
     db = open_database(runtime)
     queue = build_queue(runtime, db)
     clock = FakeClock()
