@@ -61,8 +61,9 @@ def _one(name: str) -> dict[str, object]:
         path.write_bytes(build())
         start = time.perf_counter()
         try:
-            (import_file if kind == "import" else load_still)(path)
-            outcome = "accepted"
+            found = (import_file if kind == "import" else load_still)(path)
+            pages = sum(f.pages or 0 for f in found) if isinstance(found, list) else 1
+            outcome = f"accepted, {pages} page(s)"
         except CaptureError as error:
             outcome = error.code
         elapsed = time.perf_counter() - start
