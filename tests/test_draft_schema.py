@@ -137,7 +137,7 @@ def drafts(draw: st.DrawFn) -> object:
     return body
 
 
-@settings(max_examples=50, deadline=None,
+@settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=drafts())
 def test_a_random_draft_ends_in_an_exit_code_and_vietnamese_words(
@@ -165,7 +165,7 @@ JSON_CHARACTERS = list('{}[]",:0123456789.eE-+ \\nulltruefalsNaIfiy"\x00é')
 JSONISH = st.text(alphabet=st.sampled_from(JSON_CHARACTERS), max_size=200)
 
 
-@settings(max_examples=50, deadline=None,
+@settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=JSONISH)
 def test_any_text_is_read_into_a_draft_or_typed_problems_never_an_exception(

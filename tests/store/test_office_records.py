@@ -57,7 +57,7 @@ def test_the_hash_chain_names_the_first_row_edited_around_the_triggers(db: Datab
     assert log.verify() == second
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.text(max_size=300), st.text(max_size=300))
 def test_any_text_is_logged_without_breaking_the_chain(actor: str, target: str) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -146,7 +146,7 @@ def test_any_text_is_a_valid_name_or_a_clear_refusal(text: str) -> None:
         name.encode("utf-8")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.text(max_size=40))
 def test_any_text_on_the_pin_pad_is_a_plain_no(text: str) -> None:
     with tempfile.TemporaryDirectory() as folder:  # a fresh database per example
