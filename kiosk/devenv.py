@@ -72,10 +72,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_tests(python: Path, pytest_args: Sequence[str]) -> int:
     """Lint, type-check, then pytest; the first failure decides the exit code."""
+    # One pytest worker per core (pytest-xdist): the suite is mostly single-threaded Python,
+    # so on CI's 2 cores it takes half the time.  "-n 0" (or any -n) chooses otherwise.
+    workers = [] if any(a.startswith("-n") for a in pytest_args) else ["-n", "auto"]
     steps = [
         [str(python), "-m", "ruff", "check", "kiosk", "tests", "benchmarks"],
         [str(python), "-m", "mypy"],
-        [str(python), "-m", "pytest", *pytest_args],
+        [str(python), "-m", "pytest", *workers, *pytest_args],
     ]
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     for step in steps:
