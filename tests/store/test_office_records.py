@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,14 +22,6 @@ from kiosk.store.ratings import Ratings
 from kiosk.store.settings import KioskSettings
 
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # 09:00 in Vietnam
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(tmp_path / "k.sqlite3")
-    upgrade(database)
-    yield database
-    database.dispose()
 
 
 def test_audit_rows_cannot_be_changed_or_deleted(db: Database) -> None:

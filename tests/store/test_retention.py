@@ -4,7 +4,7 @@ folder), while Track and the receipt reprint still work on what is kept."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,6 @@ from kiosk.receipts.data import receipt_from_dossier
 from kiosk.store.audit import AuditLog
 from kiosk.store.db import Database, StoreError
 from kiosk.store.files import FileStore
-from kiosk.store.migrate import upgrade
 from kiosk.store.queue import DossierQueue, Sealing
 from kiosk.store.records import AttachmentInput, StatusEvent
 from kiosk.store.retention import Housekeeper, Retention
@@ -36,14 +35,6 @@ PHONE = "0912345678"
 ADDRESS = "Số 17 ngõ Hoà Bình, thôn Đông Xá"
 EMAIL = "khiem.nguyen@example.vn"
 SECRETS = (NAME, PERSONAL_ID, PHONE, ADDRESS, EMAIL, "Lê Thị Hương")
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(tmp_path / "k.sqlite3")
-    upgrade(database)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture

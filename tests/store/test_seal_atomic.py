@@ -4,7 +4,7 @@ code sequence; a file another dossier committed is never erased."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,21 +18,12 @@ from kiosk.domain.codes import DossierCode, SequenceBlock
 from kiosk.domain.draft import Helper
 from kiosk.store.db import Database, StoreError
 from kiosk.store.files import FileStore
-from kiosk.store.migrate import upgrade
 from kiosk.store.queue import DossierQueue, Sealing
 from kiosk.store.records import AttachmentInput
 from kiosk.store.retention import Retention
 from tests.support.kiosk import birth_draft, open_kiosk
 
 NOW = datetime(2026, 11, 24, 2, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(tmp_path / "k.sqlite3")
-    upgrade(database)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture

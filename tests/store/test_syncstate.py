@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from kiosk.store.db import Database
-from kiosk.store.migrate import upgrade
 from kiosk.store.syncstate import LeaseOwner, SyncHealthLog, SyncLease, process_alive
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
@@ -23,14 +18,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(tmp_path / "k.sqlite3")
-    upgrade(database)
-    yield database
-    database.dispose()
 
 
 def lease(db: Database, clock: Clock, name: str, pid: int | None = None) -> SyncLease:
