@@ -16,12 +16,12 @@ from typing import Any
 from kiosk.config import Config, PaymentConfig
 from kiosk.domain.dates import to_vietnam_time
 from kiosk.domain.errors import ValidationError
+from kiosk.domain.masking import mask_id
 from kiosk.domain.vietqr import build_vietqr
 from kiosk.receipts import texts
 from kiosk.store.records import DossierDetail
 
 ONLINE_PAYMENT = 2  # HinhThucThanhToan: paid online by VietQR
-VISIBLE_ID_DIGITS = 4
 
 
 @dataclass(frozen=True)
@@ -66,15 +66,6 @@ class ReceiptData:
     @property
     def online_fee_total(self) -> int:
         return sum(f.amount for f in self.fees if f.payment_method == ONLINE_PAYMENT)
-
-
-def mask_id(number: str) -> str:
-    """Keep only the last 4 characters of an ID ("030090012345" → "********2345")."""
-    number = number.strip()
-    if len(number) <= VISIBLE_ID_DIGITS:
-        # Too short to show any part of it without showing most of it.
-        return "*" * len(number)
-    return "*" * (len(number) - VISIBLE_ID_DIGITS) + number[-VISIBLE_ID_DIGITS:]
 
 
 def receipt_from_dossier(detail: DossierDetail, config: Config) -> ReceiptData:

@@ -9,8 +9,9 @@ import pytest
 
 from kiosk.config import Config, PaymentConfig
 from kiosk.domain.dates import VIETNAM_TZ
+from kiosk.domain.masking import mask_id
 from kiosk.domain.vietqr import parse_vietqr
-from kiosk.receipts.data import FeeLine, mask_id, payment_code, receipt_from_dossier
+from kiosk.receipts.data import FeeLine, payment_code, receipt_from_dossier
 
 from . import samples
 
