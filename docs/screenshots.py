@@ -198,7 +198,7 @@ def official_pages(navigator: Navigator, kiosk: Kiosk, folder: Path
         kiosk.sync_worker(client, jitter=lambda: 0.5).run_once()
         client.close()
     kiosk.seal_births(1)  # waiting to be sent
-    call = kiosk.office.help_calls.open("applicant", "Người nộp hồ sơ", kiosk.clock())
+    call = kiosk.office.help_calls.open("wizard", "3 ApplicantScreen", kiosk.clock())
     flow = navigator.official
     dashboard = flow.dashboard
 

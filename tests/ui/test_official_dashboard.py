@@ -206,10 +206,12 @@ def test_an_open_call_for_help_is_shown_with_take_over(
     desk: tuple[MainWindow, Navigator], finger: Finger, backend: Kiosk,
 ) -> None:
     window, navigator = desk
-    call = backend.office.help_calls.open("applicant", "Người nộp hồ sơ", backend.clock())
+    # As the navigator records a call from the wizard's third step (the applicant).
+    call = backend.office.help_calls.open("wizard", "3 ApplicantScreen", backend.clock())
     sign_in(finger, window, navigator, call_id=call.id)
     banner = navigator.official.dashboard.banner
     finger.wait(banner.isVisible)
     assert "Người dân đang cần hỗ trợ" in banner.text.text()
-    assert "Người nộp hồ sơ" in banner.text.text()
+    assert "ở màn hình «Nộp hồ sơ, bước 3»" in banner.text.text()
+    assert "Applicant" not in banner.text.text()  # the official reads words, not class names
     assert banner.take.text() == "Tiếp nhận" and banner.take.height() >= 60

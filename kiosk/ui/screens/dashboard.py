@@ -29,8 +29,9 @@ TEXTS = {
     "who": "Cán bộ: {who}",
     "sign_out": "Đăng xuất",
     "assisted": "Nộp hồ sơ giúp người dân",
-    "call": "Người dân đang cần hỗ trợ (gọi lúc {at}, ở bước «{where}»).",
-    "taken": "Cán bộ {who} đã tiếp nhận yêu cầu lúc {at} (bước «{where}»).",
+    "call": "Người dân đang cần hỗ trợ (gọi lúc {at}, ở màn hình «{where}»).",
+    "taken": "Cán bộ {who} đã tiếp nhận yêu cầu lúc {at} (màn hình «{where}»).",
+    "wizard_step": "Nộp hồ sơ, bước {step}",
     "take": "Tiếp nhận",
     "dossiers": "Hồ sơ",
     "status": "Thiết bị, số liệu",
@@ -45,6 +46,18 @@ SPOKEN = {
         "dân đang gọi, chạm Tiếp nhận. Xong việc, chạm Đăng xuất.",
 }
 TABS = ("dossiers", "status", "audit", "settings")
+# Where a call was made, as the navigator records it, in the words the screens show.
+SCREEN_NAMES = {"home": "Trang chủ", "track": "Tra cứu hồ sơ", "guide": "Hướng dẫn",
+                "wizard": "Nộp hồ sơ"}
+
+
+def call_place(call: HelpCall) -> str:
+    """«Nộp hồ sơ, bước 3» for a call from the wizard's third step (recorded as
+    ``"3 ApplicantScreen"``), else the screen's own name."""
+    number = (call.step or "").split(" ", 1)[0]
+    if call.screen == "wizard" and number.isdigit():
+        return TEXTS["wizard_step"].format(step=number)
+    return SCREEN_NAMES.get(call.screen, call.screen)
 
 
 class HelpBanner(QFrame):
@@ -71,7 +84,7 @@ class HelpBanner(QFrame):
         if chosen is None:
             self.hide()
             return
-        where = chosen.step or chosen.screen
+        where = call_place(chosen)
         if chosen.state == "taken":
             self.text.setText(TEXTS["taken"].format(who=chosen.taken_by or "",
                                                     at=format_moment(chosen.taken_at or chosen.at),
