@@ -169,11 +169,7 @@ class RatingScreen(QWidget):
         self.reset()
 
     def _faces_page(self) -> QWidget:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setSpacing(20)
-        column.addWidget(_centred(plain_label(TEXTS["title"], "title")))
-        column.addWidget(_centred(plain_label(TEXTS["hint"], "subtitle")))
+        page, column = _titled_page("title", "hint", spacing=20)
         row = QHBoxLayout()
         row.setSpacing(20)
         self.faces = {level: FaceButton(level) for level in LEVELS}
@@ -184,11 +180,7 @@ class RatingScreen(QWidget):
         return page
 
     def _reasons_page(self) -> QWidget:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setSpacing(16)
-        column.addWidget(_centred(plain_label(TEXTS["reasons_title"], "title")))
-        column.addWidget(_centred(plain_label(TEXTS["reasons_hint"], "subtitle")))
+        page, column = _titled_page("reasons_title", "reasons_hint", spacing=16)
         grid = QGridLayout()
         grid.setSpacing(16)
         self.reasons = {reason: ReasonButton(reason) for reason in REASONS}
@@ -200,11 +192,7 @@ class RatingScreen(QWidget):
         return page
 
     def _thanks_page(self) -> QWidget:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.addStretch(1)
-        column.addWidget(_centred(plain_label(TEXTS["thanks"], "title")))
-        column.addWidget(_centred(plain_label(TEXTS["thanks_body"], "subtitle")))
+        page, column = _titled_page("thanks", "thanks_body", spacing=None, centred=True)
         column.addStretch(1)
         return page
 
@@ -296,6 +284,21 @@ class RatingScreen(QWidget):
 def _not_recorded(error: BaseException) -> None:
     # The resident has been thanked and gone; a rating is not worth troubling the next one.
     log.error("rating not recorded", exc_info=error)
+
+
+def _titled_page(title: str, hint: str, *, spacing: int | None,
+                 centred: bool = False) -> tuple[QWidget, QVBoxLayout]:
+    """A page opening with its title and hint, centred (``centred``: the whole page
+    vertically); the caller adds the rest to the column."""
+    page = QWidget()
+    column = QVBoxLayout(page)
+    if spacing is not None:
+        column.setSpacing(spacing)
+    if centred:
+        column.addStretch(1)
+    column.addWidget(_centred(plain_label(TEXTS[title], "title")))
+    column.addWidget(_centred(plain_label(TEXTS[hint], "subtitle")))
+    return page, column
 
 
 def _centred(label: QLabel) -> QLabel:
