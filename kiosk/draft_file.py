@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -35,6 +34,8 @@ from kiosk.domain.errors import DomainError, Problems, ValidationError
 from kiosk.domain.forms import validate_form
 from kiosk.domain.identity import parse_cccd_qr
 from kiosk.draft_schema import check_form_keys, check_shape, parse
+from kiosk.scanner.errors import CaptureError
+from kiosk.scanner.regularfile import read_regular
 from kiosk.scanner.usb import import_file
 from kiosk.services import (
     Runtime,
@@ -90,15 +91,16 @@ def _load(path: Path) -> dict[str, Any]:
 def _read_bounded(path: Path) -> str:
     """The file's text: a regular file (never a FIFO that blocks), at most MAX_DRAFT_BYTES."""
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            raise _error("not_regular", path=path)
-        with path.open("rb") as handle:
-            data = handle.read(MAX_DRAFT_BYTES + 1)
-        if len(data) > MAX_DRAFT_BYTES:
-            raise _error("too_large", path=path)
+        data = read_regular(path, MAX_DRAFT_BYTES, follow_links=True)
+    except CaptureError as exc:
+        raise _error(_READ_CODES.get(exc.code, "unreadable"), path=path) from exc
+    try:
         return data.decode("utf-8-sig")
-    except (OSError, ValueError) as exc:  # ValueError: undecodable, or a NUL in the path
+    except ValueError as exc:
         raise _error("unreadable", path=path) from exc
+
+
+_READ_CODES = {"file_not_regular": "not_regular", "file_too_big": "too_large"}
 
 
 def _check(raw: Mapping[str, Any], base: Path, catalogue: Catalogue, now: datetime) -> DraftResult:

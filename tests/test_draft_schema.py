@@ -101,6 +101,17 @@ def test_a_fifo_or_a_folder_is_refused_without_blocking(tmp_path: Path) -> None:
     assert first_problem(tmp_path)[0] == "not_regular"
 
 
+def test_a_link_to_a_draft_is_read_and_a_link_to_a_fifo_is_refused(tmp_path: Path) -> None:
+    link = tmp_path / "link.json"
+    link.symlink_to(draft_at(tmp_path, BASE))  # a technician's own file may be a link
+    assert read_draft_file(link, CATALOGUE, NOW).draft is not None
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    to_fifo = tmp_path / "to-fifo.json"
+    to_fifo.symlink_to(fifo)
+    assert first_problem(to_fifo)[0] == "not_regular"
+
+
 def test_a_file_larger_than_the_limit_is_refused(tmp_path: Path) -> None:
     path = draft_at(tmp_path, BASE | {"delivery_address": " " * (1024 * 1024)})
     assert first_problem(path)[0] == "too_large"

@@ -30,13 +30,17 @@ MESSAGES: dict[str, str] = {
 _FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
-def read_regular(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes, if it is a regular file of at most ``max_bytes``."""
+def read_regular(path: Path, max_bytes: int, *, follow_links: bool = False) -> bytes:
+    """The file's bytes, if it is a regular file of at most ``max_bytes``.
+
+    ``follow_links``: a link to a regular file is read (a technician's own draft file
+    may be one); never for files from a stick."""
     name = path.name or str(path)
     try:
-        if not stat.S_ISREG(path.lstat().st_mode):
+        info = path.stat() if follow_links else path.lstat()
+        if not stat.S_ISREG(info.st_mode):
             raise _error("file_not_regular", name=name)
-        fd = os.open(path, _FLAGS)
+        fd = os.open(path, _FLAGS & ~os.O_NOFOLLOW if follow_links else _FLAGS)
     except FileNotFoundError:
         raise _error("file_missing", name=name) from None
     except (OSError, ValueError):  # ELOOP: it became a link; EACCES; a NUL in the name
