@@ -32,9 +32,7 @@ _log = logging.getLogger("kiosk.cli")
 def main(argv: Sequence[str] | None = None) -> int:
     """The process's start (``kiosk``, ``python -m kiosk``: no ``argv``), or a command run
     in-process by a caller who passes ``argv`` and keeps its own umask (tests)."""
-    from kiosk.services import private_files
-    from kiosk.store.db import StoreError
-    from kiosk.store.faults import FAULTS, as_store_error
+    from kiosk.paths import private_files  # light: `kiosk --help` loads no database layer
 
     if argv is None:
         private_files()  # before anything is created: the data dir 0700, its files 0600
@@ -43,25 +41,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = getattr(args, "handler", _cmd_run)
     try:
         return handler(args, os.environ)
-    except StoreError as exc:
-        return _failed(exc, EXIT_STORE)
     except DomainError as exc:
-        return _failed(exc, EXIT_FAILED)
-    except FAULTS as exc:  # a fault under the store that no command turned into words
+        return _failed(exc, EXIT_STORE if _is_store_error(exc) else EXIT_FAILED)
+    except Exception as exc:
+        # The store's modules are loaded only now (a fault can come only from them).
+        from kiosk.store.faults import FAULTS, as_store_error
+
+        if not isinstance(exc, FAULTS):
+            raise
+        # A fault under the store that no command turned into words.
         if logging.getLogger().handlers:  # else the traceback would reach the screen
             _log.error("store fault", exc_info=True, extra=FILE_ONLY)
         return _failed(as_store_error(exc, _data_dir(args)), EXIT_STORE)
 
 
-def _failed(exc: DomainError, code: int) -> int:
-    from kiosk.store.db import StoreError
+def _is_store_error(exc: DomainError) -> bool:
+    store = sys.modules.get("kiosk.store.db")  # a StoreError exists only if it was loaded
+    return store is not None and isinstance(exc, store.StoreError)
 
+
+def _failed(exc: DomainError, code: int) -> int:
     if logging.getLogger().handlers:  # run, sync and submit log to a file; others print only
         # A store's message names paths; another's may quote what a resident typed.
         # A refused input (a config, a draft) is the user's to fix: a warning, not an error.
-        level = logging.ERROR if isinstance(exc, StoreError) else logging.WARNING
-        _log.log(level, "%s: %s", exc.code, exc.message if isinstance(exc, StoreError) else "",
-                 extra=FILE_ONLY)  # the screen gets the sentence below
+        store = _is_store_error(exc)
+        _log.log(logging.ERROR if store else logging.WARNING, "%s: %s", exc.code,
+                 exc.message if store else "", extra=FILE_ONLY)  # the screen: the line below
     print(f"Lỗi: {exc.message}", file=sys.stderr)
     return code
 

@@ -6,10 +6,17 @@ reads the environment on its own: callers pass what the config resolved.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 DEMO_SETTINGS = "demo.toml"  # under resources/: receipts saved as PDF, demo council fees
+PRIVATE_UMASK = 0o077  # the data dir 0700, its files 0600: residents' data is not world-readable
+
+
+def private_files() -> None:
+    """Every file and folder this process creates is its account's alone (set at start)."""
+    os.umask(PRIVATE_UMASK)
 
 
 def resources_dir() -> Path:

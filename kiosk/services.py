@@ -6,7 +6,6 @@ Qt half (``kiosk.app``) and every CLI command start from here.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -63,14 +62,6 @@ def resolve_runtime(
     chosen_dir = data_dir or env.get("KIOSK_DATA_DIR")
     home = Path(env.get("HOME", str(Path.home())))
     return Runtime(config, Path(chosen_dir) if chosen_dir else default_data_dir(home))
-
-
-PRIVATE_UMASK = 0o077  # the data dir 0700, its files 0600: residents' data is not world-readable
-
-
-def private_files() -> None:
-    """Every file and folder this process creates is its account's alone (set at start)."""
-    os.umask(PRIVATE_UMASK)
 
 
 def open_database(runtime: Runtime) -> Database:

@@ -31,7 +31,7 @@ CONFIG = ROOT / "examples" / "demo.toml"
 CHILD = """
 import io, json, resource, signal, sys
 from kiosk.cli import main
-from kiosk.services import private_files
+from kiosk.paths import private_files
 private_files()  # as the real process start does
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 data_dir, config, draft = sys.argv[1:4]

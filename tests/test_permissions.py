@@ -15,7 +15,8 @@ import pytest
 
 from kiosk.config import Config
 from kiosk.doctor import run_checks
-from kiosk.services import DATABASE_FILE, PRIVATE_UMASK, Runtime, private_files
+from kiosk.paths import PRIVATE_UMASK, private_files
+from kiosk.services import DATABASE_FILE, Runtime
 from tests.support.kiosk import open_kiosk
 
 ROOT = Path(__file__).resolve().parent.parent
