@@ -73,6 +73,9 @@ class StepScreen(QWidget):
         """"Quay lại": True when the step turned back a page of its own."""
         return False
 
+    def prepare(self, state: DraftState) -> None:
+        """A later step may build ahead, between events, what ``load`` will need."""
+
     def turn_to_end(self) -> None:
         """Shown again by "Quay lại" from the next step: its last page."""
 
@@ -186,6 +189,8 @@ class Wizard(QObject):
         frame = self.frames[index]
         frame.content.load(self.state)
         self._show(frame)
+        for later in self.frames[index + 1:]:
+            later.content.prepare(self.state)
 
     def next(self) -> None:
         if self._sealing:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QVBoxLayout
 
@@ -32,6 +33,7 @@ TEXTS = {
     "title": "Thông tin trong tờ khai",
     "intro": "{name}: xin điền các thông tin dưới đây. Chạm vào một ô để nhập.",
 }
+AHEAD_MS = 40  # between two pages built ahead: time for a tap and a paint
 # Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
 SPOKEN = {
     "screen": "Xin điền các thông tin của tờ khai. Chạm vào một ô, bàn phím sẽ hiện ra để "
@@ -60,10 +62,15 @@ class FormScreen(PageTurning, StepScreen):
         self._column.addWidget(self.heading)
         self._column.addWidget(self.intro)
         self.fields = self._build(())
+        # A procedure's pages built ahead, one page a tick, while earlier steps are read.
+        self._ahead: FormPages | None = None
+        self._ahead_timer = QTimer(self)
+        self._ahead_timer.setInterval(AHEAD_MS)
+        self._ahead_timer.timeout.connect(self._build_ahead)
 
-    def _build(self, specs: tuple[FormField, ...]) -> FormPages:
+    def _build(self, specs: tuple[FormField, ...], ahead: bool = False) -> FormPages:
         fields = FormPages(specs, self.dock, open_camera=self._open_camera,
-                           clock=lambda: self._clock().date())
+                           clock=lambda: self._clock().date(), ahead=ahead)
         fields.edited.connect(self.check_one)
         fields.changed.connect(self.recheck)
         fields.turned.connect(self._show_page)
@@ -78,6 +85,7 @@ class FormScreen(PageTurning, StepScreen):
         built anew for every resident registered new finger-scroll gestures each time,
         and PySide6 keeps a Python object for every gesture type a QScroller returns."""
         self.dock.close_keyboard()
+        self._build_ahead(stop=True)  # what is left is built now, or never
         old = self.fields
         old.clear()
         old.hide()
@@ -91,9 +99,25 @@ class FormScreen(PageTurning, StepScreen):
             kept = (specs, self._build(specs))
             self._kept[code] = kept
         self._code, self._specs = code, specs
+        kept[1].finish()  # what was not built ahead yet
         self.fields = kept[1]
         self._column.addWidget(self.fields, 1)
         self.fields.show()
+
+    def prepare(self, state: DraftState) -> None:
+        """The chosen procedure's pages, built ahead between events (building them all at
+        once, on «Tiếp tục», kept the tap waiting half a second)."""
+        procedure = state.procedure
+        if procedure is None or procedure.code in self._kept:
+            return
+        self._ahead = self._build(procedure.fields, ahead=True)
+        self._kept[procedure.code] = (procedure.fields, self._ahead)
+        self._ahead_timer.start()
+
+    def _build_ahead(self, stop: bool = False) -> None:
+        if stop or self._ahead is None or not self._ahead.build_one():
+            self._ahead = None
+            self._ahead_timer.stop()
 
     def specs(self) -> tuple[FormField, ...]:
         return self._specs

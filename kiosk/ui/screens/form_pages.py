@@ -58,9 +58,10 @@ class FormPages(QStackedWidget):
     def __init__(self, specs: Sequence[FormField], dock: KeyboardDock,
                  plans: Sequence[PagePlan] | None = None,
                  open_camera: Callable[[], FrameSource] | None = None,
-                 clock: Callable[[], date] = date.today) -> None:
+                 clock: Callable[[], date] = date.today, ahead: bool = False) -> None:
+        """``ahead``: the pages are built later, one by one (``build_one``, ``finish``)."""
         super().__init__()
-        self._specs = tuple(specs)
+        self._specs, self._dock = tuple(specs), dock
         self._open_camera, self._clock = open_camera, clock
         self.plans = list(plans or plan_pages(specs)) or [PagePlan("", 1, 1, ((),))]
         self.lists: list[list[FieldList]] = []
@@ -69,9 +70,20 @@ class FormPages(QStackedWidget):
         # Opened from a card's summary («Sửa», «Nhập tay»): the page to come back to, and
         # whose card it is.
         self._return_to: tuple[int, str] | None = None
-        for plan in self.plans:
-            self.addWidget(self._page(plan, dock))
+        self._waiting = list(self.plans)  # the plans whose page is not built yet
+        if not ahead:
+            self.finish()
         self.changed.connect(lambda _name: self._show_summaries())
+
+    def build_one(self) -> bool:
+        """Build the next page not built yet; False once every page is built."""
+        if self._waiting:
+            self.addWidget(self._page(self._waiting.pop(0), self._dock))
+        return bool(self._waiting)
+
+    def finish(self) -> None:
+        while self.build_one():
+            pass
 
     def _page(self, plan: PagePlan, dock: KeyboardDock) -> QWidget:
         page = QWidget()
