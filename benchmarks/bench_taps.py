@@ -12,7 +12,9 @@ the real window (the same walk, the same finger, imported from
   that brings the widget into view, if any) to the moment the window has
   finished painting the answer: the end of the first paint of the window after
   the tap, or — when the tap changes the screen or the page — the end of the
-  first paint that shows the new screen or page.  The paint is timed by
+  first paint that shows the new screen or page.  Only a paint that ends after
+  the release has been handled counts (QTest's click runs the event loop
+  between press and release: the button's pressed look is not the answer).  The paint is timed by
   handling the window's ``UpdateRequest`` (in which Qt paints every dirty
   widget of the window and flushes it) inside an event filter;
 * a card held under the USB reader is timed the same way, from its first key;
@@ -184,7 +186,7 @@ def _timing_finger_class() -> TimedWalkerClass:
     from PySide6.QtWidgets import QWidget
 
     from benchmarks.walk_finger import CountingFinger, _inside_key_panel
-    from tests.support.touch import pause
+    from tests.support.touch import Finger, pause
 
     class PaintClock(QObject):
         """Times the end of each paint of the window, with the screen it showed."""
@@ -201,7 +203,22 @@ def _timing_finger_class() -> TimedWalkerClass:
             self.paints.append((time.perf_counter(), self.finger.screen_name()))
             return True
 
-    class TimingFinger(CountingFinger):
+    class Delivered(Finger):
+        """Between ``CountingFinger`` and ``Finger``: the moment the release (or the card's
+        Enter) has been handled.  QTest's click runs the event loop between press and
+        release, so a paint may come before the tap's answer: it does not count."""
+
+        delivered = 0.0
+
+        def tap(self, widget: QWidget) -> None:
+            super().tap(widget)
+            self.delivered = time.perf_counter()
+
+        def scanner(self, text: str) -> None:
+            super().scanner(text)
+            self.delivered = time.perf_counter()
+
+    class TimingFinger(CountingFinger, Delivered):
         taps: list[Tap]
         stalls: list[Stall]
 
@@ -224,9 +241,26 @@ def _timing_finger_class() -> TimedWalkerClass:
         def _beat(self) -> None:
             now = time.perf_counter()
             gap = (now - self._last_beat) * 1000 - HEARTBEAT_MS
-            if gap > STALL_MS:
+            if gap > STALL_MS and not getattr(self, "_reading", False):
                 self.stalls.append(Stall(round(gap, 1), self.screen_name(), self._doing))
             self._last_beat = now
+
+        def look(self) -> None:
+            """What the finger reads is its own work, not the kiosk's: after the tap is timed,
+            and not counted as a stall."""
+            if getattr(self, "_timing", False):
+                self._look_pending = True
+                return
+            super().look()
+            self._last_beat = time.perf_counter()
+
+        def read_through(self, screen: QWidget) -> None:
+            self._reading = True  # her swipes down the review: the finger counts words
+            try:
+                super().read_through(screen)
+            finally:
+                self._reading = False
+                self._last_beat = time.perf_counter()
 
         def tap(self, widget: QWidget) -> None:
             kind = "key" if _inside_key_panel(widget) else "tap"
@@ -250,16 +284,22 @@ def _timing_finger_class() -> TimedWalkerClass:
                 profiler.enable()
             paints = self._clock.paints
             seen = len(paints)
+            self._timing, self._look_pending = True, False
             start = time.perf_counter()
-            act()  # the press and release, then the finger's short look
+            act()  # the press and release, then the finger's short pause
             after = self.screen_name()
             deadline = time.perf_counter() + ANSWER_TIMEOUT_S
-            while not _answer(paints[seen:], after, before):
+            answers = [p for p in paints[seen:] if p[0] > self.delivered]
+            while not _answer(answers, after, before):
                 if time.perf_counter() > deadline:
                     raise TimeoutError(f"no paint after the tap on {label!r}")
                 pause(5)
-            end = _answer(paints[seen:], after, before)
+                answers = [p for p in paints[seen:] if p[0] > self.delivered]
+            end = _answer(answers, after, before)
             assert end is not None
+            self._timing = False
+            if self._look_pending:
+                self.look()
             tap = Tap(kind, label, before, after, round((end - start) * 1000, 1))
             self.taps.append(tap)
             if profiler is not None:
