@@ -133,6 +133,7 @@ def stylesheet(m: Metrics) -> str:
     QFrame#result {{ border: none; }}
     QLabel#step {{ font-size: {m.pt(22)}pt; font-weight: bold; color: {PRIMARY}; }}
     QPushButton#choice:checked {{ background: {PRIMARY}; color: {PAPER}; }}
+    QPushButton#pickerRow {{ text-align: left; }}
     QLabel#dossierCode {{ font-size: {m.pt(44)}pt; font-weight: bold; color: {DANGER}; }}
     QCheckBox#declare {{
         font-size: {m.pt(24)}pt; font-weight: bold; min-height: {round(m.touch * 1.2)}px;

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QHideEvent, QImage, QKeyEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,8 +34,8 @@ from kiosk.domain.identity import CccdCard, parse_cccd_qr
 from kiosk.scanner.frames import FrameSource
 from kiosk.ui.camera import CameraCodeReader
 from kiosk.ui.draft_state import DraftState
+from kiosk.ui.screens.form_pages import AHEAD_MS, FormPages, PagePlan, PageTurning
 from kiosk.ui.screens.form_pages import TEXTS as PAGE_TEXTS
-from kiosk.ui.screens.form_pages import FormPages, PagePlan, PageTurning
 from kiosk.ui.theme import Metrics, kinetic
 from kiosk.ui.widgets.dock import KeyboardDock, set_capitalise
 from kiosk.ui.widgets.fields import label
@@ -160,6 +160,11 @@ class ApplicantScreen(PageTurning, StepScreen):
 
     def specs(self) -> tuple[FormField, ...]:
         return APPLICANT_FIELDS
+
+    def prepare(self, state: DraftState) -> None:
+        """The keyboard onto the window ahead (the first field tapped waited for it)."""
+        if self.dock.parentWidget() is not self.window():
+            QTimer.singleShot(AHEAD_MS, self, self.dock.settle)
 
     def load(self, state: DraftState) -> None:
         self.fields.set_values(state.applicant)

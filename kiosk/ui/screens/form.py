@@ -22,8 +22,8 @@ from kiosk.domain.errors import Problems
 from kiosk.domain.forms import FormField, validate_form
 from kiosk.scanner.frames import FrameSource
 from kiosk.ui.draft_state import DraftState
+from kiosk.ui.screens.form_pages import AHEAD_MS, FormPages, PageTurning
 from kiosk.ui.screens.form_pages import TEXTS as PAGE_TEXTS
-from kiosk.ui.screens.form_pages import FormPages, PageTurning
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets.dock import KeyboardDock
 from kiosk.ui.widgets.fields import label
@@ -33,7 +33,6 @@ TEXTS = {
     "title": "Thông tin trong tờ khai",
     "intro": "{name}: xin điền các thông tin dưới đây. Chạm vào một ô để nhập.",
 }
-AHEAD_MS = 40  # between two pages built ahead: time for a tap and a paint
 # Read aloud by «Nghe hướng dẫn» (kiosk/ui/voice.py): what to do here, in plain words.
 SPOKEN = {
     "screen": "Xin điền các thông tin của tờ khai. Chạm vào một ô, bàn phím sẽ hiện ra để "
@@ -115,7 +114,16 @@ class FormScreen(PageTurning, StepScreen):
         self._ahead_timer.start()
 
     def _build_ahead(self, stop: bool = False) -> None:
-        if stop or self._ahead is None or not self._ahead.build_one():
+        """One piece a tick: a page, then the keyboard, then each list's picker."""
+        pages = self._ahead
+        if stop or pages is None:
+            self._ahead = None
+            self._ahead_timer.stop()
+        elif pages.building:
+            pages.build_one()
+        elif self.dock.parentWidget() is not self.window():
+            self.dock.settle()
+        elif not pages.settle_one():
             self._ahead = None
             self._ahead_timer.stop()
 

@@ -45,7 +45,9 @@ from kiosk.ui.widgets.card_summary import CardSummary
 from kiosk.ui.widgets.dock import KeyboardDock
 from kiosk.ui.widgets.fields import FieldEditor, FieldList
 
-__all__ = ["PAGE_FIELDS", "TEXTS", "FormPages", "PagePlan", "PageTurning", "plan_pages"]
+__all__ = ["AHEAD_MS", "PAGE_FIELDS", "TEXTS", "FormPages", "PagePlan", "PageTurning", "plan_pages"]
+
+AHEAD_MS = 40  # between two pieces built ahead (a page, a picker): time for a tap and a paint
 
 
 class FormPages(QStackedWidget):
@@ -75,11 +77,24 @@ class FormPages(QStackedWidget):
             self.finish()
         self.changed.connect(lambda _name: self._show_summaries())
 
+    @property
+    def building(self) -> bool:
+        """Pages are left to build."""
+        return bool(self._waiting)
+
     def build_one(self) -> bool:
         """Build the next page not built yet; False once every page is built."""
         if self._waiting:
             self.addWidget(self._page(self._waiting.pop(0), self._dock))
         return bool(self._waiting)
+
+    def settle_one(self) -> bool:
+        """Move the next list's picker onto the window ahead; False once all are."""
+        for fields in self._all_lists():
+            if fields.picker.parentWidget() is not fields.window():
+                fields.picker.settle()
+                return True
+        return False
 
     def finish(self) -> None:
         while self.build_one():

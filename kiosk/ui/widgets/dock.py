@@ -170,11 +170,18 @@ class KeyboardDock(QFrame):
         self._extras_row.addStretch(1)
         self.extras.setVisible(bool(extras))
 
-    def _place(self) -> None:
+    def settle(self) -> None:
+        """Onto the window, hidden, ahead of the first field tapped (moving it restyles
+        every key: 30 to 60 ms)."""
         window = self._host.window()
         if self.parentWidget() is not window:
             self.setParent(window)
             window.installEventFilter(self)
+            self.hide()
+
+    def _place(self) -> None:
+        self.settle()
+        window = self._host.window()
         layout_now(self)
         height = self.heightForWidth(window.width())
         height = max(height, self.sizeHint().height())

@@ -10,6 +10,7 @@ for it beside the step's own buttons) and goes away with "Xong".
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
@@ -303,6 +304,8 @@ class FieldList(QScrollArea):
             self._column.addWidget(editor)
         self._column.addStretch(1)
         self.setWidget(content)
+        if any(spec.type == "place" for spec in fields):  # parsed before «Chọn xã, tỉnh»
+            threading.Thread(target=admin_units.provinces, name="places", daemon=True).start()
         dock.opened.connect(self._make_room)
         dock.closed.connect(self._done)
 

@@ -94,10 +94,11 @@ class PickerPanel(QFrame):
     # --- what is shown ---------------------------------------------------------
 
     def choose(self, title: str, options: Sequence[Option], current: str,
-               on_pick: Callable[[Option], None] | None = None) -> None:
-        """Show ``options``; the one equal to ``current`` ticked."""
+               on_pick: Callable[[Option], None] | None = None,
+               find: Callable[[str], list[Option]] | None = None) -> None:
+        """Show ``options``; the one equal to ``current`` ticked; ``find`` searches them."""
         self._options, self._current = options, current
-        self._find = lambda query: search(self._options, query)
+        self._find = find or (lambda query: search(self._options, query))
         self._on_pick = on_pick or (lambda option: self._finish(option.value))
         self.back_button.hide()
         self._open(title)
@@ -111,9 +112,8 @@ class PickerPanel(QFrame):
             self._wards(label, provinces, province)
 
         self.choose(TEXTS["province"].format(label=label), [p.option for p in provinces],
-                    current, province_chosen)
-        self._find = lambda query: [p.option for p in find_provinces(provinces, query)]
-        self._refresh()
+                    current, province_chosen,
+                    lambda query: [p.option for p in find_provinces(provinces, query)])
 
     def _wards(self, label: str, provinces: Sequence[Province], province: Province) -> None:
         title = TEXTS["ward"].format(label=label, province=province.name)
@@ -161,8 +161,7 @@ class PickerPanel(QFrame):
         row.setObjectName("pickerRow")
         row.setCheckable(True)
         row.setChecked(ticked)
-        row.setMinimumHeight(ROW_HEIGHT)
-        row.setStyleSheet("QPushButton { text-align: left; }")
+        row.setMinimumHeight(ROW_HEIGHT)  # left-aligned by the theme (#pickerRow)
         return row
 
     def row(self, text: str) -> QPushButton:
@@ -172,11 +171,17 @@ class PickerPanel(QFrame):
 
     # --- placing, the keyboard, closing -------------------------------------------
 
-    def _place(self) -> None:
+    def settle(self) -> None:
+        """Onto the window, hidden, ahead of the first «Chọn» (``KeyboardDock.settle``)."""
         window = self._host.window()
         if self.parentWidget() is not window:
             self.setParent(window)
             window.installEventFilter(self)
+            self.hide()
+
+    def _place(self) -> None:
+        self.settle()
+        window = self._host.window()
         self.setGeometry(window.rect())
         layout_now(self)
         self.raise_()
@@ -198,12 +203,7 @@ class PickerPanel(QFrame):
         if self._dock.target() is self.search_box:
             self._dock.close_keyboard()
         was_open = self.isVisible()
-        self.hide()
-        if self.parentWidget() is not self._host:
-            window = self.parentWidget()
-            if window is not None:
-                window.removeEventFilter(self)
-            self.setParent(self._host)
+        self.hide()  # hidden, it stays on the window: moving it back restyled every row
         if was_open:
             self.closed.emit()
 
