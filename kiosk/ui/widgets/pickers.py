@@ -59,7 +59,9 @@ class PickerPanel(QFrame):
         self._find: Callable[[str], list[Option]] = lambda _q: []
         self._on_pick: Callable[[Option], None] = lambda _o: None
         self._current = ""
-        self.rows: list[QPushButton] = []
+        self.rows: list[QPushButton] = []  # the rows shown
+        self._pool: list[QPushButton] = []  # rows kept for the next list (built once)
+        self._option_of: dict[QPushButton, Option] = {}
         self._build()
         self.hide()
 
@@ -85,6 +87,7 @@ class PickerPanel(QFrame):
         self._list = QWidget()
         self._rows_layout = QVBoxLayout(self._list)
         self._rows_layout.setContentsMargins(0, 0, 12, 0)
+        self._rows_layout.addStretch(1)
         self.rows_area = QScrollArea()
         self.rows_area.setWidgetResizable(True)
         self.rows_area.setFrameShape(QFrame.Shape.NoFrame)
@@ -138,31 +141,37 @@ class PickerPanel(QFrame):
 
     def _refresh(self) -> None:
         found = self._find(self.search_box.text())
-        while (item := self._rows_layout.takeAt(0)) is not None:
-            if (widget := item.widget()) is not None:
-                widget.hide()
-                widget.deleteLater()
-        self.rows = [self._row(option) for option in found[:MAX_ROWS]]
-        for row in self.rows:
-            self._rows_layout.addWidget(row)
+        shown = found[:MAX_ROWS]
+        while len(self._pool) < len(shown):  # rows are reused: building them took 1 ms each
+            self._rows_layout.insertWidget(len(self._pool), self._new_row())
+        self.rows = self._pool[:len(shown)]
+        for row, option in zip(self.rows, shown, strict=True):
+            self._show_row(row, option)
             row.show()  # added to a panel already on screen: not shown by itself
-        self._rows_layout.addStretch(1)
+        for row in self._pool[len(shown):]:
+            row.hide()
         hidden = len(found) - len(self.rows)
         self.note.setText(TEXTS["none"] if not found else
                           TEXTS["more"].format(count=hidden) if hidden > 0 else "")
         self.note.setVisible(bool(self.note.text()))
         self.rows_area.verticalScrollBar().setValue(0)
 
-    def _row(self, option: Option) -> QPushButton:
-        ticked = option.value == self._current or (
-            bool(self._current) and self._current.endswith(", " + option.value))
-        text = TEXTS["checked"].format(text=option.value) if ticked else option.value
-        row = _button(text, lambda: self._on_pick(option))
+    def _new_row(self) -> QPushButton:
+        row = QPushButton()
+        row.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        row.clicked.connect(lambda _=False: self._on_pick(self._option_of[row]))
         row.setObjectName("pickerRow")
         row.setCheckable(True)
-        row.setChecked(ticked)
         row.setMinimumHeight(ROW_HEIGHT)  # left-aligned by the theme (#pickerRow)
+        self._pool.append(row)
         return row
+
+    def _show_row(self, row: QPushButton, option: Option) -> None:
+        ticked = option.value == self._current or (
+            bool(self._current) and self._current.endswith(", " + option.value))
+        row.setText(TEXTS["checked"].format(text=option.value) if ticked else option.value)
+        row.setChecked(ticked)
+        self._option_of[row] = option
 
     def row(self, text: str) -> QPushButton:
         """The shown row for ``text`` (with or without its tick)."""
