@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -104,9 +105,9 @@ def test_a_keyboard_closed_stays_hidden_on_the_window_and_opens_again(
     editor = form.fields.editors["ngay_sinh"].editor
     assert editor is not None
     for _ in range(2):
-        qtbot.mouseClick(editor, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(editor, Qt.MouseButton.LeftButton)
         assert form.dock.isVisible() and form.dock.pad.isVisible()
-        qtbot.mouseClick(form.dock.pad.key("done"), Qt.MouseButton.LeftButton)
+        QTest.mouseClick(form.dock.pad.key("done"), Qt.MouseButton.LeftButton)
         assert not form.dock.isVisible() and form.dock.parentWidget() is form.window()
 
 
@@ -117,15 +118,15 @@ def test_rows_of_a_list_are_reused_and_pick_what_they_now_show(
     form.turn_to("noi_sinh")
     button = form.fields.editors["noi_sinh"].pick_button
     assert button is not None
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     picker = form.fields.list_of("noi_sinh").picker
     provinces = list(picker.rows)
-    qtbot.mouseClick(picker.row("Thành phố Hải Phòng"), Qt.MouseButton.LeftButton)
+    QTest.mouseClick(picker.row("Thành phố Hải Phòng"), Qt.MouseButton.LeftButton)
     wards = list(picker.rows)
     assert wards[:len(provinces)] == provinces[:len(wards)]  # the same buttons, new texts
     assert all(not row.isChecked() for row in wards)
     picker.search_box.setText("tu ky")
     assert [row.text() for row in picker.rows] == ["Xã Tứ Kỳ"]
     assert all(not row.isVisible() for row in wards[1:])
-    qtbot.mouseClick(picker.rows[0], Qt.MouseButton.LeftButton)
+    QTest.mouseClick(picker.rows[0], Qt.MouseButton.LeftButton)
     assert form.fields.values()["noi_sinh"] == "Xã Tứ Kỳ, Thành phố Hải Phòng"
