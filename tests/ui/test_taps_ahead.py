@@ -77,7 +77,9 @@ def test_prepare_builds_the_chosen_form_between_events_and_load_uses_it(
     qtbot.waitUntil(lambda: not prepared.building and form._ahead is None, timeout=20_000)
     # the keyboard and every list waited on the window, hidden, for the first tap
     assert form.dock.parentWidget() is form.window() and not form.dock.isVisible()
-    pickers = [fields.picker for page in prepared.lists for fields in page]
+    lists = [fields for page in prepared.lists for fields in page]
+    assert all(fields.picker_built == fields.picks for fields in lists)  # only where needed
+    pickers = [fields.picker for fields in lists if fields.picks]
     assert pickers and all(p.parentWidget() is form.window() and not p.isVisible()
                            for p in pickers)
     form.show()

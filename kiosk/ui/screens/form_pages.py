@@ -89,9 +89,9 @@ class FormPages(QStackedWidget):
         return bool(self._waiting)
 
     def settle_one(self) -> bool:
-        """Move the next list's picker onto the window ahead; False once all are."""
+        """Build the next list's picker ahead, on the window; False once all are."""
         for fields in self._all_lists():
-            if fields.picker.parentWidget() is not fields.window():
+            if fields.picks and not fields.picker_built:
                 fields.picker.settle()
                 return True
         return False

@@ -293,8 +293,7 @@ class FieldList(QScrollArea):
             self._column.addWidget(self.summary)
             for scan in list(self.scans.values())[:1]:  # «Sửa» beside «Quét thẻ»: one row
                 scan.add_beside(self.summary.button)
-        self.picker = PickerPanel(self, dock)
-        self.picker.picked.connect(self._picked)
+        self._picker: PickerPanel | None = None
         self._picking: FieldEditor | None = None
         for spec in fields:
             editor = FieldEditor(spec, mark_optional, narrow)
@@ -336,6 +335,24 @@ class FieldList(QScrollArea):
             if name in self.editors:
                 self.editors[name].show_error("")
         self.card_read.emit(values)
+
+    @property
+    def picks(self) -> bool:
+        """A field of this list is chosen from a list («Chọn»)."""
+        return any(editor.pick_button is not None for editor in self.editors.values())
+
+    @property
+    def picker_built(self) -> bool:
+        return self._picker is not None
+
+    @property
+    def picker(self) -> PickerPanel:
+        """The list laid over the window for «Chọn», built when first wanted (a list
+        without such a field never builds one)."""
+        if self._picker is None:
+            self._picker = PickerPanel(self, self._dock)
+            self._picker.picked.connect(self._picked)
+        return self._picker
 
     def pick(self, field: FieldEditor) -> None:
         """Show the field's list over the window (what its «Chọn» button does)."""
@@ -410,7 +427,8 @@ class FieldList(QScrollArea):
 
     def clear(self) -> None:
         self._current = None
-        self.picker.close_panel()
+        if self._picker is not None:
+            self._picker.close_panel()
         for scan in self.scans.values():
             scan.reset()
         for editor in self.editors.values():

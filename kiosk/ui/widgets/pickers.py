@@ -50,7 +50,8 @@ class PickerPanel(QFrame):
     closed = Signal()
 
     def __init__(self, host: QWidget, dock: KeyboardDock) -> None:
-        super().__init__(host)
+        window = host.window()
+        super().__init__(window)  # built on the window it lies over: moving it restyles it
         self.setObjectName("pickerPanel")
         self.setFrameShape(QFrame.Shape.Box)
         self.setAutoFillBackground(True)
@@ -64,6 +65,8 @@ class PickerPanel(QFrame):
         self._option_of: dict[QPushButton, Option] = {}
         self._build()
         self.hide()
+        if window is not host:
+            window.installEventFilter(self)
 
     def _build(self) -> None:
         column = QVBoxLayout(self)
