@@ -30,11 +30,11 @@ def place(background: Frame, sprite: Frame, corners: Points, *, shadow: bool = T
     matrix = cv2.getPerspectiveTransform(src, dst)
     out = background.astype(np.float32)
     if shadow:
-        offset = np.float32([width, height]) * np.float32([0.006, 0.009])
+        offset = f32([width, height]) * f32([0.006, 0.009])
         mask = np.zeros((height, width), np.float32)
         cv2.fillConvexPoly(mask, np.round((dst + offset) * 4).astype(np.int32), 1.0,
                            cv2.LINE_AA, shift=2)
-        mask = cv2.GaussianBlur(mask, (0, 0), width / 160)
+        mask = f32(cv2.GaussianBlur(mask, (0, 0), width / 160))
         out *= 1.0 - 0.4 * mask[..., None]
     warped = cv2.warpPerspective(sprite, matrix, (width, height), flags=cv2.INTER_AREA
                                  if _shrinks(w, h, dst) else cv2.INTER_LINEAR,
@@ -56,9 +56,9 @@ def finger(rng: np.random.Generator, image: Frame, point: Points, *, scale: floa
     """A fingertip or thumb (``scale`` ≈ its width in pixels) covering ``point``."""
     out = image.astype(np.float32)
     height, width = image.shape[:2]
-    tone = np.float32(_SKIN[int(rng.integers(0, len(_SKIN)))]) * float(rng.uniform(0.85, 1.1))
+    tone = f32(_SKIN[int(rng.integers(0, len(_SKIN)))]) * float(rng.uniform(0.85, 1.1))
     angle = float(rng.uniform(0, 2 * np.pi))
-    direction = np.float32([np.cos(angle), np.sin(angle)])
+    direction = f32([np.cos(angle), np.sin(angle)])
     tip = f32(point) - direction * float(rng.uniform(0.0, 0.35)) * scale
     length = scale * float(rng.uniform(2.5, 5.0))
     mask = np.zeros((height, width), np.float32)
@@ -68,24 +68,24 @@ def finger(rng: np.random.Generator, image: Frame, point: Points, *, scale: floa
     cv2.line(mask, _pt(tip + direction * half), _pt(base), 1.0, max(2, int(scale)), cv2.LINE_AA)
     cv2.circle(mask, _pt(tip + direction * half), max(1, int(half)), 1.0, -1, cv2.LINE_AA)
     # One side darker: the finger is round and lit from above.
-    normal = np.float32([-direction[1], direction[0]])
+    normal = f32([-direction[1], direction[0]])
     cv2.line(shade, _pt(tip + direction * half + normal * half * 0.5),
              _pt(base + normal * half * 0.5), 1.0, max(1, int(scale * 0.4)), cv2.LINE_AA)
-    mask = cv2.GaussianBlur(mask, (0, 0), max(0.8, scale / 25))
-    shade = cv2.GaussianBlur(shade, (0, 0), max(1.0, scale / 6)) * mask
+    mask = f32(cv2.GaussianBlur(mask, (0, 0), max(0.8, scale / 25)))
+    shade = f32(cv2.GaussianBlur(shade, (0, 0), max(1.0, scale / 6))) * mask
     nail = np.zeros((height, width), np.float32)
     if rng.random() < 0.6:
         cv2.ellipse(nail, _pt(tip + direction * half * 1.1), (max(1, int(half * 0.55)),
                     max(1, int(half * 0.7))), float(np.degrees(angle)), 0, 360, 1.0, -1,
                     cv2.LINE_AA)
-        nail = cv2.GaussianBlur(nail, (0, 0), 1.0) * mask
+        nail = f32(cv2.GaussianBlur(nail, (0, 0), 1.0)) * mask
     skin = tone[None, None, :] * (1 - 0.3 * shade[..., None]) + 35 * nail[..., None]
     out = skin * mask[..., None] + out * (1 - mask[..., None])
     return u8(np.clip(out, 0, 255))
 
 
-def _pt(p: np.ndarray) -> tuple[int, int]:
-    return int(round(float(p[0]))), int(round(float(p[1])))
+def _pt(p: Points) -> tuple[int, int]:
+    return round(float(p[0])), round(float(p[1]))
 
 
 def random_pose(
@@ -123,17 +123,17 @@ def random_pose(
         keep = float(rng.uniform(0.5, 0.9))
         margin = span * (1 - keep)
         low = -lo - margin
-        high = np.float32([width, height]) - hi + margin
+        high = f32([width, height]) - hi + margin
     else:
-        pad = np.float32([width, height]) * 0.02
+        pad = f32([width, height]) * 0.02
         low = -lo + pad
-        high = np.float32([width, height]) - hi - pad
+        high = f32([width, height]) - hi - pad
         if np.any(high < low):  # does not fit: shrink to fit
-            fit = float(np.min((np.float32([width, height]) - 2 * pad) / span))
+            fit = float(np.min((f32([width, height]) - 2 * pad) / span))
             quad *= fit * 0.98
             lo, hi = quad.min(axis=0), quad.max(axis=0)
             low = -lo + pad
-            high = np.float32([width, height]) - hi - pad
+            high = f32([width, height]) - hi - pad
     offset = low + rng.uniform(0, 1, 2).astype(np.float32) * np.maximum(high - low, 0)
     return f32(quad + offset)
 
@@ -155,7 +155,7 @@ def degrade(rng: np.random.Generator, image: Frame) -> Frame:
         spot = np.zeros((height, width), np.float32)
         centre = (int(rng.integers(0, width)), int(rng.integers(0, height)))
         cv2.circle(spot, centre, int(rng.uniform(0.03, 0.1) * width), 1.0, -1)
-        spot = cv2.GaussianBlur(spot, (0, 0), width / 40)
+        spot = f32(cv2.GaussianBlur(spot, (0, 0), width / 40))
         out += float(rng.uniform(80, 220)) * spot[..., None]
     if rng.random() < 0.5:  # vignetting
         yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
@@ -169,13 +169,13 @@ def degrade(rng: np.random.Generator, image: Frame) -> Frame:
     roll = rng.random()
     scale = width / 1280
     if roll < 0.3:  # defocus
-        out = cv2.GaussianBlur(out, (0, 0), float(rng.uniform(0.8, 2.8)) * scale)
+        out = f32(cv2.GaussianBlur(out, (0, 0), float(rng.uniform(0.8, 2.8)) * scale))
     elif roll < 0.5:  # motion blur
         out = _motion_blur(rng, out, float(rng.uniform(4, 16)) * scale)
     if rng.random() < 0.25:  # a cheap sensor's scaler: down and up again
         factor = float(rng.uniform(0.45, 0.8))
         small = cv2.resize(out, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-        out = cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
+        out = f32(cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR))
     noise = float(rng.uniform(1.5, 9.0))
     out += rng.normal(0, noise, (height, width, 1)).astype(np.float32)
     if rng.random() < 0.4:  # colour noise too
@@ -186,11 +186,11 @@ def degrade(rng: np.random.Generator, image: Frame) -> Frame:
     return u8(cv2.imdecode(encoded, cv2.IMREAD_COLOR)) if ok else clipped
 
 
-def _motion_blur(rng: np.random.Generator, image: np.ndarray, length: float) -> np.ndarray:
+def _motion_blur(rng: np.random.Generator, image: Points, length: float) -> Points:
     size = max(3, int(length) | 1)
     kernel = np.zeros((size, size), np.float32)
     kernel[size // 2, :] = 1.0
     rot = cv2.getRotationMatrix2D((size / 2 - 0.5, size / 2 - 0.5), float(rng.uniform(0, 180)), 1)
-    kernel = cv2.warpAffine(kernel, rot, (size, size))
+    kernel = f32(cv2.warpAffine(kernel, rot, (size, size)))
     kernel /= max(float(kernel.sum()), 1e-6)
-    return np.asarray(cv2.filter2D(image, -1, kernel))
+    return f32(cv2.filter2D(image, -1, kernel))

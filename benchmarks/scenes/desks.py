@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 
-from kiosk.scanner.arrays import Frame, u8
+from kiosk.scanner.arrays import Frame, f32, u8
+
+Float = npt.NDArray[np.float32]
 
 FAMILIES: tuple[str, ...] = ("wood", "cloth", "tiles", "clutter", "dark", "plain")
 HELD_OUT = "tiles"
 TUNED: tuple[str, ...] = tuple(f for f in FAMILIES if f != HELD_OUT)
+_DRAW_WIDTH = 1280
 
 
 def desk(rng: np.random.Generator, width: int, height: int, family: str) -> Frame:
@@ -27,19 +31,24 @@ def desk(rng: np.random.Generator, width: int, height: int, family: str) -> Fram
         raise ValueError(f"unknown desk family {family!r}; known: {', '.join(FAMILIES)}")
     draw = {"wood": _wood, "cloth": _cloth, "tiles": _tiles, "clutter": _clutter,
             "dark": _dark, "plain": _plain}[family]
-    image = draw(rng, width, height).astype(np.float32)
-    image = _lighting(rng, image, dark=family == "dark")
+    # Above 720p the texture is drawn at 1280 wide and scaled up: a webcam's optics
+    # blur a desk's finest grain anyway, and it keeps a 1080p corpus quick to build.
+    factor = min(1.0, _DRAW_WIDTH / width)
+    dw, dh = round(width * factor), round(height * factor)
+    image = _lighting(rng, draw(rng, dw, dh), dark=family == "dark")
+    if factor < 1.0:
+        image = f32(cv2.resize(image, (width, height), interpolation=cv2.INTER_LINEAR))
     image += rng.normal(0, float(rng.uniform(1.5, 5.0)), (height, width, 1)).astype(np.float32)
     return u8(np.clip(image, 0, 255))
 
 
-def _coarse(rng: np.random.Generator, width: int, height: int, cells: int) -> np.ndarray:
+def _coarse(rng: np.random.Generator, width: int, height: int, cells: int) -> Float:
     """Smooth low-frequency noise in roughly -1…1 of the frame's size."""
     grid = rng.normal(0, 1, (max(2, cells * height // max(width, 1)), cells)).astype(np.float32)
-    return np.asarray(cv2.resize(grid, (width, height), interpolation=cv2.INTER_CUBIC))
+    return f32(np.asarray(cv2.resize(grid, (width, height), interpolation=cv2.INTER_CUBIC)))
 
 
-def _wood(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
+def _wood(rng: np.random.Generator, width: int, height: int) -> Float:
     yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
     angle = float(rng.uniform(0, np.pi))
     across = np.cos(angle) * xx + np.sin(angle) * yy
@@ -54,10 +63,10 @@ def _wood(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
         plank = float(rng.uniform(120, 400))
         tone = tone - 40 * (np.abs(((across + 1000) % plank) - 1) < 1.5)
     hue = rng.uniform([0.45, 0.7, 1.0], [0.7, 0.9, 1.3])
-    return np.stack([tone * hue[0], tone * hue[1], tone * hue[2]], axis=-1)
+    return f32(np.stack([tone * hue[0], tone * hue[1], tone * hue[2]], axis=-1))
 
 
-def _cloth(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
+def _cloth(rng: np.random.Generator, width: int, height: int) -> Float:
     yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
     angle = float(rng.uniform(-0.6, 0.6))
     u = np.cos(angle) * xx + np.sin(angle) * yy
@@ -79,10 +88,10 @@ def _cloth(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
     weave = (np.sin(xx * 1.7) * np.sin(yy * 1.7))[..., None] * float(rng.uniform(2, 8))
     # Folds: soft dark bands.
     folds = 1 - 0.15 * np.abs(_coarse(rng, width, height, 5))[..., None]
-    return (image + weave) * folds
+    return f32((image + weave) * folds)
 
 
-def _tiles(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
+def _tiles(rng: np.random.Generator, width: int, height: int) -> Float:
     tile = int(rng.integers(40, 220))
     grout = int(rng.integers(2, 9))
     colour = rng.uniform(90, 245, 3)
@@ -98,19 +107,19 @@ def _tiles(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
             image[ty + grout:ty + tile, tx + grout:tx + tile] = shade
     centre = (big / 2, big / 2)
     matrix = cv2.getRotationMatrix2D(centre, float(rng.uniform(-30, 30)), 1.0)
-    matrix[:, 2] += (width / 2 - big / 2, height / 2 - big / 2)
+    matrix[:, 2] += np.array([width / 2 - big / 2, height / 2 - big / 2])
     rotated = cv2.warpAffine(image, matrix, (width, height), flags=cv2.INTER_LINEAR)
     speckle = _coarse(rng, width, height, 40)[..., None] * float(rng.uniform(2, 10))
-    return np.asarray(rotated) + speckle
+    return f32(np.asarray(rotated) + speckle)
 
 
-def _plain(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
+def _plain(rng: np.random.Generator, width: int, height: int) -> Float:
     level = rng.uniform(100, 225, 3) if rng.random() < 0.5 else np.full(3, rng.uniform(120, 225))
     mottle = _coarse(rng, width, height, 8)[..., None] * float(rng.uniform(2, 10))
-    return np.ones((height, width, 3), np.float32) * level + mottle
+    return f32(np.ones((height, width, 3), np.float32) * level + mottle)
 
 
-def _dark(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
+def _dark(rng: np.random.Generator, width: int, height: int) -> Float:
     choice = rng.random()
     if choice < 0.4:
         base = _wood(rng, width, height) * float(rng.uniform(0.25, 0.5))
@@ -118,10 +127,10 @@ def _dark(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
         base = _cloth(rng, width, height) * float(rng.uniform(0.2, 0.4))
     else:
         base = np.ones((height, width, 3), np.float32) * rng.uniform(15, 60, 3)
-    return base + _coarse(rng, width, height, 6)[..., None] * 4
+    return f32(base + _coarse(rng, width, height, 6)[..., None] * 4)
 
 
-def _clutter(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
+def _clutter(rng: np.random.Generator, width: int, height: int) -> Float:
     base = (_wood if rng.random() < 0.5 else _plain)(rng, width, height)
     image = np.clip(base, 0, 255).astype(np.uint8)
     for _ in range(int(rng.integers(2, 7))):
@@ -130,7 +139,7 @@ def _clutter(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
         _pen(rng, image)
     if rng.random() < 0.6:
         _phone(rng, image)
-    return image.astype(np.float32)
+    return f32(image.astype(np.float32))
 
 
 def _paper_scrap(rng: np.random.Generator, image: Frame) -> None:
@@ -176,7 +185,7 @@ def _phone(rng: np.random.Generator, image: Frame) -> None:
     cv2.fillConvexPoly(image, inner, screen, cv2.LINE_AA)
 
 
-def _lighting(rng: np.random.Generator, image: np.ndarray, *, dark: bool) -> np.ndarray:
+def _lighting(rng: np.random.Generator, image: Float, *, dark: bool) -> Float:
     height, width = image.shape[:2]
     yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
     angle = float(rng.uniform(0, 2 * np.pi))
@@ -191,6 +200,6 @@ def _lighting(rng: np.random.Generator, image: np.ndarray, *, dark: bool) -> np.
         centre = (int(rng.integers(0, width)), int(rng.integers(0, height)))
         axes = (int(rng.uniform(0.15, 0.5) * width), int(rng.uniform(0.15, 0.5) * height))
         cv2.ellipse(mask, centre, axes, float(rng.uniform(0, 180)), 0, 360, 1.0, -1)
-        mask = cv2.GaussianBlur(mask, (0, 0), width / 25)
+        mask = f32(cv2.GaussianBlur(mask, (0, 0), width / 25))
         light = light * (1 - float(rng.uniform(0.15, 0.4)) * mask)
-    return image * light[..., None]
+    return f32(image * light[..., None])

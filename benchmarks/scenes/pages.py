@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from benchmarks.scenes import camera, desks
-from kiosk.scanner.arrays import Frame, Points
+from kiosk.scanner.arrays import Frame, Points, f32
 
 A4_ASPECT = 210 / 297
 _FONTS = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX,
@@ -37,8 +37,8 @@ _PAPERS = ((250, 250, 250), (238, 246, 250), (225, 228, 228), (205, 240, 250), (
 def render_page(rng: np.random.Generator, width: int) -> Frame:
     """A portrait A4 sheet ``width`` pixels wide with random content."""
     height = round(width / A4_ASPECT)
-    paper = np.float32(_PAPERS[int(rng.integers(0, len(_PAPERS)))] if rng.random() < 0.45
-                       else _PAPERS[0]) - float(rng.uniform(0, 12))
+    paper = f32(_PAPERS[int(rng.integers(0, len(_PAPERS)))] if rng.random() < 0.45
+                else _PAPERS[0]) - float(rng.uniform(0, 12))
     page = np.empty((height, width, 3), np.uint8)
     page[:] = np.clip(paper, 0, 255).astype(np.uint8)
     s = width / 600
