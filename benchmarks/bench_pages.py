@@ -29,7 +29,7 @@ import numpy as np
 
 from benchmarks.corpus import DEFAULT_DIR, EVAL_SEED, SCENES_PER_CELL, TUNE_SEED, load, load_scenes
 from benchmarks.scenes import camera, desks
-from kiosk.scanner.arrays import Points, f32
+from kiosk.scanner.arrays import Points, f32, u8
 from kiosk.scanner.geometry import max_corner_error, order_corners
 from kiosk.scanner.pagedetect import detect_page
 
@@ -76,7 +76,7 @@ def run_scenes(
         family = str(meta["family"])
         if family not in families:
             continue
-        frame = cv2.imread(str(corpus / name), cv2.IMREAD_COLOR)
+        frame = u8(cv2.imread(str(corpus / name), cv2.IMREAD_COLOR))
         height, width = frame.shape[:2]
         start = time.perf_counter()
         found = detect_page(frame)
@@ -106,7 +106,7 @@ def run_old(corpus: Path) -> dict[str, float]:
     hits: list[bool] = []
     times: list[float] = []
     for name, item in sorted(truth.items()):
-        frame = cv2.imread(str(corpus / name), cv2.IMREAD_COLOR)
+        frame = u8(cv2.imread(str(corpus / name), cv2.IMREAD_COLOR))
         diagonal = float(np.hypot(frame.shape[0], frame.shape[1]))
         start = time.perf_counter()
         found = detect_page(frame)

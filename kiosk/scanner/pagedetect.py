@@ -35,6 +35,8 @@ _EDGE_STEP = 10.0  # gray levels between just inside and just outside a side
 _NEAR_SCORE = 0.05  # see ``outermost``
 _HOLD_SLACK = 6.0  # frame pixels
 _PROBE = 3.0  # work-size pixels from the side to where inside and outside are read
+_EXTENSION_PENALTY = 0.5  # see ``_extension``
+_WHITE_SHARES = (0.12, 0.2, 0.3, 0.45)  # of the frame
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,11 @@ def detect_page(frame: Frame) -> Detection | None:
     scale = WORK_WIDTH / frame.shape[1]
     small = u8(cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
     gray = u8(cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0))
+    white = whiteness(small)
+    views = (gray, u8(cv2.GaussianBlur(white, (5, 5), 0)))
     min_area = MIN_AREA_SHARE * gray.shape[0] * gray.shape[1]
-    quads = line_quads(gray, gray_median(gray), min_area) + _candidates(small, gray, min_area)
-    scored = sorted(((edge_support(q, gray), i, q) for i, q in enumerate(quads)),
+    quads = line_quads(gray, gray_median(gray), min_area) + _candidates(white, gray, min_area)
+    scored = sorted(zip(supports(quads, views), range(len(quads)), quads, strict=True),
                     reverse=True, key=_first)
     # Refining can turn a rough outline (a page whose corners an opening rounded)
     # into an exact one, so the few best are refined and scored again; it can also
@@ -60,13 +64,32 @@ def detect_page(frame: Frame) -> Detection | None:
     found = []
     for score, _, quad in scored[:_REFINED_CANDIDATES]:
         corners = refine_corners(frame, quad / scale)
-        refined = edge_support(corners * scale, gray)
+        refined = supports([corners * scale], views)[0]
         found.append(Detection(corners, refined) if refined >= score - 0.02 else
                      Detection(quad / scale, score))
     best = outermost(found)
     if best is None or best.score < _MIN_SCORE:
         return None
     return best
+
+
+def whiteness(small: Frame) -> Frame:
+    """Brightness less saturation: high on paper of any tint, low on coloured cloth or wood."""
+    hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+    return u8(cv2.addWeighted(hsv[..., 2], 1.0, hsv[..., 1], -1.0, 0))
+
+
+def supports(quads: list[Points], views: tuple[Frame, ...]) -> list[float]:
+    """``edge_support`` of each quad in the best of several views (gray, whiteness).
+
+    White paper on a pink cloth hardly differs in gray, and a sheet on a grey
+    desk hardly in whiteness; the side of a sheet stands out in at least one.
+    """
+    if not quads:
+        return []
+    batch = f32(np.stack(quads))
+    best = np.max([edge_supports(batch, view) for view in views], axis=0)
+    return [float(v) for v in best]
 
 
 def _first(item: tuple[float, int, Points]) -> float:
@@ -97,20 +120,24 @@ def _holds(outer: Detection, inner: Detection) -> bool:
                for x, y in inner.corners)
 
 
-def _masks(small: Frame, gray: Frame) -> list[Frame]:
-    hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+def _masks(white: Frame, gray: Frame) -> list[Frame]:
     # Bright and unsaturated: a white page under any light, against wood or cloth.
-    white = cv2.addWeighted(hsv[..., 2], 1.0, hsv[..., 1], -1.0, 0)
     masks = [cv2.threshold(white, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1],
              cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]]
+    # On a patterned cloth or among other papers no one threshold isolates the sheet:
+    # the brightest shares of the frame, each cut in turn, give it a chance alone.
+    cumulative = np.cumsum(cv2.calcHist([white], [0], None, [256], [0, 256]).ravel())
+    for share in _WHITE_SHARES:
+        level = float(np.searchsorted(cumulative, white.size * (1 - share)))
+        masks.append(cv2.threshold(white, level, 255, cv2.THRESH_BINARY)[1])
     # Opening cuts the thin bridges a shadow line or a text row leaves to the desk.
     kernel = np.ones((5, 5), np.uint8)
     return [u8(cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel)) for m in masks]
 
 
-def _candidates(small: Frame, gray: Frame, min_area: float) -> list[Points]:
+def _candidates(white: Frame, gray: Frame, min_area: float) -> list[Points]:
     quads: list[Points] = []
-    for mask in _masks(small, gray):
+    for mask in _masks(white, gray):
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         big = sorted(contours, key=cv2.contourArea, reverse=True)[:3]
         for contour in big:
@@ -142,21 +169,44 @@ def edge_support(quad: Points, gray: Frame) -> float:
     outside.  Paper is brighter than what lies around it, or at worst as bright
     (a white square of a tablecloth), never darker; a desk pattern's lines are
     darker on the inside half the time.  The weakest side counts half, so a side
-    under a hand lowers the score without ruling the page out.
+    under a hand lowers the score without ruling the page out.  Less the share of
+    the sides' edges that run on past the corners (see ``_extension``).
     """
+    return float(edge_supports(f32(quad)[None], gray)[0])
+
+
+_T_SIDE = np.linspace(0.05, 0.95, _SIDE_SAMPLES, dtype=np.float32)
+_T_BEYOND = np.concatenate([np.linspace(-0.3, -0.06, _SIDE_SAMPLES // 2),
+                            np.linspace(1.06, 1.3, _SIDE_SAMPLES // 2)]).astype(np.float32)
+
+
+def edge_supports(quads: Points, gray: Frame) -> npt.NDArray[np.float32]:
+    """``edge_support`` of many quads ``(n, 4, 2)`` at once."""
+    if len(quads) == 0:
+        return f32(np.zeros(0))
     height, width = gray.shape
-    ends = np.roll(quad, -1, axis=0)
-    t = np.linspace(0.05, 0.95, _SIDE_SAMPLES, dtype=np.float32)[None, :, None]
-    pts = quad[:, None, :] + (ends - quad)[:, None, :] * t  # (4 sides, samples, 2)
-    direction = (ends - quad) / np.maximum(np.linalg.norm(ends - quad, axis=1), 1e-6)[:, None]
+    ends = np.roll(quads, -1, axis=1)
+    span = ends - quads
+    direction = span / np.maximum(np.linalg.norm(span, axis=2), 1e-6)[..., None]
     # Outward normals of a clockwise quad (screen coordinates, y down).
-    outward = f32(np.stack([direction[:, 1], -direction[:, 0]], axis=1)[:, None, :])
+    outward = f32(np.stack([direction[..., 1], -direction[..., 0]], axis=2)[:, :, None, :])
+    t = np.concatenate([_T_SIDE, _T_BEYOND])[None, None, :, None]
+    pts = quads[:, :, None, :] + span[:, :, None, :] * t  # (n, 4 sides, samples, 2)
     diff = _sample(gray, pts - _PROBE * outward) - _sample(gray, pts + _PROBE * outward)
-    seen = ((pts[..., 0] >= 0) & (pts[..., 0] < width) & (pts[..., 1] >= 0)
-            & (pts[..., 1] < height)).mean(axis=1)
-    share = 0.8 * (diff > _EDGE_STEP).mean(axis=1) + 0.2 * (diff > -_EDGE_STEP).mean(axis=1)
-    ordered = np.sort(share * seen)
-    return float(ordered[0] * 0.5 + ordered[1:].sum()) / 3.5
+    seen = ((pts[..., 0] >= _PROBE) & (pts[..., 0] < width - _PROBE)
+            & (pts[..., 1] >= _PROBE) & (pts[..., 1] < height - _PROBE))
+    side, beyond = diff[..., :_SIDE_SAMPLES], diff[..., _SIDE_SAMPLES:]
+    on_frame = seen[..., :_SIDE_SAMPLES].mean(axis=2)
+    share = 0.8 * (side > _EDGE_STEP).mean(axis=2) + 0.2 * (side > -_EDGE_STEP).mean(axis=2)
+    ordered = np.sort(share * on_frame, axis=1)
+    support = (ordered[:, 0] * 0.5 + ordered[:, 1:].sum(axis=1)) / 3.5
+    # A sheet's side ends at its corners; the border of a tablecloth's square or a
+    # tile runs on along the grid line (with either polarity).
+    seen_beyond = seen[..., _SIDE_SAMPLES:]
+    counted = seen_beyond.sum(axis=2)
+    runs = ((np.abs(beyond) > _EDGE_STEP) & seen_beyond).sum(axis=2) / np.maximum(counted, 1)
+    extension = np.where(counted >= _SIDE_SAMPLES // 4, runs, 0.0).mean(axis=1)
+    return f32(support - _EXTENSION_PENALTY * extension)
 
 
 def _sample(gray: Frame, pts: Points) -> npt.NDArray[np.float32]:
