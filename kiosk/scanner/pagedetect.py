@@ -35,7 +35,8 @@ _EDGE_STEP = 10.0  # gray levels between just inside and just outside a side
 _NEAR_SCORE = 0.05  # see ``outermost``
 _HOLD_SLACK = 6.0  # frame pixels
 _PROBE = 3.0  # work-size pixels from the side to where inside and outside are read
-_EXTENSION_PENALTY = 0.5  # see ``_extension``
+_EXTENSION_PENALTY = 0.5  # see ``edge_supports``
+_BESIDE = 4 * _PROBE
 _WHITE_SHARES = (0.12, 0.2, 0.3, 0.45)  # of the frame
 
 
@@ -202,9 +203,14 @@ def edge_supports(quads: Points, gray: Frame) -> npt.NDArray[np.float32]:
     support = (ordered[:, 0] * 0.5 + ordered[:, 1:].sum(axis=1)) / 3.5
     # A sheet's side ends at its corners; the border of a tablecloth's square or a
     # tile runs on along the grid line (with either polarity).
+    # A busy desk (dots, grain) has edges crossing any line: only what exceeds the
+    # rate on a parallel line a little further out counts.
+    far = pts[:, :, _SIDE_SAMPLES:] + _BESIDE * outward
+    beside = _sample(gray, far - _PROBE * outward) - _sample(gray, far + _PROBE * outward)
     seen_beyond = seen[..., _SIDE_SAMPLES:]
     counted = seen_beyond.sum(axis=2)
-    runs = ((np.abs(beyond) > _EDGE_STEP) & seen_beyond).sum(axis=2) / np.maximum(counted, 1)
+    excess = (np.abs(beyond) > _EDGE_STEP).astype(np.float32) - (np.abs(beside) > _EDGE_STEP)
+    runs = np.clip((excess * seen_beyond).sum(axis=2) / np.maximum(counted, 1), 0, 1)
     extension = np.where(counted >= _SIDE_SAMPLES // 4, runs, 0.0).mean(axis=1)
     return f32(support - _EXTENSION_PENALTY * extension)
 
