@@ -25,6 +25,7 @@ SCENES_DIR = Path("/tmp/kiosk-scenes")
 TUNE_SEED = 1313
 EVAL_SEED = 8086
 SCENES_PER_CELL = 40  # page frames per desk family and resolution
+SCENES_VERSION = 2  # bumped when the generator draws differently: a stale corpus is rebuilt
 PAYLOADS = (
     synthetic.SAMPLE_CCCD_PAYLOAD,
     "001185004321|012345678|Trần Văn Đức|23071985|Nam|"
@@ -84,7 +85,7 @@ def build_scenes(out: Path, seed: int, per_cell: int = SCENES_PER_CELL) -> None:
 def load_scenes(seed: int, per_cell: int = SCENES_PER_CELL,
                 root: Path = SCENES_DIR) -> tuple[Path, dict[str, dict[str, object]]]:
     """The wide corpus of ``seed`` (its directory and truth), building it if missing."""
-    out = root / f"seed{seed}-n{per_cell}"
+    out = root / f"v{SCENES_VERSION}-seed{seed}-n{per_cell}"
     if not (out / "truth.json").exists():
         build_scenes(out, seed, per_cell)
     data: dict[str, dict[str, object]] = json.loads((out / "truth.json").read_text("utf-8"))

@@ -41,9 +41,10 @@ def place(background: Frame, sprite: Frame, corners: Points, *, shadow: bool = T
                                  borderMode=cv2.BORDER_REPLICATE)
     # Coverage drawn at 1/16 px precision gives an antialiased border independent of the
     # sprite's own pixels (a warped 0/255 mask would alias at steep angles).
-    cover = np.zeros((height, width), np.float32)
-    cv2.fillConvexPoly(cover, np.round(dst * 16).astype(np.int32), 1.0, cv2.LINE_AA, shift=4)
-    alpha = cover[..., None]
+    # (OpenCV antialiases on 8-bit images only.)
+    cover = np.zeros((height, width), np.uint8)
+    cv2.fillConvexPoly(cover, np.round(dst * 16).astype(np.int32), 255, cv2.LINE_AA, shift=4)
+    alpha = cover[..., None].astype(np.float32) / 255.0
     return u8(np.clip(warped * alpha + out * (1.0 - alpha), 0, 255))
 
 
