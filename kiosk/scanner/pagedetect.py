@@ -38,6 +38,9 @@ _PROBE = 3.0  # work-size pixels from the side to where inside and outside are r
 _EXTENSION_PENALTY = 0.5  # see ``edge_supports``
 _BESIDE = 4 * _PROBE
 _WHITE_SHARES = (0.12, 0.2, 0.3, 0.45)  # of the frame
+_SMOOTH_MASK = True
+_SMOOTH_WINDOW = 7
+_SMOOTH_VARIANCE = 15.0
 
 
 @dataclass(frozen=True)
@@ -131,9 +134,21 @@ def _masks(white: Frame, gray: Frame) -> list[Frame]:
     for share in _WHITE_SHARES:
         level = float(np.searchsorted(cumulative, white.size * (1 - share)))
         masks.append(cv2.threshold(white, level, 255, cv2.THRESH_BINARY)[1])
+    if _SMOOTH_MASK:
+        masks.append(_smooth(white, level))
     # Opening cuts the thin bridges a shadow line or a text row leaves to the desk.
     kernel = np.ones((5, 5), np.uint8)
     return [u8(cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel)) for m in masks]
+
+
+def _smooth(white: Frame, level: float) -> Frame:
+    """Where the frame is bright and even: paper (its text median-filtered away), not a
+    patterned cloth, whose squares or dots change within a few pixels."""
+    flat = cv2.medianBlur(white, 5).astype(np.float32)
+    mean = cv2.blur(flat, (_SMOOTH_WINDOW, _SMOOTH_WINDOW))
+    square = cv2.blur(flat * flat, (_SMOOTH_WINDOW, _SMOOTH_WINDOW))
+    even = (square - mean * mean) < _SMOOTH_VARIANCE
+    return u8((even & (flat >= level)) * 255)
 
 
 def _candidates(white: Frame, gray: Frame, min_area: float) -> list[Points]:
