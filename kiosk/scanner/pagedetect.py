@@ -39,6 +39,9 @@ _EXTENSION_PENALTY = 0.5  # see ``edge_supports``
 _BESIDE = 4 * _PROBE
 _WHITE_SHARES = (0.12, 0.2, 0.3, 0.45)  # of the frame
 _SMOOTH_MASK = True
+_SHAPE_PENALTY = 0.1  # see ``_odd_shape``
+_USUAL_RATIO = 0.67  # between A4 (0.71) and an ID card (0.63)
+_RATIO_SLACK = 0.2
 _SMOOTH_WINDOW = 7
 _SMOOTH_VARIANCE = 15.0
 
@@ -227,7 +230,21 @@ def edge_supports(quads: Points, gray: Frame) -> npt.NDArray[np.float32]:
     excess = (np.abs(beyond) > _EDGE_STEP).astype(np.float32) - (np.abs(beside) > _EDGE_STEP)
     runs = np.clip((excess * seen_beyond).sum(axis=2) / np.maximum(counted, 1), 0, 1)
     extension = np.where(counted >= _SIDE_SAMPLES // 4, runs, 0.0).mean(axis=1)
-    return f32(support - _EXTENSION_PENALTY * extension)
+    return f32(support - _EXTENSION_PENALTY * extension - _SHAPE_PENALTY * _odd_shape(quads))
+
+
+def _odd_shape(quads: Points) -> npt.NDArray[np.float32]:
+    """0 for the proportions of A4 or an ID card (seen at a tilt), up to 1 far from them.
+
+    An outline that closed on a row of text cuts the sheet short, and one that ran
+    on over a neighbouring paper is too square: both are out of proportion.
+    """
+    lengths = np.linalg.norm(np.roll(quads, -1, axis=1) - quads, axis=2)
+    across = lengths[:, 0] + lengths[:, 2]
+    down = lengths[:, 1] + lengths[:, 3]
+    ratio = np.minimum(across, down) / np.maximum(np.maximum(across, down), 1e-6)
+    off = np.abs(np.log(np.maximum(ratio, 1e-6) / _USUAL_RATIO))
+    return f32(np.clip((off - _RATIO_SLACK) / 0.5, 0, 1))
 
 
 def _sample(gray: Frame, pts: Points) -> npt.NDArray[np.float32]:
