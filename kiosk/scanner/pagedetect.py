@@ -42,6 +42,9 @@ _SMOOTH_MASK = True
 _SHAPE_PENALTY = 0.1  # see ``_odd_shape``
 _USUAL_RATIO = 0.67  # between A4 (0.71) and an ID card (0.63)
 _RATIO_SLACK = 0.2
+_INTERIOR_PENALTY = 0.3  # see ``_dark_inside``
+_DARKER = 40.0
+_DARK_ALLOWED = 0.3
 _SMOOTH_WINDOW = 7
 _SMOOTH_VARIANCE = 15.0
 
@@ -211,7 +214,8 @@ def edge_supports(quads: Points, gray: Frame) -> npt.NDArray[np.float32]:
     outward = f32(np.stack([direction[..., 1], -direction[..., 0]], axis=2)[:, :, None, :])
     t = np.concatenate([_T_SIDE, _T_BEYOND])[None, None, :, None]
     pts = quads[:, :, None, :] + span[:, :, None, :] * t  # (n, 4 sides, samples, 2)
-    diff = _sample(gray, pts - _PROBE * outward) - _sample(gray, pts + _PROBE * outward)
+    inner = _sample(gray, pts - _PROBE * outward)
+    diff = inner - _sample(gray, pts + _PROBE * outward)
     seen = ((pts[..., 0] >= _PROBE) & (pts[..., 0] < width - _PROBE)
             & (pts[..., 1] >= _PROBE) & (pts[..., 1] < height - _PROBE))
     side, beyond = diff[..., :_SIDE_SAMPLES], diff[..., _SIDE_SAMPLES:]
@@ -230,7 +234,29 @@ def edge_supports(quads: Points, gray: Frame) -> npt.NDArray[np.float32]:
     excess = (np.abs(beyond) > _EDGE_STEP).astype(np.float32) - (np.abs(beside) > _EDGE_STEP)
     runs = np.clip((excess * seen_beyond).sum(axis=2) / np.maximum(counted, 1), 0, 1)
     extension = np.where(counted >= _SIDE_SAMPLES // 4, runs, 0.0).mean(axis=1)
-    return f32(support - _EXTENSION_PENALTY * extension - _SHAPE_PENALTY * _odd_shape(quads))
+    dark = _dark_inside(quads, gray, np.median(inner[..., :_SIDE_SAMPLES], axis=(1, 2)))
+    return f32(support - _EXTENSION_PENALTY * extension - _SHAPE_PENALTY * _odd_shape(quads)
+               - _INTERIOR_PENALTY * dark)
+
+
+_GRID = np.linspace(0.1, 0.9, 8, dtype=np.float32)
+
+
+def _dark_inside(quads: Points, gray: Frame, edge_level: npt.NDArray[np.float32],
+                 ) -> npt.NDArray[np.float32]:
+    """How much of the quad's inside is much darker than just inside its sides (0…1),
+    beyond the share text and a photo take on a page.
+
+    A sheet is paper all over; a quad closed along the rows of a dotted or
+    checkered cloth has the cloth's darker colour inside.
+    """
+    u = _GRID[None, None, :, None]
+    v = _GRID[None, :, None, None]
+    a, b, c, d = (quads[:, i, None, None, :] for i in range(4))
+    pts = (1 - v) * ((1 - u) * a + u * b) + v * ((1 - u) * d + u * c)
+    values = _sample(gray, pts.reshape(len(quads), -1, 2))
+    share = (values < edge_level[:, None] - _DARKER).mean(axis=1)
+    return f32(np.clip((share - _DARK_ALLOWED) / (1 - _DARK_ALLOWED), 0, 1))
 
 
 def _odd_shape(quads: Points) -> npt.NDArray[np.float32]:
