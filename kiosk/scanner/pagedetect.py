@@ -8,9 +8,15 @@ only cue on a checkered cloth as white as the paper, or when glare or a shadow
 ramp cuts the page), and masks of what is bright and unsaturated ("whiteness")
 or brighter than the desk, whose outlines are reduced to the best covering
 quadrilateral, so a corner under a thumb is restored.  Candidates are ranked by
-how consistently the paper is the brighter side along their four sides, which a
-patterned desk or a glare spot does not fake; among nearly equal ones the
-outermost wins, since rows of text make straight edges inside the page.
+how consistently the paper is the brighter side along their four sides (in gray
+or in whiteness, whichever shows it), which a patterned desk or a glare spot does
+not fake; less when the sides' edges run on past the corners (a cloth's or a
+floor's grid lines), when the inside is mostly darker than the sides (a quad
+closed along rows of dots), or when the proportions are far from a sheet or a
+card.  Among nearly equal ones the outermost wins, since rows of text make
+straight edges inside the page.  Masks come at several levels of whiteness and
+from what is bright and even, because on a patterned cloth or among other papers
+no single threshold isolates the sheet.
 """
 
 from __future__ import annotations
