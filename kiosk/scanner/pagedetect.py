@@ -51,6 +51,7 @@ _RATIO_SLACK = 0.2
 _INTERIOR_PENALTY = 0.3  # see ``_dark_inside``
 _DARKER = 40.0
 _DARK_ALLOWED = 0.3
+_HULL_SHARE = 0.7  # of the least page area
 _SMOOTH_WINDOW = 7
 _SMOOTH_VARIANCE = 15.0
 
@@ -169,6 +170,8 @@ def _candidates(white: Frame, gray: Frame, min_area: float) -> list[Points]:
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         big = sorted(contours, key=cv2.contourArea, reverse=True)[:3]
         for contour in big:
+            if cv2.contourArea(cv2.convexHull(contour)) < _HULL_SHARE * min_area:
+                continue  # its quad would be too small too; reducing it is the dear part
             quad = contour_to_quad(np.asarray(contour, dtype=np.int32))
             if quad is not None and quad_area(quad) >= min_area and paper_like(quad):
                 quads.append(quad)
