@@ -16,9 +16,16 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from benchmarks.scenes import camera, desks
+from benchmarks.scenes.pages import page_frame
 from kiosk.scanner import synthetic
 
 DEFAULT_DIR = Path("/tmp/kiosk-corpus")
+SCENES_DIR = Path("/tmp/kiosk-scenes")
+TUNE_SEED = 1313
+EVAL_SEED = 8086
+SCENES_PER_CELL = 40  # page frames per desk family and resolution
+SCENES_VERSION = 2  # bumped when the generator draws differently: a stale corpus is rebuilt
 PAYLOADS = (
     synthetic.SAMPLE_CCCD_PAYLOAD,
     "001185004321|012345678|Trần Văn Đức|23071985|Nam|"
@@ -58,6 +65,31 @@ def load(out: Path = DEFAULT_DIR) -> dict[str, dict[str, dict[str, object]]]:
         (out / "truth.json").read_text(encoding="utf-8")
     )
     return data
+
+
+def build_scenes(out: Path, seed: int, per_cell: int = SCENES_PER_CELL) -> None:
+    """Write ``per_cell`` page frames per desk family and camera resolution, with truth."""
+    rng = np.random.default_rng(seed)
+    truth: dict[str, object] = {}
+    (out / "pages").mkdir(parents=True, exist_ok=True)
+    for family in desks.FAMILIES:
+        for width, height in camera.RESOLUTIONS:
+            for i in range(per_cell):
+                frame, _, meta = page_frame(rng, family, (width, height))
+                name = f"pages/{family}-{height}p-{i:03d}.jpg"
+                cv2.imwrite(str(out / name), frame, [cv2.IMWRITE_JPEG_QUALITY, 95])
+                truth[name] = meta
+    (out / "truth.json").write_text(json.dumps(truth), encoding="utf-8")
+
+
+def load_scenes(seed: int, per_cell: int = SCENES_PER_CELL,
+                root: Path = SCENES_DIR) -> tuple[Path, dict[str, dict[str, object]]]:
+    """The wide corpus of ``seed`` (its directory and truth), building it if missing."""
+    out = root / f"v{SCENES_VERSION}-seed{seed}-n{per_cell}"
+    if not (out / "truth.json").exists():
+        build_scenes(out, seed, per_cell)
+    data: dict[str, dict[str, object]] = json.loads((out / "truth.json").read_text("utf-8"))
+    return out, data
 
 
 def main() -> None:

@@ -8,9 +8,15 @@ only cue on a checkered cloth as white as the paper, or when glare or a shadow
 ramp cuts the page), and masks of what is bright and unsaturated ("whiteness")
 or brighter than the desk, whose outlines are reduced to the best covering
 quadrilateral, so a corner under a thumb is restored.  Candidates are ranked by
-how consistently the paper is the brighter side along their four sides, which a
-patterned desk or a glare spot does not fake; among nearly equal ones the
-outermost wins, since rows of text make straight edges inside the page.
+how consistently the paper is the brighter side along their four sides (in gray
+or in whiteness, whichever shows it), which a patterned desk or a glare spot does
+not fake; less when the sides' edges run on past the corners (a cloth's or a
+floor's grid lines), when the inside is mostly darker than the sides (a quad
+closed along rows of dots), or when the proportions are far from a sheet or a
+card.  Among nearly equal ones the outermost wins, since rows of text make
+straight edges inside the page.  Masks come at several levels of whiteness and
+from what is bright and even, because on a patterned cloth or among other papers
+no single threshold isolates the sheet.
 """
 
 from __future__ import annotations
@@ -35,6 +41,19 @@ _EDGE_STEP = 10.0  # gray levels between just inside and just outside a side
 _NEAR_SCORE = 0.05  # see ``outermost``
 _HOLD_SLACK = 6.0  # frame pixels
 _PROBE = 3.0  # work-size pixels from the side to where inside and outside are read
+_EXTENSION_PENALTY = 0.5  # see ``edge_supports``
+_BESIDE = 4 * _PROBE
+_WHITE_SHARES = (0.12, 0.2, 0.3, 0.45)  # of the frame
+_SMOOTH_MASK = True
+_SHAPE_PENALTY = 0.1  # see ``_odd_shape``
+_USUAL_RATIO = 0.67  # between A4 (0.71) and an ID card (0.63)
+_RATIO_SLACK = 0.2
+_INTERIOR_PENALTY = 0.3  # see ``_dark_inside``
+_DARKER = 40.0
+_DARK_ALLOWED = 0.3
+_HULL_SHARE = 0.7  # of the least page area
+_SMOOTH_WINDOW = 7
+_SMOOTH_VARIANCE = 15.0
 
 
 @dataclass(frozen=True)
@@ -50,9 +69,11 @@ def detect_page(frame: Frame) -> Detection | None:
     scale = WORK_WIDTH / frame.shape[1]
     small = u8(cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
     gray = u8(cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0))
+    white = whiteness(small)
+    views = (gray, u8(cv2.GaussianBlur(white, (5, 5), 0)))
     min_area = MIN_AREA_SHARE * gray.shape[0] * gray.shape[1]
-    quads = line_quads(gray, gray_median(gray), min_area) + _candidates(small, gray, min_area)
-    scored = sorted(((edge_support(q, gray), i, q) for i, q in enumerate(quads)),
+    quads = line_quads(gray, gray_median(gray), min_area) + _candidates(white, gray, min_area)
+    scored = sorted(zip(supports(quads, views), range(len(quads)), quads, strict=True),
                     reverse=True, key=_first)
     # Refining can turn a rough outline (a page whose corners an opening rounded)
     # into an exact one, so the few best are refined and scored again; it can also
@@ -60,13 +81,32 @@ def detect_page(frame: Frame) -> Detection | None:
     found = []
     for score, _, quad in scored[:_REFINED_CANDIDATES]:
         corners = refine_corners(frame, quad / scale)
-        refined = edge_support(corners * scale, gray)
+        refined = supports([corners * scale], views)[0]
         found.append(Detection(corners, refined) if refined >= score - 0.02 else
                      Detection(quad / scale, score))
     best = outermost(found)
     if best is None or best.score < _MIN_SCORE:
         return None
     return best
+
+
+def whiteness(small: Frame) -> Frame:
+    """Brightness less saturation: high on paper of any tint, low on coloured cloth or wood."""
+    hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+    return u8(cv2.addWeighted(hsv[..., 2], 1.0, hsv[..., 1], -1.0, 0))
+
+
+def supports(quads: list[Points], views: tuple[Frame, ...]) -> list[float]:
+    """``edge_support`` of each quad in the best of several views (gray, whiteness).
+
+    White paper on a pink cloth hardly differs in gray, and a sheet on a grey
+    desk hardly in whiteness; the side of a sheet stands out in at least one.
+    """
+    if not quads:
+        return []
+    batch = f32(np.stack(quads))
+    best = np.max([edge_supports(batch, view) for view in views], axis=0)
+    return [float(v) for v in best]
 
 
 def _first(item: tuple[float, int, Points]) -> float:
@@ -97,23 +137,41 @@ def _holds(outer: Detection, inner: Detection) -> bool:
                for x, y in inner.corners)
 
 
-def _masks(small: Frame, gray: Frame) -> list[Frame]:
-    hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+def _masks(white: Frame, gray: Frame) -> list[Frame]:
     # Bright and unsaturated: a white page under any light, against wood or cloth.
-    white = cv2.addWeighted(hsv[..., 2], 1.0, hsv[..., 1], -1.0, 0)
     masks = [cv2.threshold(white, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1],
              cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]]
+    # On a patterned cloth or among other papers no one threshold isolates the sheet:
+    # the brightest shares of the frame, each cut in turn, give it a chance alone.
+    cumulative = np.cumsum(cv2.calcHist([white], [0], None, [256], [0, 256]).ravel())
+    for share in _WHITE_SHARES:
+        level = float(np.searchsorted(cumulative, white.size * (1 - share)))
+        masks.append(cv2.threshold(white, level, 255, cv2.THRESH_BINARY)[1])
+    if _SMOOTH_MASK:
+        masks.append(_smooth(white, level))
     # Opening cuts the thin bridges a shadow line or a text row leaves to the desk.
     kernel = np.ones((5, 5), np.uint8)
     return [u8(cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel)) for m in masks]
 
 
-def _candidates(small: Frame, gray: Frame, min_area: float) -> list[Points]:
+def _smooth(white: Frame, level: float) -> Frame:
+    """Where the frame is bright and even: paper (its text median-filtered away), not a
+    patterned cloth, whose squares or dots change within a few pixels."""
+    flat = cv2.medianBlur(white, 5).astype(np.float32)
+    mean = cv2.blur(flat, (_SMOOTH_WINDOW, _SMOOTH_WINDOW))
+    square = cv2.blur(flat * flat, (_SMOOTH_WINDOW, _SMOOTH_WINDOW))
+    even = (square - mean * mean) < _SMOOTH_VARIANCE
+    return u8((even & (flat >= level)) * 255)
+
+
+def _candidates(white: Frame, gray: Frame, min_area: float) -> list[Points]:
     quads: list[Points] = []
-    for mask in _masks(small, gray):
+    for mask in _masks(white, gray):
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         big = sorted(contours, key=cv2.contourArea, reverse=True)[:3]
         for contour in big:
+            if cv2.contourArea(cv2.convexHull(contour)) < _HULL_SHARE * min_area:
+                continue  # its quad would be too small too; reducing it is the dear part
             quad = contour_to_quad(np.asarray(contour, dtype=np.int32))
             if quad is not None and quad_area(quad) >= min_area and paper_like(quad):
                 quads.append(quad)
@@ -142,21 +200,86 @@ def edge_support(quad: Points, gray: Frame) -> float:
     outside.  Paper is brighter than what lies around it, or at worst as bright
     (a white square of a tablecloth), never darker; a desk pattern's lines are
     darker on the inside half the time.  The weakest side counts half, so a side
-    under a hand lowers the score without ruling the page out.
+    under a hand lowers the score without ruling the page out.  Less the share of
+    the sides' edges that run on past the corners (see ``_extension``).
     """
+    return float(edge_supports(f32(quad)[None], gray)[0])
+
+
+_T_SIDE = np.linspace(0.05, 0.95, _SIDE_SAMPLES, dtype=np.float32)
+_T_BEYOND = np.concatenate([np.linspace(-0.3, -0.06, _SIDE_SAMPLES // 2),
+                            np.linspace(1.06, 1.3, _SIDE_SAMPLES // 2)]).astype(np.float32)
+
+
+def edge_supports(quads: Points, gray: Frame) -> npt.NDArray[np.float32]:
+    """``edge_support`` of many quads ``(n, 4, 2)`` at once."""
+    if len(quads) == 0:
+        return f32(np.zeros(0))
     height, width = gray.shape
-    ends = np.roll(quad, -1, axis=0)
-    t = np.linspace(0.05, 0.95, _SIDE_SAMPLES, dtype=np.float32)[None, :, None]
-    pts = quad[:, None, :] + (ends - quad)[:, None, :] * t  # (4 sides, samples, 2)
-    direction = (ends - quad) / np.maximum(np.linalg.norm(ends - quad, axis=1), 1e-6)[:, None]
+    ends = np.roll(quads, -1, axis=1)
+    span = ends - quads
+    direction = span / np.maximum(np.linalg.norm(span, axis=2), 1e-6)[..., None]
     # Outward normals of a clockwise quad (screen coordinates, y down).
-    outward = f32(np.stack([direction[:, 1], -direction[:, 0]], axis=1)[:, None, :])
-    diff = _sample(gray, pts - _PROBE * outward) - _sample(gray, pts + _PROBE * outward)
-    seen = ((pts[..., 0] >= 0) & (pts[..., 0] < width) & (pts[..., 1] >= 0)
-            & (pts[..., 1] < height)).mean(axis=1)
-    share = 0.8 * (diff > _EDGE_STEP).mean(axis=1) + 0.2 * (diff > -_EDGE_STEP).mean(axis=1)
-    ordered = np.sort(share * seen)
-    return float(ordered[0] * 0.5 + ordered[1:].sum()) / 3.5
+    outward = f32(np.stack([direction[..., 1], -direction[..., 0]], axis=2)[:, :, None, :])
+    t = np.concatenate([_T_SIDE, _T_BEYOND])[None, None, :, None]
+    pts = quads[:, :, None, :] + span[:, :, None, :] * t  # (n, 4 sides, samples, 2)
+    inner = _sample(gray, pts - _PROBE * outward)
+    diff = inner - _sample(gray, pts + _PROBE * outward)
+    seen = ((pts[..., 0] >= _PROBE) & (pts[..., 0] < width - _PROBE)
+            & (pts[..., 1] >= _PROBE) & (pts[..., 1] < height - _PROBE))
+    side, beyond = diff[..., :_SIDE_SAMPLES], diff[..., _SIDE_SAMPLES:]
+    on_frame = seen[..., :_SIDE_SAMPLES].mean(axis=2)
+    share = 0.8 * (side > _EDGE_STEP).mean(axis=2) + 0.2 * (side > -_EDGE_STEP).mean(axis=2)
+    ordered = np.sort(share * on_frame, axis=1)
+    support = (ordered[:, 0] * 0.5 + ordered[:, 1:].sum(axis=1)) / 3.5
+    # A sheet's side ends at its corners; the border of a tablecloth's square or a
+    # tile runs on along the grid line (with either polarity).
+    # A busy desk (dots, grain) has edges crossing any line: only what exceeds the
+    # rate on a parallel line a little further out counts.
+    far = pts[:, :, _SIDE_SAMPLES:] + _BESIDE * outward
+    beside = _sample(gray, far - _PROBE * outward) - _sample(gray, far + _PROBE * outward)
+    seen_beyond = seen[..., _SIDE_SAMPLES:]
+    counted = seen_beyond.sum(axis=2)
+    excess = (np.abs(beyond) > _EDGE_STEP).astype(np.float32) - (np.abs(beside) > _EDGE_STEP)
+    runs = np.clip((excess * seen_beyond).sum(axis=2) / np.maximum(counted, 1), 0, 1)
+    extension = np.where(counted >= _SIDE_SAMPLES // 4, runs, 0.0).mean(axis=1)
+    dark = _dark_inside(quads, gray, np.median(inner[..., :_SIDE_SAMPLES], axis=(1, 2)))
+    return f32(support - _EXTENSION_PENALTY * extension - _SHAPE_PENALTY * _odd_shape(quads)
+               - _INTERIOR_PENALTY * dark)
+
+
+_GRID = np.linspace(0.1, 0.9, 8, dtype=np.float32)
+
+
+def _dark_inside(quads: Points, gray: Frame, edge_level: npt.NDArray[np.float32],
+                 ) -> npt.NDArray[np.float32]:
+    """How much of the quad's inside is much darker than just inside its sides (0…1),
+    beyond the share text and a photo take on a page.
+
+    A sheet is paper all over; a quad closed along the rows of a dotted or
+    checkered cloth has the cloth's darker colour inside.
+    """
+    u = _GRID[None, None, :, None]
+    v = _GRID[None, :, None, None]
+    a, b, c, d = (quads[:, i, None, None, :] for i in range(4))
+    pts = (1 - v) * ((1 - u) * a + u * b) + v * ((1 - u) * d + u * c)
+    values = _sample(gray, pts.reshape(len(quads), -1, 2))
+    share = (values < edge_level[:, None] - _DARKER).mean(axis=1)
+    return f32(np.clip((share - _DARK_ALLOWED) / (1 - _DARK_ALLOWED), 0, 1))
+
+
+def _odd_shape(quads: Points) -> npt.NDArray[np.float32]:
+    """0 for the proportions of A4 or an ID card (seen at a tilt), up to 1 far from them.
+
+    An outline that closed on a row of text cuts the sheet short, and one that ran
+    on over a neighbouring paper is too square: both are out of proportion.
+    """
+    lengths = np.linalg.norm(np.roll(quads, -1, axis=1) - quads, axis=2)
+    across = lengths[:, 0] + lengths[:, 2]
+    down = lengths[:, 1] + lengths[:, 3]
+    ratio = np.minimum(across, down) / np.maximum(np.maximum(across, down), 1e-6)
+    off = np.abs(np.log(np.maximum(ratio, 1e-6) / _USUAL_RATIO))
+    return f32(np.clip((off - _RATIO_SLACK) / 0.5, 0, 1))
 
 
 def _sample(gray: Frame, pts: Points) -> npt.NDArray[np.float32]:
