@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 import cv2
@@ -39,8 +40,11 @@ BACKENDS = ("zxing", "zbar")
 _MAX_REGIONS = 3
 BUDGET_MS = 25.0  # no attempt starts that would end later (live video: 33 ms a frame)
 # Sharpened enlargements of a code region, most successful first on blurred webcam
-# frames: (longest side after enlarging, unsharp radius in source pixels, amount, then Otsu).
-_SHARPENED = ((800, 1.0, 6.0, False), (600, 2.0, 2.5, True), (600, 1.5, 4.0, False))
+# frames: (longest side after enlarging, unsharp radius in source pixels, amount, then
+# binarised by zxing's local average, by its global histogram, or by Otsu).
+_SHARPENED = ((800, 1.0, 6.0, "local"), (600, 1.0, 2.0, "global"), (600, 2.0, 2.5, "otsu"),
+              (600, 1.5, 4.0, "local"))
+_CLAHE = cv2.createCLAHE(clipLimit=2.5, tileGridSize=(8, 8))
 
 
 @dataclass(frozen=True)
@@ -73,10 +77,16 @@ class ZxingBackend:
         found = zxingcpp.read_barcodes(gray, formats=self._formats)
         return [_from_zxing(code) for code in found if code.valid and code.text]
 
-    def decode_enlarged(self, gray: Frame) -> list[Decoded]:
-        """``decode`` for an enlarged crop: no smaller copies tried, no light-on-dark."""
+    def decode_enlarged(self, gray: Frame, *, global_threshold: bool = False) -> list[Decoded]:
+        """``decode`` for an enlarged crop: no smaller copies tried, no light-on-dark.
+
+        ``global_threshold`` binarises with one histogram threshold for the crop
+        instead of zxing's local average (which a blurred module grid fools).
+        """
+        binarizer = (zxingcpp.Binarizer.GlobalHistogram if global_threshold
+                     else zxingcpp.Binarizer.LocalAverage)
         found = zxingcpp.read_barcodes(gray, formats=self._formats, try_downscale=False,
-                                       try_invert=False)
+                                       try_invert=False, binarizer=binarizer)
         return [_from_zxing(code) for code in found if code.valid and code.text]
 
 
@@ -148,43 +158,98 @@ class CodeReader:
     def decode(self, frame: Frame) -> list[Decoded]:
         """All codes found in the frame, or an empty list; never raises on a bad frame."""
         start = time.perf_counter()
-        gray = frame if frame.ndim == 2 else u8(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
+        gray = to_gray(frame)
         found = self.backend.decode(gray)
         if found:
             return found
-        # A backend may offer a quicker call for enlarged crops (zxing: no downscaling).
-        enlarged: Callable[[Frame], list[Decoded]] = getattr(
-            self.backend, "decode_enlarged", self.backend.decode)
+        return self.decode_regions(gray, code_regions(gray)[:_MAX_REGIONS], start=start)
+
+    def decode_regions(
+        self, gray: Frame, regions: Sequence[Box], *, start: float | None = None,
+        first: int = 0, budget_ms: float | None = None, max_attempts: int | None = None,
+        offset: tuple[int, int] = (0, 0),
+    ) -> list[Decoded]:
+        """Codes read from enlarged, sharpened or binarised crops of ``regions`` of ``gray``.
+
+        ``first`` rotates where in each region's list of variants the attempts
+        begin (a live reader starts each frame at another one); ``start`` is
+        when the frame's budget began (now if not given); ``offset`` is added to
+        the corners found (``gray`` was itself a crop of the frame at ``offset``).
+        """
+        start = time.perf_counter() if start is None else start
+        budget = self.budget_ms if budget_ms is None else budget_ms
+        most = self.max_attempts if max_attempts is None else max_attempts
         mark, last = time.perf_counter(), 0.0
-        for attempt, (image, scale, offset) in enumerate(self._variants(gray), start=1):
+        attempts = 1  # the plain frame (or, live, the tracked crop) was the first
+        for image, binarise, scale, (x, y) in self._variants(gray, regions, first):
+            attempts += 1
             now = time.perf_counter()
-            if attempt > 1:  # the next attempt will cost about what the last one did
+            if attempts > 2:  # the next attempt will cost about what the last one did
                 last = (now - mark) * 1000
             mark = now
             # The first enlarged crop is always tried: a slow backend spends the
             # budget on the plain frame alone, and the crop is its best chance.
-            late = attempt > 1 and (now - start) * 1000 + last > self.budget_ms
-            if attempt >= self.max_attempts or late:
+            late = attempts > 2 and (now - start) * 1000 + last > budget
+            if attempts > most or late:
                 break
-            found = enlarged(image)
+            found = self._enlarged(image, binarise)
             if found:
-                return [_to_frame(code, scale, offset) for code in found]
+                return [_to_frame(code, scale, (x + offset[0], y + offset[1])) for code in found]
         return []
 
-    def _variants(self, gray: Frame) -> Iterator[tuple[Frame, float, tuple[int, int]]]:
-        clahe = cv2.createCLAHE(clipLimit=2.5, tileGridSize=(8, 8))
-        for x, y, w, h in code_regions(gray)[:_MAX_REGIONS]:
+    def _enlarged(self, image: Frame, binarise: str) -> list[Decoded]:
+        # A backend may offer a quicker call for enlarged crops (zxing: no downscaling).
+        enlarged = getattr(self.backend, "decode_enlarged", None)
+        if enlarged is None:
+            return self.backend.decode(image)
+        if binarise == "global":
+            return list(enlarged(image, global_threshold=True))
+        return list(enlarged(image))
+
+    def _variants(
+        self, gray: Frame, regions: Sequence[Box], first: int,
+    ) -> Iterator[tuple[Frame, str, float, tuple[int, int]]]:
+        for x, y, w, h in regions:
             crop = _stretch(gray[y:y + h, x:x + w])
-            for longest, radius, amount, otsu in _SHARPENED:
-                scale = float(np.clip(longest / max(w, h), 1.0, 5.0))
-                yield _sharpened(crop, scale, radius, amount, otsu), scale, (x, y)
-            scale = float(np.clip(480 / max(w, h), 1.0, 3.0))
-            big = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-            even = u8(clahe.apply(big))
-            yield even, scale, (x, y)
-            binary = cv2.adaptiveThreshold(even, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
-                                           cv2.THRESH_BINARY, 31, 5)
-            yield u8(binary), scale, (x, y)
+            makers = _region_variants(crop)
+            turn = first % len(makers)
+            for make in makers[turn:] + makers[:turn]:
+                image, binarise, scale = make()
+                yield image, binarise, scale, (x, y)
+
+
+Box = tuple[int, int, int, int]
+
+
+def to_gray(frame: Frame) -> Frame:
+    return frame if frame.ndim == 2 else u8(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
+
+
+def _region_variants(crop: Frame) -> list[Callable[[], tuple[Frame, str, float]]]:
+    """Ways to present one region's crop to the decoder, made only when tried."""
+    h, w = crop.shape[:2]
+    makers: list[Callable[[], tuple[Frame, str, float]]] = []
+    for longest, radius, amount, binarise in _SHARPENED:
+        scale = float(np.clip(longest / max(w, h), 1.0, 5.0))
+        makers.append(partial(_sharpened_variant, crop, scale, radius, amount, binarise))
+    scale = float(np.clip(480 / max(w, h), 1.0, 3.0))
+    makers.append(partial(_even_variant, crop, scale, False))
+    makers.append(partial(_even_variant, crop, scale, True))
+    return makers
+
+
+def _sharpened_variant(crop: Frame, scale: float, radius: float, amount: float, binarise: str
+                       ) -> tuple[Frame, str, float]:
+    return _sharpened(crop, scale, radius, amount, binarise == "otsu"), binarise, scale
+
+
+def _even_variant(crop: Frame, scale: float, adaptive: bool) -> tuple[Frame, str, float]:
+    big = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    even = u8(_CLAHE.apply(big))
+    if adaptive:
+        even = u8(cv2.adaptiveThreshold(even, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
+                                        cv2.THRESH_BINARY, 31, 5))
+    return even, "local", scale
 
 
 def code_regions(gray: Frame) -> list[tuple[int, int, int, int]]:

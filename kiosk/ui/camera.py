@@ -32,6 +32,7 @@ from kiosk.domain.errors import DomainError
 from kiosk.scanner.arrays import Frame
 from kiosk.scanner.barcodes import CodeReader
 from kiosk.scanner.frames import ExclusiveCamera, FrameSource
+from kiosk.scanner.livecode import LiveCodeReader
 
 PREVIEW_WIDTH = 480
 DECODE_EVERY = 2  # frames; decoding every frame is not needed to feel instant
@@ -196,6 +197,9 @@ class CameraWorker(QObject):
 
 
 class CameraCodeReader(CameraWorker):
+    """Codes read across the camera's frames by a ``LiveCodeReader`` (it tracks the code's
+    region from frame to frame); ``reader`` is the single-frame reader it builds on."""
+
     preview = Signal(QImage)
     decoded = Signal(str)
 
@@ -208,6 +212,7 @@ class CameraCodeReader(CameraWorker):
 
     def _loop(self, source: FrameSource, run: CameraRun) -> None:
         seen: set[str] = set()
+        live = LiveCodeReader(self._reader)  # one per run: nothing tracked from a past one
         count = 0
         pacer = FramePacer()
         while not run.stop.is_set():
@@ -219,10 +224,11 @@ class CameraCodeReader(CameraWorker):
             count += 1
             run.post("preview", to_qimage(frame), newest_only=True)
             if count % DECODE_EVERY == 0:
-                self._report(frame, seen, run)
+                self._report(live, frame, seen, run)
 
-    def _report(self, frame: Frame, seen: set[str], run: CameraRun) -> None:
-        for code in self._reader.decode(frame):
+    def _report(self, live: LiveCodeReader, frame: Frame, seen: set[str], run: CameraRun
+                ) -> None:
+        for code in live.feed(frame):
             if code.text not in seen:
                 seen.add(code.text)
                 run.post("decoded", code.text)
