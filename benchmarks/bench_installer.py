@@ -13,6 +13,7 @@ extra), prints the folder's size with its heaviest parts, then runs the frozen
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -95,10 +96,8 @@ def check_demo(kiosk: Path) -> str:
         with tempfile.TemporaryFile("w+") as err:
             proc = subprocess.Popen([str(kiosk), "run", "--demo"], env=env,
                                     stdout=subprocess.DEVNULL, stderr=err, text=True)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=DEMO_ALIVE_S)
-            except subprocess.TimeoutExpired:
-                pass
             alive = proc.poll() is None
             proc.terminate()
             proc.wait(timeout=30)
@@ -121,9 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     runs = {name: check(folder / "kiosk") for name, check in
             (("catalog", check_catalog), ("doctor", check_doctor), ("run_demo", check_demo))}
     ok = size_mb <= LIMIT_MB and not any(runs.values())
-    figures = {
+    parts = {k: round(v / MIB, 1) for k, v in heaviest(folder / "_internal", 2, 12)}
+    figures: dict[str, object] = {
         "folder_mb": round(size_mb, 1), "limit_mb": LIMIT_MB, "build_s": seconds,
-        "heaviest_mb": {k: round(v / MIB, 1) for k, v in heaviest(folder / "_internal", 2, 12)},
+        "heaviest_mb": parts,
         **{f"{name}_ok": not failure for name, failure in runs.items()}, "ok": ok,
     }
     if args.json:
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         built = "" if seconds is None else f" (built in {seconds:.0f} s)"
         print(f"installer folder: {size_mb:.1f} MB, limit {LIMIT_MB:.0f} MB{built}")
-        for name, mb in figures["heaviest_mb"].items():
+        for name, mb in parts.items():
             print(f"  {mb:7.1f} MB  {name}")
         for name, failure in runs.items():
             print(f"frozen {name}: {'ok' if not failure else 'FAILED ' + failure}")
