@@ -2,6 +2,7 @@
 
     python3 -m kiosk.devenv run     # demo kiosk in a window, bundled simulator
     python3 -m kiosk.devenv test    # lint, type-check and the whole test suite
+    python3 -m kiosk.devenv installer  # build dist folder, check its size and frozen runs
 
 Standard library only, because it runs before anything is installed.  It
 installs the Debian/Ubuntu system libraries Qt and zbar need (through sudo when
@@ -43,6 +44,9 @@ TEST_PACKAGES: tuple[str, ...] = (
     "xvfb", "matchbox-window-manager", "x11-utils", "xdotool",
 )
 
+# The installer build strips its binaries and reads their links (installer.spec).
+INSTALLER_PACKAGES: tuple[str, ...] = ("binutils",)
+
 Runner = Callable[..., "subprocess.CompletedProcess[bytes]"]
 
 
@@ -52,12 +56,13 @@ class SetupError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] not in {"run", "test", "setup"}:
+    if not args or args[0] not in {"run", "test", "setup", "installer"}:
         print(__doc__)
         return 2
     action, rest = args[0], args[1:]
     try:
         packages = RUNTIME_PACKAGES + (TEST_PACKAGES if action == "test" else ())
+        packages += INSTALLER_PACKAGES if action == "installer" else ()
         ensure_system_packages(packages)
         python = ensure_venv()
     except SetupError as exc:
@@ -67,7 +72,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _exec([str(VENV / "bin" / "kiosk"), "run", "--demo", "--windowed", *rest])
     if action == "test":
         return run_tests(python, rest)
+    if action == "installer":
+        return build_installer(python, rest)
     return 0
+
+
+def build_installer(python: Path, bench_args: Sequence[str]) -> int:
+    """Install the pinned ``installer`` extra, then build and check the folder (CI's step)."""
+    try:
+        _check([str(python), "-m", "pip", "install", "--quiet", "-c", str(CONSTRAINTS),
+                "-e", f"{ROOT}[installer]"])
+    except SetupError as exc:
+        print(f"kiosk setup: {exc}", file=sys.stderr)
+        return 1
+    command = [str(python), "-m", "benchmarks.bench_installer", *bench_args]
+    return subprocess.run(command, cwd=ROOT, check=False).returncode
 
 
 def run_tests(python: Path, pytest_args: Sequence[str]) -> int:
