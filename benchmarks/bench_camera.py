@@ -70,12 +70,14 @@ class CountingSource:
 
 @dataclass
 class Window:
-    """One measured stretch: frames delivered, source reads, CPU seconds, wall seconds."""
+    """One measured stretch: frames delivered, source reads, CPU seconds, wall seconds,
+    and the pages the page camera took by itself."""
 
     frames: int
     reads: int
     cpu: float
     wall: float
+    captures: int = 0
 
     @property
     def fps(self) -> float:
@@ -93,12 +95,14 @@ def spin(seconds: float) -> None:
     loop.exec()
 
 
-def measure(seconds: float, frames: Callable[[], int], reads: Callable[[], int]) -> Window:
-    frames0, reads0 = frames(), reads()
+def measure(seconds: float, frames: Callable[[], int], reads: Callable[[], int],
+            captures: Callable[[], int] = lambda: 0) -> Window:
+    frames0, reads0, captures0 = frames(), reads(), captures()
     cpu0, wall0 = time.process_time(), time.perf_counter()
     spin(seconds)
     return Window(frames() - frames0, reads() - reads0,
-                  time.process_time() - cpu0, time.perf_counter() - wall0)
+                  time.process_time() - cpu0, time.perf_counter() - wall0,
+                  captures() - captures0)
 
 
 def run_worker(make: Callable[[Callable[[], FrameSource]], CameraWorker], path: Path,
@@ -106,13 +110,16 @@ def run_worker(make: Callable[[Callable[[], FrameSource]], CameraWorker], path: 
     """The worker live for ``seconds`` (after a warm-up), then paused as long if asked."""
     source = CountingSource(path)
     worker = make(lambda: source)
-    delivered = [0]
+    delivered, taken = [0], [0]
     worker.preview.connect(lambda _image: delivered.__setitem__(0, delivered[0] + 1))  # type: ignore[attr-defined]
     if isinstance(worker, PageCamera):  # as the capture screen does once the page is kept
-        worker.captured.connect(lambda _still: worker.resume(rearm=False))
+        def kept(_still: object) -> None:
+            taken[0] += 1
+            worker.resume(rearm=False)
+        worker.captured.connect(kept)
     worker.start()
     spin(1.0)  # open, first frames, caches warm
-    live = measure(seconds, lambda: delivered[0], lambda: source.reads)
+    live = measure(seconds, lambda: delivered[0], lambda: source.reads, lambda: taken[0])
     still = None
     if paused:
         assert isinstance(worker, PageCamera)
@@ -174,6 +181,7 @@ def run(seconds: float, repeats: int) -> dict[str, float | int | str]:
         "page_fps": median([w.fps for w, _ in page]),
         "page_cores_gross": page_cores,
         "page_cores": round(page_cores - source_cores, 3),
+        "page_captures_per_minute": median([60 * w.captures / w.wall for w, _ in page]),
         "page_paused_reads": sum(w.reads for w in paused),
         "page_paused_cores": median([w.cores for w in paused]),
         "code_fps": median([w.fps for w, _ in code]),
@@ -197,7 +205,8 @@ def main() -> None:
         return
     print(f"source: {figures['source']}; reading it alone: {figures['source_cores']} cores")
     print(f"page camera: {figures['page_fps']} frames/s, {figures['page_cores']} cores "
-          f"without the source ({figures['page_cores_gross']} with it)")
+          f"without the source ({figures['page_cores_gross']} with it), "
+          f"{figures['page_captures_per_minute']} pages taken by itself a minute")
     print(f"  paused: {figures['page_paused_reads']} frames read, "
           f"{figures['page_paused_cores']} cores")
     print(f"card/QR camera: {figures['code_fps']} frames/s, {figures['code_cores']} cores "
