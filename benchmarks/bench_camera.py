@@ -179,6 +179,7 @@ def run(seconds: float, repeats: int) -> dict[str, float | int | str]:
         "source": f"{SIZE[0]}x{SIZE[1]} MJPG video of the demo feed, paced at {FPS} frames/s",
         "source_cores": source_cores,
         "page_fps": median([w.fps for w, _ in page]),
+        "page_reads_per_second": median([w.reads / w.wall for w, _ in page]),
         "page_cores_gross": page_cores,
         "page_cores": round(page_cores - source_cores, 3),
         "page_captures_per_minute": median([60 * w.captures / w.wall for w, _ in page]),
@@ -204,7 +205,8 @@ def main() -> None:
         print(json.dumps(figures))
         return
     print(f"source: {figures['source']}; reading it alone: {figures['source_cores']} cores")
-    print(f"page camera: {figures['page_fps']} frames/s, {figures['page_cores']} cores "
+    print(f"page camera: {figures['page_fps']} frames/s shown "
+          f"({figures['page_reads_per_second']} read), {figures['page_cores']} cores "
           f"without the source ({figures['page_cores_gross']} with it), "
           f"{figures['page_captures_per_minute']} pages taken by itself a minute")
     print(f"  paused: {figures['page_paused_reads']} frames read, "

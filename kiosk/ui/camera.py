@@ -19,10 +19,12 @@ resident typed).
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -80,17 +82,31 @@ def to_qimage(frame: Frame, width: int = PREVIEW_WIDTH) -> QImage:
     return bgr_qimage(shrink(frame, width))
 
 
+class Waiter(Protocol):
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
 class FramePacer:
-    """At most one frame per ``seconds``: a webcam paces itself, a video file does not, and
-    an unpaced demo camera keeps a whole core busy all day."""
+    """Frames ``seconds`` apart on average, never closer on average: a webcam paces itself,
+    a video file does not, and an unpaced demo camera keeps a whole core busy all day.
 
-    def __init__(self, seconds: float = MIN_FRAME_SECONDS) -> None:
+    A frame that took long (a detection on a busy kiosk) is made up by shorter
+    waits after it, so the rate holds at 15 a second while the average frame fits;
+    a stall of a whole frame or more is not made up by a burst."""
+
+    def __init__(self, seconds: float = MIN_FRAME_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._seconds = seconds
-        self._last = 0.0
+        self._clock = clock
+        self._due = -math.inf
 
-    def wait(self, stop: threading.Event) -> None:
-        stop.wait(max(0.0, self._last + self._seconds - time.monotonic()))
-        self._last = time.monotonic()
+    def wait(self, stop: Waiter) -> None:
+        now = self._clock()
+        if self._due > now:
+            stop.wait(self._due - now)
+            now = self._clock()
+        late = now - self._due  # 0 or less when the wait above ran
+        self._due = (self._due if late < self._seconds else now) + self._seconds
 
 
 class CameraRun:
