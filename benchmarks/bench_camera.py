@@ -1,6 +1,6 @@
 """The camera loops at 15 frames/s from a 720p source: frames delivered, CPU cores, paused reads.
 
-    python -m benchmarks.bench_camera [--seconds 5] [--repeats 3] [--json]
+    python -m benchmarks.bench_camera [--seconds 5] [--repeats 3] [--demo] [--json]
 
 The source is a 1280×720 MJPG video of the demo camera's feed (recorded once,
 up front), played through ``VideoFileSource`` and counted: so the demo
@@ -10,7 +10,9 @@ the same pace by a bare loop, no worker) and subtracted from the worker's
 cores, and both figures are printed.  The real workers run on their own
 threads with a real Qt event loop taking their previews; cores are the
 process's CPU time over wall time (all threads).  Paused, the page camera must
-read nothing: the reads counted while paused are printed.
+read nothing: the reads counted while paused are printed.  ``--demo`` also runs
+the page camera on the demo camera itself, as ``kiosk run --demo`` does, and
+the demo's drawing alone at the same pace.
 """
 
 from __future__ import annotations
@@ -53,10 +55,12 @@ def record_demo(path: Path) -> Path:
 
 
 class CountingSource:
-    """A looping video whose reads are counted (the paused loop must make none)."""
+    """A looping video (or the demo camera itself) whose reads are counted (the paused loop
+    must make none)."""
 
-    def __init__(self, path: Path) -> None:
-        self._video = VideoFileSource(path, loop=True)
+    def __init__(self, path: Path | None) -> None:
+        self._video: FrameSource = (DemoCamera(size=SIZE) if path is None
+                                    else VideoFileSource(path, loop=True))
         self.name = self._video.name
         self.reads = 0
 
@@ -105,7 +109,7 @@ def measure(seconds: float, frames: Callable[[], int], reads: Callable[[], int],
                   captures() - captures0)
 
 
-def run_worker(make: Callable[[Callable[[], FrameSource]], CameraWorker], path: Path,
+def run_worker(make: Callable[[Callable[[], FrameSource]], CameraWorker], path: Path | None,
                seconds: float, *, paused: bool) -> tuple[Window, Window | None]:
     """The worker live for ``seconds`` (after a warm-up), then paused as long if asked."""
     source = CountingSource(path)
@@ -132,7 +136,7 @@ def run_worker(make: Callable[[Callable[[], FrameSource]], CameraWorker], path: 
     return live, still
 
 
-def run_source_only(path: Path, seconds: float) -> Window:
+def run_source_only(path: Path | None, seconds: float) -> Window:
     """What reading the video costs by itself at the same pace (a webcam driver's share)."""
     source = CountingSource(path)
     stop = threading.Event()
@@ -159,7 +163,7 @@ def median(values: list[float]) -> float:
     return round(statistics.median(values), 3)
 
 
-def run(seconds: float, repeats: int) -> dict[str, float | int | str]:
+def run(seconds: float, repeats: int, with_demo: bool) -> dict[str, float | int | str]:
     app = QApplication.instance() or QApplication([])
     assert app is not None
     with tempfile.TemporaryDirectory() as tmp:
@@ -167,15 +171,20 @@ def run(seconds: float, repeats: int) -> dict[str, float | int | str]:
         page: list[tuple[Window, Window | None]] = []
         code: list[tuple[Window, Window | None]] = []
         source: list[Window] = []
-        for _ in range(repeats):  # interleaved, so a load spike from elsewhere hits all three
+        demo: list[tuple[Window, Window | None]] = []
+        drawing: list[Window] = []
+        for _ in range(repeats):  # interleaved, so a load spike from elsewhere hits all
             source.append(run_source_only(path, seconds))
             page.append(run_worker(lambda o: PageCamera(o), path, seconds, paused=True))
             code.append(run_worker(lambda o: CameraCodeReader(o), path, seconds, paused=False))
+            if with_demo:
+                drawing.append(run_source_only(None, seconds))
+                demo.append(run_worker(lambda o: PageCamera(o), None, seconds, paused=False))
     source_cores = median([w.cores for w in source])
     paused = [p for _live, p in page if p is not None]
     page_cores = median([w.cores for w, _ in page])
     code_cores = median([w.cores for w, _ in code])
-    return {
+    figures: dict[str, float | int | str] = {
         "source": f"{SIZE[0]}x{SIZE[1]} MJPG video of the demo feed, paced at {FPS} frames/s",
         "source_cores": source_cores,
         "page_fps": median([w.fps for w, _ in page]),
@@ -192,15 +201,24 @@ def run(seconds: float, repeats: int) -> dict[str, float | int | str]:
         "repeats": repeats,
         "cv2_threads": cv2.getNumThreads(),
     }
+    if with_demo:  # ``kiosk run --demo`` as it runs: the drawing counted, then taken off
+        demo_cores = median([w.cores for w, _ in demo])
+        drawing_cores = median([w.cores for w in drawing])
+        figures |= {"demo_page_fps": median([w.fps for w, _ in demo]),
+                    "demo_page_cores_gross": demo_cores, "demo_drawing_cores": drawing_cores,
+                    "demo_page_cores": round(demo_cores - drawing_cores, 3)}
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--demo", action="store_true",
+                        help="also the page camera on the demo camera itself, drawing included")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    figures = run(args.seconds, args.repeats)
+    figures = run(args.seconds, args.repeats, args.demo)
     if args.json:
         print(json.dumps(figures))
         return
@@ -213,6 +231,10 @@ def main() -> None:
           f"{figures['page_paused_cores']} cores")
     print(f"card/QR camera: {figures['code_fps']} frames/s, {figures['code_cores']} cores "
           f"without the source ({figures['code_cores_gross']} with it)")
+    if "demo_page_fps" in figures:
+        print(f"page camera on the demo camera itself: {figures['demo_page_fps']} frames/s, "
+              f"{figures['demo_page_cores_gross']} cores, of which its drawing alone "
+              f"{figures['demo_drawing_cores']}")
     print(f"medians of {figures['repeats']} runs of {figures['seconds']} s; "
           f"OpenCV threads {figures['cv2_threads']}")
 
