@@ -38,6 +38,7 @@ MESSAGES: dict[str, str] = {
     "folder_empty": "Thư mục {path} không có ảnh nào.",
 }
 
+CAMERA_FPS = 15  # what the screens show and analyse; more only costs CPU
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
 # After an unplug: first retry at once, then 0.5 s, 1 s, 2 s … up to 5 s.
 _BACKOFF_START = 0.5
@@ -90,15 +91,17 @@ class WebcamSource(_Closing):
 
     ``capture_factory`` and ``clock`` are parameters so the reopen logic can be
     tested with a fake device; the kiosk passes nothing and gets OpenCV and
-    ``time.monotonic``.
+    ``time.monotonic``.  ``fps`` asks the device for that rate: a 30 frames/s webcam
+    read at 15 keeps its buffers full of ever older frames, and the preview lags.
     """
 
     def __init__(
-        self, index: int = 0, *, width: int = 1280, height: int = 720,
+        self, index: int = 0, *, width: int = 1280, height: int = 720, fps: float | None = None,
         capture_factory: CaptureFactory = cv2.VideoCapture, clock: Clock = time.monotonic,
     ) -> None:
         self.index = index
         self.size = (width, height)
+        self.fps = fps
         self._factory = capture_factory
         self._clock = clock
         self._capture: Any = None
@@ -145,6 +148,8 @@ class WebcamSource(_Closing):
             return False
         capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.size[0])
         capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.size[1])
+        if self.fps is not None:
+            capture.set(cv2.CAP_PROP_FPS, self.fps)
         self._capture = capture
         return True
 
@@ -311,13 +316,15 @@ def open_camera(
     if spec == "demo":
         return DemoCamera(size=(width, height))
     if spec == "auto":
-        cam = WebcamSource(0, width=width, height=height, capture_factory=capture_factory)
+        cam = WebcamSource(0, width=width, height=height, fps=CAMERA_FPS,
+                           capture_factory=capture_factory)
         if cam.is_open and cam.read() is not None:
             return cam
         cam.close()
         return DemoCamera(size=(width, height))
     if spec.isdigit():
-        cam = WebcamSource(int(spec), width=width, height=height, capture_factory=capture_factory)
+        cam = WebcamSource(int(spec), width=width, height=height, fps=CAMERA_FPS,
+                           capture_factory=capture_factory)
         if not cam.is_open:
             raise error_from_table(CaptureError, MESSAGES, "camera_missing")
         return cam

@@ -60,7 +60,7 @@ def assess(frame: Frame, corners: Points | None) -> Verdict:
     if quad_area(corners) < MIN_AREA_SHARE * width * height:
         return _verdict("too_small")
     gray = _page_pixels(frame, corners)
-    brightness = float(np.percentile(gray, 90))
+    (brightness,) = u8_percentiles(gray, (90,))
     if brightness < DARK_LEVEL:
         return _verdict("too_dark", brightness=brightness)
     score = sharpness(gray)
@@ -71,8 +71,8 @@ def assess(frame: Frame, corners: Points | None) -> Verdict:
 
 def sharpness(gray: Frame) -> float | None:
     """Edge slope over local contrast (≈ 1 / blur radius in pixels), ``None`` for a blank page."""
-    low, high = np.percentile(gray, (2, 98))
-    contrast = float(high - low)
+    low, high = u8_percentiles(gray, (2, 98))
+    contrast = high - low
     if contrast < _MIN_CONTRAST:
         return None
     gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
@@ -80,6 +80,22 @@ def sharpness(gray: Frame) -> float | None:
     # Sobel's kernel weighs 4 in total; the 99.5th percentile ignores a few noisy pixels.
     slope = float(np.percentile(cv2.magnitude(gx, gy), 99.5)) / 4
     return slope / contrast
+
+
+def u8_percentiles(gray: Frame, shares: tuple[float, ...]) -> list[float]:
+    """``np.percentile(gray, shares)`` (its linear rule) from a histogram: 8-bit pixels need
+    no sort, and this runs five times a second on the live camera."""
+    counts = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()
+    below = np.cumsum(counts)  # below[v]: pixels at most v
+    last = gray.size - 1
+    found = []
+    for share in shares:
+        position = share / 100 * last
+        rank = int(position)
+        low = int(np.searchsorted(below, rank, side="right"))
+        high = int(np.searchsorted(below, min(rank + 1, last), side="right"))
+        found.append(low + (high - low) * (position - rank))
+    return found
 
 
 def _page_pixels(frame: Frame, corners: Points) -> Frame:

@@ -16,7 +16,7 @@ import numpy as np
 
 from kiosk.scanner.arrays import Points
 
-STEADY_FRAMES = 30  # about 1 s of a 30 frames/s webcam
+STEADY_FRAMES = 30  # consecutive still frames: 2 s at the camera loops' 15 frames/s
 
 
 @dataclass(frozen=True)

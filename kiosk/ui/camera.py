@@ -19,51 +19,95 @@ resident typed).
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import Protocol
 
 import cv2
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from kiosk.domain.errors import DomainError
-from kiosk.scanner.arrays import Frame
+from kiosk.scanner.arrays import Frame, u8
 from kiosk.scanner.barcodes import CodeReader
-from kiosk.scanner.frames import ExclusiveCamera, FrameSource
+from kiosk.scanner.frames import CAMERA_FPS, ExclusiveCamera, FrameSource
 from kiosk.scanner.livecode import LiveCodeReader
 
 PREVIEW_WIDTH = 480
 DECODE_EVERY = 2  # frames; decoding every frame is not needed to feel instant
-DELIVER_MS = 15  # the GUI takes what the thread found about twice per frame at 30 fps
-MIN_FRAME_SECONDS = 1 / 30  # a video file (the demo camera) would play as fast as it decodes
+DELIVER_MS = 15  # the GUI takes what the thread found a few times per frame
+# A video file (the demo camera) would play as fast as it decodes, and every frame costs
+# detection: 15 frames/s looks live and leaves most of a core to the rest of the kiosk.
+MIN_FRAME_SECONDS = 1 / CAMERA_FPS
 
 TEXTS = {"no_camera": "Không mở được camera. Xin dùng máy quét mã hoặc nhập mã bằng bàn phím."}
 
 log = logging.getLogger(__name__)
 
 
+def shrink(frame: Frame, width: int) -> Frame:
+    """``frame`` scaled to ``width`` pixels across; ``frame`` itself if it fits already.
+
+    Area averaging keeps fine print from shimmering but OpenCV does it fast only
+    by whole factors: so a whole factor first, the rest (under 1.5×) bilinear."""
+    height, across = frame.shape[:2]
+    factor = across // width
+    if factor >= 2:
+        whole = across % factor == 0 and height % factor == 0
+        size = (across // factor, height // factor) if whole else _size(frame, width)
+        frame = u8(cv2.resize(frame, size, interpolation=cv2.INTER_AREA))
+    if frame.shape[1] == width:
+        return frame
+    return u8(cv2.resize(frame, _size(frame, width), interpolation=cv2.INTER_LINEAR))
+
+
+def _size(frame: Frame, width: int) -> tuple[int, int]:
+    return width, max(1, round(frame.shape[0] * width / frame.shape[1]))
+
+
+def bgr_qimage(frame: Frame) -> QImage:
+    """A QImage of its own (safe to hand to the GUI thread) from a BGR or gray frame: Qt
+    reads BGR as it is, so no colour conversion."""
+    height, width = frame.shape[:2]
+    kind = QImage.Format.Format_Grayscale8 if frame.ndim == 2 else QImage.Format.Format_BGR888
+    pixels = np.ascontiguousarray(frame)
+    return QImage(pixels.data, width, height, pixels.strides[0], kind).copy()  # detach
+
+
 def to_qimage(frame: Frame, width: int = PREVIEW_WIDTH) -> QImage:
-    """A small RGB copy of a BGR frame, safe to hand to the GUI thread."""
-    height = max(1, round(frame.shape[0] * width / frame.shape[1]))
-    small = cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA)
-    rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
-    image = QImage(rgb.data, width, height, rgb.strides[0], QImage.Format.Format_RGB888)
-    return image.copy()  # detach from the numpy buffer
+    """A small copy of a BGR frame for the preview, safe to hand to the GUI thread."""
+    return bgr_qimage(shrink(frame, width))
+
+
+class Waiter(Protocol):
+    def wait(self, timeout: float | None = None) -> bool: ...
 
 
 class FramePacer:
-    """At most one frame per ``seconds``: a webcam paces itself, a video file does not, and
-    an unpaced demo camera keeps a whole core busy all day."""
+    """Frames ``seconds`` apart on average, never closer on average: a webcam paces itself,
+    a video file does not, and an unpaced demo camera keeps a whole core busy all day.
 
-    def __init__(self, seconds: float = MIN_FRAME_SECONDS) -> None:
+    A frame that took long (a detection on a busy kiosk) is made up by shorter
+    waits after it, so the rate holds at 15 a second while the average frame fits;
+    a stall of a whole frame or more is not made up by a burst."""
+
+    def __init__(self, seconds: float = MIN_FRAME_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._seconds = seconds
-        self._last = 0.0
+        self._clock = clock
+        self._due = -math.inf
 
-    def wait(self, stop: threading.Event) -> None:
-        stop.wait(max(0.0, self._last + self._seconds - time.monotonic()))
-        self._last = time.monotonic()
+    def wait(self, stop: Waiter) -> None:
+        now = self._clock()
+        if self._due > now:
+            stop.wait(self._due - now)
+            now = self._clock()
+        late = now - self._due  # 0 or less when the wait above ran
+        self._due = (self._due if late < self._seconds else now) + self._seconds
 
 
 class CameraRun:

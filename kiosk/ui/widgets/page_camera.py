@@ -7,9 +7,15 @@ none runs) and one full-size still with its corners: by itself once a good page
 has been still for about 1.5 s (``SteadyHold``), at once on "Chụp", or for the
 corner editor on "Chỉnh góc bằng tay".
 
-After a capture the worker pauses (frames are still read, so the picture is
-fresh when the resident goes on) and auto-capture stays disarmed until the
-page is taken away or moved, so the page just photographed is not taken again.
+Frames come at 15 a second; the page is detected on every third (5 a second)
+and its outline followed in between by fitting each side to the edge near
+where it was, which costs a tenth of a detection.  The quality verdict comes
+with every third frame too, and on the frame the page settles.
+
+After a capture the worker pauses: its thread blocks and reads nothing (a
+webcam's driver keeps the picture coming, so it is fresh on resume) until the
+screen resumes it, and auto-capture stays disarmed until the page is taken away
+or moved, so the page just photographed is not taken again.
 
 A stopped run's thread may still be finishing a frame when the next run starts:
 it neither takes the new run's "Chụp" request nor pauses or disarms it.
@@ -30,7 +36,7 @@ from PySide6.QtGui import QImage
 
 from kiosk.scanner.arrays import Frame, Points, u8
 from kiosk.scanner.frames import FrameSource
-from kiosk.scanner.pagedetect import detect_page
+from kiosk.scanner.pagedetect import detect_page, refine_corners
 from kiosk.scanner.quality import assess
 from kiosk.scanner.tracking import (
     HOLD_SECONDS,
@@ -42,10 +48,12 @@ from kiosk.scanner.tracking import (
     TrackState,
 )
 from kiosk.scanner.warp import whole_frame
-from kiosk.ui.camera import CameraRun, CameraWorker, FramePacer
+from kiosk.ui.camera import CameraRun, CameraWorker, FramePacer, bgr_qimage, shrink
 
 PREVIEW_WIDTH = 960
-ASSESS_EVERY = 5  # frames between quality verdicts (the hint need not change faster)
+DETECT_EVERY = 3  # frames: a detection 5 times a second, the outline followed in between
+ASSESS_EVERY = 3  # frames between quality verdicts (the hint need not change faster)
+PAUSED_POLL_SECONDS = 0.5  # a worker deleted unstopped only raises its flag: seen this soon
 REARM_SHARE = 0.05  # of the diagonal: the page moved this far counts as a new page
 OUTLINE_OK = (40, 160, 0)  # BGR green
 OUTLINE_WAIT = (0, 140, 255)  # BGR orange
@@ -82,8 +90,9 @@ class PageCamera(CameraWorker):
         self._steady_frames = steady_frames
         self._hold_seconds = hold_seconds
         self._clock = clock
-        self._paused = threading.Event()
         self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)  # resume and stop wake a paused thread
+        self._paused = False
         self._request: str | None = None  # "page" or "manual", taken by the next frame
         self._armed = True
         self._last_corners: Points | None = None
@@ -93,15 +102,23 @@ class PageCamera(CameraWorker):
         self.resume()
         super().start()
 
+    def stop(self) -> None:
+        super().stop()
+        with self._wake:
+            self._wake.notify_all()  # a paused thread ends now, not at its next poll
+
     def pause(self) -> None:
-        self._paused.set()
+        """Hold the thread: it reads no frame and analyses nothing until ``resume``."""
+        with self._lock:
+            self._paused = True
 
     def resume(self, *, rearm: bool = True) -> None:
         """Live again after a still; ``rearm=False`` waits for the page to be moved first."""
-        with self._lock:
+        with self._wake:
             self._request = None
             self._armed = self._armed or rearm
-        self._paused.clear()
+            self._paused = False
+            self._wake.notify_all()
 
     def capture(self, *, manual: bool = False) -> None:
         """Take the next frame now: "Chụp", or "Chỉnh góc bằng tay" (``manual``)."""
@@ -109,30 +126,28 @@ class PageCamera(CameraWorker):
             self._request = "manual" if manual else "page"
 
     def _loop(self, source: FrameSource, run: CameraRun) -> None:
-        tracker: PageTracker | None = None
+        outline: Outline | None = None
         hold = SteadyHold(seconds=self._hold_seconds)
         count, last_hint, good, shown = 0, "", False, 0
         pacer = FramePacer()
         while not run.stop.is_set():
+            if self._wait_while_paused(run):
+                continue
             pacer.wait(run.stop)
             frame = source.read()
             if frame is None:
                 run.stop.wait(0.03)
                 continue
-            if self._paused.is_set():
-                continue
-            if tracker is None:
-                tracker = PageTracker(float(np.hypot(*frame.shape[:2])),
-                                      steady_frames=self._steady_frames)
-            found = detect_page(frame)
-            state = tracker.update(found.corners if found is not None else None)
+            if outline is None:
+                outline = Outline(float(np.hypot(*frame.shape[:2])), self._steady_frames)
+            state = outline.update(frame)
             count += 1
             if self._take_request(frame, state, run):
-                tracker.reset()
+                outline.reset()
                 hold.reset()
                 shown = self._post_countdown(run, shown, 0)
                 continue
-            if count % ASSESS_EVERY == 0 or state.steady_frames >= SETTLE_FRAMES:
+            if count % ASSESS_EVERY == 0 or state.steady_frames == SETTLE_FRAMES:
                 verdict = assess(frame, state.corners)
                 good = verdict.ok
                 if verdict.message != last_hint:
@@ -144,11 +159,20 @@ class PageCamera(CameraWorker):
                                          if now.holding and not now.done else 0)
             if now.done:
                 self._emit_still(Still(frame.copy(), _corners(state), True), run)
-                tracker.reset()
+                outline.reset()
                 hold.reset()
                 continue
             run.post("preview", preview_image(frame, state, self._preview_width, now),
                      newest_only=True)
+
+    def _wait_while_paused(self, run: CameraRun) -> bool:
+        """Block, reading nothing, while paused; ``True`` if it did (look at stop again)."""
+        with self._wake:
+            if not self._paused:
+                return False
+            while self._paused and not run.stop.is_set():
+                self._wake.wait(PAUSED_POLL_SECONDS)
+        return True
 
     @staticmethod
     def _post_countdown(run: CameraRun, shown: int, seconds: int) -> int:
@@ -193,7 +217,7 @@ class PageCamera(CameraWorker):
                 return
             self._armed = False
             self._last_corners = still.corners.copy()
-            self._paused.set()
+            self._paused = True
         run.post("captured", still)
 
 
@@ -202,15 +226,46 @@ def _corners(state: TrackState) -> Points:
     return state.corners.copy()
 
 
+class Outline:
+    """The page across frames: detected every ``DETECT_EVERY`` frames, followed in between.
+
+    Following fits each side of the last outline to the strongest edge near it
+    at full resolution, as detection itself finishes: a page lying still keeps
+    its exact corners, one slid by a hand is followed, and one taken away is
+    dropped at the next detection.  ``PageTracker`` smooths the result."""
+
+    def __init__(self, diagonal: float, steady_frames: int = STEADY_FRAMES) -> None:
+        self._tracker = PageTracker(diagonal, steady_frames=steady_frames)
+        self._frames = 0
+        self._last: Points | None = None  # the outline measured on the frame before
+
+    def update(self, frame: Frame) -> TrackState:
+        if self._frames % DETECT_EVERY == 0:
+            found = detect_page(frame)
+            self._last = None if found is None else found.corners
+        elif self._last is not None:
+            self._last = refine_corners(frame, self._last)
+        self._frames += 1
+        return self._tracker.update(self._last)
+
+    def reset(self) -> None:
+        """Forget the page; the next frame is a detection."""
+        self._tracker.reset()
+        self._frames = 0
+        self._last = None
+
+
 def preview_image(frame: Frame, state: TrackState, width: int, hold: Hold | None = None
                   ) -> QImage:
-    """A small RGB copy with the outline drawn: green while the countdown runs, orange
+    """A small copy with the outline drawn: green while the countdown runs, orange
     otherwise, and along the bottom a bar that fills as the countdown runs out."""
-    scale = width / frame.shape[1]
-    height = max(1, round(frame.shape[0] * scale))
-    small = u8(cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA))
+    small = shrink(frame, width)
     if small.ndim == 2:
         small = u8(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
+    elif small is frame:  # already small: draw on a copy, never on the camera's frame
+        small = frame.copy()
+    scale = width / frame.shape[1]
+    height = small.shape[0]
     if state.corners is not None:
         points = (state.corners * scale).astype(np.int32).reshape(-1, 1, 2)
         colour = OUTLINE_OK if hold is not None and hold.holding else OUTLINE_WAIT
@@ -219,6 +274,4 @@ def preview_image(frame: Frame, state: TrackState, width: int, hold: Hold | None
         bar = max(8, height // 40)
         cv2.rectangle(small, (0, height - bar), (round(width * hold.progress), height),
                       OUTLINE_OK, cv2.FILLED)
-    rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
-    image = QImage(rgb.data, width, height, rgb.strides[0], QImage.Format.Format_RGB888)
-    return image.copy()  # detach from the numpy buffer
+    return bgr_qimage(small)
