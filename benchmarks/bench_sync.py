@@ -2,10 +2,12 @@
 
     .venv/bin/python -m benchmarks.bench_sync                 # both measurements
     .venv/bin/python -m benchmarks.bench_sync --big 200 --small 2000   # quicker
+    .venv/bin/python -m benchmarks.bench_sync --json          # one JSON object
 
 1. Drain N dossiers with a 1 MB attachment each: dossiers per second, and the
    sync's upload throughput divided by a bare ``requests`` loop uploading the
-   same number of bytes to the same simulator in the same run.
+   same number of bytes to the same simulator in the same run, the two
+   alternated in rounds so that a busy machine slows both alike.
 2. Drain M small dossiers and sample the process's resident memory every
    1,000 sends: the worker must not grow with the queue.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import sys
 import tempfile
@@ -73,40 +76,68 @@ def drain(kiosk: Kiosk, url: str, every: int | None = None) -> tuple[float, list
     return elapsed, samples
 
 
-def bare_upload(url: str, count: int) -> tuple[float, int]:
-    token = requests.post(url + "/api/v1/token", json={"client_id": CLIENT_ID,
-                          "client_secret": SECRET}, timeout=30).json()["access_token"]
-    session = requests.Session()
-    headers = {"Authorization": f"Bearer {token}"}
-    total, started = 0, time.perf_counter()
-    for i in range(count):
-        data = big_pdf(10_000_000 + i)
-        digest = hashlib.sha256(data).hexdigest()
-        response = session.post(url + "/api/v1/files", headers=headers, timeout=60,
-                                files={"file": ("x.pdf", data, "application/pdf")},
-                                data={"sha256": digest})
-        response.raise_for_status()
-        total += len(data)
-    session.close()
-    return time.perf_counter() - started, total
+class BareLoop:
+    """The anchor: a plain ``requests`` loop, hashing then uploading files of the same size."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.session = requests.Session()
+        token = self.session.post(url + "/api/v1/token", json={
+            "client_id": CLIENT_ID, "client_secret": SECRET}, timeout=30).json()["access_token"]
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.sent = 0
+
+    def upload(self, count: int) -> tuple[float, int]:
+        total, started = 0, time.perf_counter()
+        for _ in range(count):
+            data = big_pdf(10_000_000 + self.sent)
+            self.sent += 1
+            digest = hashlib.sha256(data).hexdigest()
+            response = self.session.post(self.url + "/api/v1/files", headers=self.headers,
+                                         timeout=60, data={"sha256": digest},
+                                         files={"file": ("x.pdf", data, "application/pdf")})
+            response.raise_for_status()
+            total += len(data)
+        return time.perf_counter() - started, total
 
 
-def bench_big(count: int, work: Path) -> None:
+def bench_big(count: int, rounds: int, work: Path) -> dict[str, float]:
+    """Drain ``count`` dossiers in ``rounds`` slices, each slice followed (or preceded, every
+    other round) by the bare loop uploading as many files: both see the same machine."""
     kiosk = open_kiosk(work / "big")
     kiosk.clock.now = datetime.now(UTC)
     payload_bytes = seal_big(kiosk, count)
+    per_round = max(1, count // rounds)
+    sync_seconds = bare_seconds = 0.0
+    bare_bytes = 0
     with PortalSimulator(work / "portal-big.sqlite3", step_seconds=0) as portal:
-        sync_seconds, _ = drain(kiosk, portal.url)
-        bare_seconds, bare_bytes = bare_upload(portal.url, count)
+        client = PortalClient(portal.url, CLIENT_ID, SECRET, timeout=60)
+        worker = kiosk.sync_worker(client)
+        worker.acquire()
+        bare = BareLoop(portal.url)
+        sent, turn = 0, 0
+        while sent < count:
+            if turn % 2:
+                seconds, size = bare.upload(per_round)
+                bare_seconds, bare_bytes = bare_seconds + seconds, bare_bytes + size
+            started = time.perf_counter()
+            sent += worker.send_due(limit=per_round).sent
+            sync_seconds += time.perf_counter() - started
+            if not turn % 2:
+                seconds, size = bare.upload(per_round)
+                bare_seconds, bare_bytes = bare_seconds + seconds, bare_bytes + size
+            turn += 1
+        client.close()
+        bare.session.close()
     kiosk.close()
     sync_rate = payload_bytes / sync_seconds / MB
     bare_rate = bare_bytes / bare_seconds / MB
-    print(f"drain {count} dossiers x 1 MB: {count / sync_seconds:.1f} dossiers/s, "
-          f"{sync_rate:.1f} MB/s; bare requests upload loop {bare_rate:.1f} MB/s; "
-          f"ratio {sync_rate / bare_rate:.2f}")
+    return {"dossiers": count, "dossiers_per_second": count / sync_seconds,
+            "sync_mb_per_second": sync_rate, "bare_requests_mb_per_second": bare_rate,
+            "ratio_to_bare": sync_rate / bare_rate, "target_ratio": 0.8}
 
 
-def bench_small(count: int, work: Path) -> None:
+def bench_small(count: int, work: Path) -> dict[str, float]:
     kiosk = open_kiosk(work / "small")
     # A kiosk's block holds 1,000 codes a day: spread the dossiers over past days.
     per_day = 900
@@ -117,23 +148,38 @@ def bench_small(count: int, work: Path) -> None:
     with PortalSimulator(work / "portal-small.sqlite3", step_seconds=0) as portal:
         seconds, samples = drain(kiosk, portal.url, every=max(1, count // 10))
     kiosk.close()
-    series = ", ".join(f"{s:.0f}" for s in samples)
-    print(f"drain {count} small dossiers: {count / seconds:.1f} dossiers/s; "
-          f"RSS every {count // 10} sends (MB): {series}; growth first→last "
-          f"{samples[-1] - samples[0]:+.1f} MB")
+    return {"small_dossiers": count, "small_dossiers_per_second": count / seconds,
+            "rss_first_mb": samples[0], "rss_last_mb": samples[-1],
+            "rss_growth_mb": samples[-1] - samples[0]}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--big", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=10, help="alternations with the anchor")
     parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
+    figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as folder:
-        print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
         if args.big:
-            bench_big(args.big, Path(folder))
+            figures |= bench_big(args.big, args.rounds, Path(folder))
         if args.small:
-            bench_small(args.small, Path(folder))
+            figures |= bench_small(args.small, Path(folder))
+    if args.json:
+        print(json.dumps(figures))
+        return 0
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    if args.big:
+        print(f"drain {args.big} dossiers x 1 MB in {args.rounds} rounds alternated with a bare "
+              f"requests upload loop: {figures['dossiers_per_second']:.1f} dossiers/s, "
+              f"{figures['sync_mb_per_second']:.1f} MB/s; bare loop "
+              f"{figures['bare_requests_mb_per_second']:.1f} MB/s; ratio "
+              f"{figures['ratio_to_bare']:.2f} (target >= 0.8)")
+    if args.small:
+        print(f"drain {args.small} small dossiers: {figures['small_dossiers_per_second']:.1f} "
+              f"dossiers/s; RSS {figures['rss_first_mb']:.0f} -> {figures['rss_last_mb']:.0f} MB "
+              f"({figures['rss_growth_mb']:+.1f} MB)")
     return 0
 
 
