@@ -4,10 +4,11 @@
     .venv/bin/python -m benchmarks.bench_sync --big 200 --small 2000   # quicker
     .venv/bin/python -m benchmarks.bench_sync --json          # one JSON object
 
-1. Drain N dossiers with a 1 MB attachment each: dossiers per second, and the
-   sync's upload throughput divided by a bare ``requests`` loop uploading the
-   same number of bytes to the same simulator in the same run, the two
-   alternated in rounds so that a busy machine slows both alike.
+1. Drain N dossiers with a 1 MB attachment (and the kiosk's declaration) each:
+   dossiers per second, and the sync's upload throughput divided by a bare
+   ``requests`` loop uploading files of the same sizes to the same simulator
+   in the same run, the two alternated in rounds so that a busy machine slows
+   both alike.
 2. Drain M small dossiers and sample the process's resident memory every
    1,000 sends: the worker must not grow with the queue.
 """
@@ -35,21 +36,30 @@ CLIENT_ID, SECRET = next(iter(DEMO_CREDENTIALS.items()))
 MB = 1024 * 1024
 
 
-def big_pdf(index: int) -> bytes:
-    """A 1 MB file the simulator accepts as PDF, different for every index."""
+def big_pdf(index: int, size: int = MB) -> bytes:
+    """A file of ``size`` bytes the simulator accepts as PDF, different for every index."""
     head = tiny_pdf(f"big {index}")
-    filler = hashlib.sha256(str(index).encode()).digest() * (MB // 32)
-    return head + b"%" + filler[: MB - len(head) - 1]
+    filler = hashlib.sha256(str(index).encode()).digest() * (size // 32 + 1)
+    return head + b"%" + filler[: size - len(head) - 1]
 
 
-def seal_big(kiosk: Kiosk, count: int) -> int:
-    total = 0
+def seal_big(kiosk: Kiosk, count: int) -> list[list[int]]:
+    """Seal ``count`` dossiers whose supporting document is 1 MB; the sizes of their files.
+
+    The declaration (the first document) is replaced at sealing by the PDF the
+    kiosk generates, so the large file goes in the second; the sizes are taken
+    from what the queue holds, which is exactly what the worker uploads.
+    """
+    sizes = []
     for i in range(count):
         draft = birth_draft(kiosk.catalogue, kiosk.clock(), f"b{i}")
-        first = replace(draft.documents[0], data=big_pdf(i))
-        kiosk.submitter.seal(replace(draft, documents=(first, *draft.documents[1:])))
-        total += sum(len(d.data) for d in (first, *draft.documents[1:]))
-    return total
+        *rest, last = draft.documents
+        dossier = kiosk.submitter.seal(replace(draft, documents=(
+            *rest, replace(last, data=big_pdf(i)))))
+        detail = kiosk.queue.find(dossier.code)
+        assert detail is not None
+        sizes.append([a.size for a in detail.attachments])
+    return sizes
 
 
 def rss_mb() -> float:
@@ -77,7 +87,8 @@ def drain(kiosk: Kiosk, url: str, every: int | None = None) -> tuple[float, list
 
 
 class BareLoop:
-    """The anchor: a plain ``requests`` loop, hashing then uploading files of the same size."""
+    """The anchor: a plain ``requests`` loop, hashing then uploading files of the same sizes
+    as the dossiers' (new bytes: the portal keeps files by hash)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -87,11 +98,14 @@ class BareLoop:
         self.headers = {"Authorization": f"Bearer {token}"}
         self.sent = 0
 
-    def upload(self, count: int) -> tuple[float, int]:
-        total, started = 0, time.perf_counter()
-        for _ in range(count):
-            data = big_pdf(10_000_000 + self.sent)
+    def upload(self, dossiers: list[list[int]]) -> tuple[float, int]:
+        # Made before the clock starts: the kiosk's files are already on disk too.
+        files = []
+        for size in (size for sizes in dossiers for size in sizes):
+            files.append(big_pdf(10_000_000 + self.sent, size))
             self.sent += 1
+        total, started = 0, time.perf_counter()
+        for data in files:
             digest = hashlib.sha256(data).hexdigest()
             response = self.session.post(self.url + "/api/v1/files", headers=self.headers,
                                          timeout=60, data={"sha256": digest},
@@ -106,7 +120,8 @@ def bench_big(count: int, rounds: int, work: Path) -> dict[str, float]:
     other round) by the bare loop uploading as many files: both see the same machine."""
     kiosk = open_kiosk(work / "big")
     kiosk.clock.now = datetime.now(UTC)
-    payload_bytes = seal_big(kiosk, count)
+    sizes = seal_big(kiosk, count)
+    payload_bytes = sum(map(sum, sizes))
     per_round = max(1, count // rounds)
     sync_seconds = bare_seconds = 0.0
     bare_bytes = 0
@@ -117,16 +132,19 @@ def bench_big(count: int, rounds: int, work: Path) -> dict[str, float]:
         bare = BareLoop(portal.url)
         sent, turn = 0, 0
         while sent < count:
+            batch = sizes[turn * per_round:(turn + 1) * per_round]
             if turn % 2:
-                seconds, size = bare.upload(per_round)
+                seconds, size = bare.upload(batch)
                 bare_seconds, bare_bytes = bare_seconds + seconds, bare_bytes + size
             started = time.perf_counter()
             sent += worker.send_due(limit=per_round).sent
             sync_seconds += time.perf_counter() - started
             if not turn % 2:
-                seconds, size = bare.upload(per_round)
+                seconds, size = bare.upload(batch)
                 bare_seconds, bare_bytes = bare_seconds + seconds, bare_bytes + size
             turn += 1
+            if turn > 10 * rounds:
+                raise SystemExit(f"the worker stopped sending after {sent} dossiers")
         client.close()
         bare.session.close()
     kiosk.close()
