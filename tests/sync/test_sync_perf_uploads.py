@@ -8,14 +8,21 @@ next attempt uploads nothing again.  The portal's own counters tell.
 from __future__ import annotations
 
 from kiosk.domain.states import DossierState
+from kiosk.store.records import DossierDetail
 from kiosk.sync.simulator import PortalSimulator
 from tests.support.kiosk import Kiosk
 from tests.sync import faults
 from tests.sync.test_worker import drain, stats, worker_for
 
 
+def detail(kiosk: Kiosk, code: str) -> DossierDetail:
+    found = kiosk.queue.find(code)
+    assert found is not None
+    return found
+
+
 def attachment_ids(kiosk: Kiosk, code: str) -> list[str | None]:
-    return [a.portal_file_id for a in kiosk.queue.find(code).attachments]
+    return [a.portal_file_id for a in detail(kiosk, code).attachments]
 
 
 def test_a_refused_submission_keeps_its_uploads_and_the_retry_sends_no_file_again(
@@ -30,7 +37,7 @@ def test_a_refused_submission_keeps_its_uploads_and_the_retry_sends_no_file_agai
             worker.acquire()
             worker.send_due()
         client.close()
-    assert kiosk.queue.find(dossier.code).dossier.state is DossierState.PENDING
+    assert detail(kiosk, dossier.code).dossier.state is DossierState.PENDING
     kept = attachment_ids(kiosk, dossier.code)
     assert kept and all(kept)
     uploaded = stats(portal)["files_new"]
@@ -38,7 +45,7 @@ def test_a_refused_submission_keeps_its_uploads_and_the_retry_sends_no_file_agai
     worker, client = worker_for(kiosk, portal.url)
     drain(kiosk, worker)
     client.close()
-    assert kiosk.queue.find(dossier.code).dossier.state is DossierState.SENT
+    assert detail(kiosk, dossier.code).dossier.state is DossierState.SENT
     counters = stats(portal)
     assert (counters["files_new"], counters["files_replayed"]) == (uploaded, 0)
     assert counters["dossiers_new"] == 1
@@ -52,7 +59,7 @@ def test_a_dossier_the_portal_took_commits_no_upload_ids(
     worker.acquire()
     assert worker.send_due().sent == 1
     client.close()
-    assert kiosk.queue.find(dossier.code).dossier.state is DossierState.SENT
+    assert detail(kiosk, dossier.code).dossier.state is DossierState.SENT
     assert attachment_ids(kiosk, dossier.code) == [None] * len(
-        kiosk.queue.find(dossier.code).attachments)
+        detail(kiosk, dossier.code).attachments)
     assert stats(portal)["files_new"] >= 1
