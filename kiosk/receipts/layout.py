@@ -187,12 +187,9 @@ def _qr_column(qr: QrFlowable) -> float:
     return float(qr.width) + _QR_GAP
 
 
-def _centered(drawing: Flowable) -> Table:
-    table = Table([[drawing]])
-    table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                               ("TOPPADDING", (0, 0), (-1, -1), 0),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
-    return table
+def _centered(qr: QrFlowable) -> QrFlowable:
+    qr.hAlign = "CENTER"  # the frame centres it: no one-cell table around it
+    return qr
 
 
 def _barcode(value: str, spec: PaperSpec, room: float) -> Code128:
