@@ -14,8 +14,6 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.code128 import Code128
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
@@ -39,6 +37,7 @@ from kiosk.receipts import texts
 from kiosk.receipts.data import ReceiptData as ReceiptData
 from kiosk.receipts.data import receipt_from_dossier as receipt_from_dossier
 from kiosk.receipts.paper import BOLD, REGULAR, PaperSpec, paper_spec, register_fonts
+from kiosk.receipts.qr import QrFlowable
 
 __all__ = ["ReceiptData", "receipt_from_dossier", "render_pdf"]
 
@@ -180,25 +179,17 @@ def _fit_size(text: str, room: float, largest: float) -> float:
     return max(_MIN_CODE_SIZE, min(largest, room * 0.97 / width_at_one))
 
 
-def _qr(value: str, size: float) -> Drawing:
-    # Sized through barWidth/barHeight rather than a transform of its bounds:
-    # asking for the bounds encodes the QR a second time, the slowest step here.
-    widget = QrCodeWidget(value, barLevel="M", barWidth=size, barHeight=size)
-    drawing = Drawing(size, size)
-    drawing.add(widget)
-    return drawing
+def _qr(value: str, size: float) -> QrFlowable:
+    return QrFlowable(value, size, level="M")
 
 
-def _qr_column(drawing: Drawing) -> float:
-    return float(drawing.width) + _QR_GAP
+def _qr_column(qr: QrFlowable) -> float:
+    return float(qr.width) + _QR_GAP
 
 
-def _centered(drawing: Drawing) -> Table:
-    table = Table([[drawing]])
-    table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                               ("TOPPADDING", (0, 0), (-1, -1), 0),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
-    return table
+def _centered(qr: QrFlowable) -> QrFlowable:
+    qr.hAlign = "CENTER"  # the frame centres it: no one-cell table around it
+    return qr
 
 
 def _barcode(value: str, spec: PaperSpec, room: float) -> Code128:
@@ -286,7 +277,7 @@ def _payment_block(data: ReceiptData, spec: PaperSpec, styles: _Styles) -> list[
     return [Spacer(1, spec.body * 0.4), words[0], _centered(qr), *words[1:]]
 
 
-def _beside(words: list[Flowable], drawing: Drawing, spec: PaperSpec) -> Table:
+def _beside(words: list[Flowable], drawing: Flowable, spec: PaperSpec) -> Table:
     """Text on the left, a QR on the right: sheets are wide enough, a roll is not."""
     qr_width = _qr_column(drawing)
     table = Table([[words, drawing]], colWidths=[spec.frame_width - qr_width, qr_width])

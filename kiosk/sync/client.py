@@ -176,6 +176,22 @@ class _WatchedAdapter(HTTPAdapter):
         return manager
 
 
+def _settle_environment(session: requests.Session, url: str) -> None:
+    """Read once what requests would otherwise read from the environment on every call.
+
+    With ``trust_env`` on, requests scans the proxy variables (and ``no_proxy``)
+    for each request, milliseconds a call.  A kiosk's environment does not
+    change while it runs: the proxy that applies to the portal's address, and a
+    CA bundle named by REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE, are resolved here
+    once and kept on the session.  ``.netrc`` is no longer consulted: it could
+    only replace the portal's bearer token.
+    """
+    settings = session.merge_environment_settings(url, {}, None, None, None)
+    session.trust_env = False
+    session.proxies.update(settings["proxies"])
+    session.verify = settings["verify"]
+
+
 # ---------------------------------------------------------------- the client
 
 
@@ -197,6 +213,7 @@ class PortalClient:
         self._gate = PortalGate(clock, jitter)
         self._watchdog = Watchdog()
         self._session = requests.Session()
+        _settle_environment(self._session, self._base)
         adapter = _WatchedAdapter(self._watchdog)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)

@@ -303,14 +303,30 @@ class SyncWorker:
 
     def _send(self, job: SendJob) -> Outcome:
         file_ids: dict[int, str] = {}
-        for attachment in job.attachments:
-            outcome = self._upload(attachment)
-            if not isinstance(outcome.answer, FileAnswer):
-                return outcome
-            file_ids[attachment.position] = outcome.answer.file_id
-        body = bind_file_ids(job.payload, file_ids)
-        outcome = self._heard(self._portal.submit_dossier(body, job.idempotency_key))
-        return echo_checked(outcome, job.code)
+        fresh: list[tuple[int, str]] = []  # (attachment id, portal file id) uploaded now
+        taken = False
+        try:
+            for attachment in job.attachments:
+                outcome = self._upload(attachment)
+                if not isinstance(outcome.answer, FileAnswer):
+                    return outcome
+                file_ids[attachment.position] = outcome.answer.file_id
+                if not attachment.portal_file_id:
+                    fresh.append((attachment.id, outcome.answer.file_id))
+            body = bind_file_ids(job.payload, file_ids)
+            outcome = echo_checked(self._heard(self._portal.submit_dossier(
+                body, job.idempotency_key)), job.code)
+            taken = outcome.kind is OutcomeKind.ACCEPTED
+            return outcome
+        finally:
+            # File ids are committed only for a dossier that goes back to the queue,
+            # so that its next attempt uploads nothing twice; one the portal took needs
+            # them no more, and their commits were half of a send's.  The portal keeps
+            # files by hash: a power cut before this point costs a repeated upload,
+            # never a second file.
+            if not taken:
+                for attachment_id, file_id in fresh:
+                    self._queue.record_upload(attachment_id, file_id)
 
     def _heard(self, outcome: Outcome) -> Outcome:
         if outcome.kind is OutcomeKind.ACCEPTED:
@@ -335,7 +351,6 @@ class SyncWorker:
         if outcome.answer.sha256 != attachment.sha256:
             return Outcome(OutcomeKind.TRANSIENT, "hash_echo",
                            "Cổng trả về mã băm tệp không khớp; kiosk sẽ gửi lại.")
-        self._queue.record_upload(attachment.id, outcome.answer.file_id)
         return outcome
 
     def _record(self, job: SendJob, outcome: Outcome) -> None:
