@@ -185,22 +185,7 @@ class DossierQueue:
         """The next due PENDING dossier, moved to SENDING for ``owner`` and committed
         before any HTTP."""
         with self._db.write() as session:
-            row = session.scalars(
-                select(DossierRow)
-                .where(DossierRow.state == DossierState.PENDING, DossierRow.next_attempt_at <= now)
-                .order_by(DossierRow.next_attempt_at, DossierRow.id)
-                .limit(1)
-            ).first()
-            if row is None:
-                return None
-            _move(session, row.id, DossierState.PENDING, Event.CLAIM, updated_at=now,
-                  claimed_by=owner)
-            files = session.scalars(
-                select(AttachmentRow).where(AttachmentRow.dossier_id == row.id)
-                .order_by(AttachmentRow.position)
-            ).all()
-            return SendJob(row.id, row.code, row.idempotency_key, row.payload, row.attempts,
-                           tuple(attachment_of(f) for f in files), owner)
+            return _claim(session, now, owner)
 
     def record_upload(self, attachment_id: int, portal_file_id: str) -> None:
         with self._db.write() as session:
@@ -213,13 +198,18 @@ class DossierQueue:
     # recovered meanwhile raises LostRace instead of being overwritten.
 
     def mark_sent(
-        self, job: SendJob, now: datetime, official_code: str, portal_status: int | None
-    ) -> None:
+        self, job: SendJob, now: datetime, official_code: str, portal_status: int | None,
+        *, claim_next: bool = False,
+    ) -> SendJob | None:
+        """The portal took ``job``.  With ``claim_next`` the next due dossier is claimed in
+        the same transaction (as ``claim_next`` would: committed before its HTTP), one
+        fsync'd commit fewer a dossier; a lost race rolls both back."""
         with self._db.write() as session:
             _move(session, job.dossier_id, DossierState.SENDING, Event.ACCEPTED,
                   owner=job.owner, updated_at=now, sent_at=now, official_code=official_code,
                   portal_status=portal_status, last_error_code=None, last_error_message=None,
                   claimed_by=None)
+            return _claim(session, now, job.owner) if claim_next else None
 
     def mark_retry(
         self, job: SendJob, now: datetime, retry_at: datetime, code: str, message: str,
@@ -313,6 +303,24 @@ class DossierQueue:
         with self._db.read() as session:
             return [attachment_of(r) for r in session.scalars(select(AttachmentRow).where(
                 AttachmentRow.dossier_id == dossier_id).order_by(AttachmentRow.position))]
+
+
+def _claim(session: Session, now: datetime, owner: str) -> SendJob | None:
+    row = session.scalars(
+        select(DossierRow)
+        .where(DossierRow.state == DossierState.PENDING, DossierRow.next_attempt_at <= now)
+        .order_by(DossierRow.next_attempt_at, DossierRow.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    _move(session, row.id, DossierState.PENDING, Event.CLAIM, updated_at=now, claimed_by=owner)
+    files = session.scalars(
+        select(AttachmentRow).where(AttachmentRow.dossier_id == row.id)
+        .order_by(AttachmentRow.position)
+    ).all()
+    return SendJob(row.id, row.code, row.idempotency_key, row.payload, row.attempts,
+                   tuple(attachment_of(f) for f in files), owner)
 
 
 def _move(

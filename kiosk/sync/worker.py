@@ -255,11 +255,20 @@ class SyncWorker:
         until the portal as a whole is out of reach."""
         self._contacted = False
         counts = {OutcomeKind.ACCEPTED: 0, OutcomeKind.TRANSIENT: 0, OutcomeKind.PERMANENT: 0}
-        while self._may_send() and (limit is None or sum(counts.values()) < limit):
-            job = self._queue.claim_next(self._clock(), self.owner)
+        tried = 0
+
+        def more() -> bool:
+            return self._may_send() and (limit is None or tried < limit)
+
+        job: SendJob | None = None
+        claimed = False  # ``job`` was claimed with the last one's result (None: none due)
+        while claimed or more():
+            if not claimed:
+                job = self._queue.claim_next(self._clock(), self.owner)
             if job is None:
                 break
-            outcome = self._guarded(job)
+            tried += 1
+            outcome, job, claimed = self._guarded(job, more)
             counts[OutcomeKind.TRANSIENT if _portal_wide(outcome) else outcome.kind] += 1
             if _portal_wide(outcome):
                 return SyncReport(counts[OutcomeKind.ACCEPTED], counts[OutcomeKind.TRANSIENT],
@@ -285,13 +294,16 @@ class SyncWorker:
     def _may_send(self) -> bool:
         return not self._stop.is_set() and self._lease.held
 
-    def _guarded(self, job: SendJob) -> Outcome:
+    def _guarded(
+        self, job: SendJob, more: Callable[[], bool]
+    ) -> tuple[Outcome, SendJob | None, bool]:
         """Send and record one dossier; if that raises, the dossier goes back to the queue
-        behind the others (no attempt counted) before the error goes on to the stage."""
+        behind the others (no attempt counted) before the error goes on to the stage.
+        Also the next dossier, when one was claimed with this one's result (see _record)."""
         try:
             outcome = self._send(job)
-            self._record(job, outcome)
-            return outcome
+            following, claimed = self._record(job, outcome, more)
+            return outcome, following, claimed
         except Exception as error:
             text = MESSAGES["item_crash"].format(error=f"{type(error).__name__}: {error}"[:300])
             try:
@@ -353,11 +365,19 @@ class SyncWorker:
                            "Cổng trả về mã băm tệp không khớp; kiosk sẽ gửi lại.")
         return outcome
 
-    def _record(self, job: SendJob, outcome: Outcome) -> None:
+    def _record(
+        self, job: SendJob, outcome: Outcome, more: Callable[[], bool]
+    ) -> tuple[SendJob | None, bool]:
+        """The result committed; after an accepted dossier, when ``more`` says sending goes
+        on, the next due one is claimed in the same commit: (that job or None, True)."""
         now = self._clock()
+        following: SendJob | None = None
+        claimed = False
         try:
             if isinstance(outcome.answer, DossierAnswer):  # echo_checked: only when ACCEPTED
-                self._queue.mark_sent(job, now, outcome.answer.code, outcome.answer.status)
+                claimed = more()
+                following = self._queue.mark_sent(job, now, outcome.answer.code,
+                                                   outcome.answer.status, claim_next=claimed)
             elif outcome.kind is OutcomeKind.PERMANENT:
                 self._queue.mark_failed(job, now, outcome.code, outcome.message)
             else:
@@ -365,8 +385,9 @@ class SyncWorker:
         except LostRace:  # the lease passed on meanwhile; the new owner sends it (same key)
             log.warning("dossier %s: recovered by another sync owner; its answer is theirs",
                         job.code)
-            return
+            return None, False
         log.info("dossier %s: %s (%s)", job.code, outcome.kind, outcome.code)
+        return following, claimed
 
     def _reschedule(self, job: SendJob, outcome: Outcome, now: datetime) -> None:
         if _portal_wide(outcome):  # not the dossier's fault: no attempt counted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -260,3 +261,26 @@ def test_drafts_sealed_at_once_from_many_threads_make_one_dossier_each(
              for key in set(keys)}
     assert all(len(found) == 1 for found in codes.values())
     assert sum(queue.counts().values()) == 3
+
+
+def test_a_sent_dossier_can_claim_the_next_one_in_the_same_commit(queue: DossierQueue) -> None:
+    first, second = seal_one(queue), seal_one(queue, NOW + timedelta(seconds=1))
+    job = queue.claim_next(NOW + timedelta(minutes=1), OWNER)
+    assert job is not None and job.code == first
+    following = queue.mark_sent(job, NOW + timedelta(minutes=1), "H23.1", 1, claim_next=True)
+    assert following is not None and following.code == second
+    assert queue.find(first).dossier.state is DossierState.SENT
+    assert queue.find(second).dossier.state is DossierState.SENDING
+    assert queue.mark_sent(following, NOW + timedelta(minutes=1), "H23.2", 1,
+                           claim_next=True) is None  # nothing else due
+
+
+def test_a_lost_race_on_the_result_claims_nothing_either(queue: DossierQueue) -> None:
+    first, second = seal_one(queue), seal_one(queue, NOW + timedelta(seconds=1))
+    job = queue.claim_next(NOW + timedelta(minutes=1), OWNER)
+    assert job is not None
+    stranger = dataclasses.replace(job, owner="sync@kiosk:200:bbbb")
+    with pytest.raises(LostRace):
+        queue.mark_sent(stranger, NOW + timedelta(minutes=1), "H23.1", 1, claim_next=True)
+    assert queue.find(first).dossier.state is DossierState.SENDING
+    assert queue.find(second).dossier.state is DossierState.PENDING
