@@ -15,7 +15,6 @@ from pathlib import Path
 from kiosk.domain.catalogue import Catalogue, Procedure
 from kiosk.domain.catalogue_json import parse_procedures, procedure_to_dict, read_json_file
 from kiosk.domain.errors import DataError
-from kiosk.store.files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -45,5 +44,7 @@ class CatalogueUpdates:
         fresh = parse_procedures(raw_items)
         kept = {p.code: p for p in self.load()} | {p.code: p for p in fresh}
         data = [procedure_to_dict(p) for p in kept.values()]
+        from kiosk.store.files import write_atomically  # the database layer: only to write
+
         write_atomically(self.path, json.dumps(data, ensure_ascii=False, indent=2).encode())
         return len(fresh)

@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--data-dir", help="thư mục dữ liệu (biến môi trường KIOSK_DATA_DIR)")
     parser.add_argument("--config", help="tệp cấu hình TOML (biến môi trường KIOSK_CONFIG)")
-    parser.set_defaults(demo=False, windowed=False)
+    parser.set_defaults(demo=False, windowed=False, quit_when_ready=False)
     sub = parser.add_subparsers(title="lệnh", metavar="LỆNH")
     _add_run(sub)
     _add_catalog(sub)
@@ -111,6 +111,9 @@ def _add_run(sub: Any) -> None:
                    help="chế độ trình diễn: cổng giả lập, camera giả, phiếu hẹn lưu thành PDF "
                         "(cấu hình trình diễn có sẵn, trừ khi chỉ định --config)")
     p.add_argument("--windowed", action="store_true", help="mở trong cửa sổ thay vì toàn màn hình")
+    p.add_argument("--quit-when-ready", action="store_true",
+                   help="đo khởi động: in số mili giây đến khi trang chủ hiện và khi mọi màn "
+                        "hình sẵn sàng, rồi thoát (benchmarks/bench_start.py)")
     p.set_defaults(handler=_cmd_run)
 
 
@@ -192,7 +195,8 @@ def _cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
     runtime = resolve_runtime(args.data_dir, run_config(args.config, env, demo=args.demo), env)
     configure_logging(runtime.data_dir, "kiosk")
-    return run_kiosk(runtime, env, demo=args.demo, windowed=args.windowed)
+    return run_kiosk(runtime, env, demo=args.demo, windowed=args.windowed,
+                     quit_when_ready=args.quit_when_ready)
 
 
 def run_config(chosen: str | None, env: Mapping[str, str], *, demo: bool) -> str | None:
