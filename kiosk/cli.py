@@ -7,23 +7,23 @@ found down.  ``kiosk`` alone starts the kiosk (``kiosk run``).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
-from kiosk.domain.errors import DomainError
-from kiosk.logsetup import FILE_ONLY
 from kiosk.office_cli import add_audit, add_official, add_queue_retry
 from kiosk.purge_command import add_purge
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_STORE = 5  # the data folder or the database cannot be used (the message says why)
+
+if TYPE_CHECKING:  # loaded by the commands that can raise it: `kiosk --help` needs none
+    from kiosk.domain.errors import DomainError
 
 Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
 _log = logging.getLogger("kiosk.cli")
@@ -41,10 +41,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = getattr(args, "handler", _cmd_run)
     try:
         return handler(args, os.environ)
-    except DomainError as exc:
-        return _failed(exc, EXIT_STORE if _is_store_error(exc) else EXIT_FAILED)
     except Exception as exc:
+        errors = sys.modules.get("kiosk.domain.errors")  # a DomainError only if it was loaded
+        if errors is not None and isinstance(exc, errors.DomainError):
+            return _failed(exc, EXIT_STORE if _is_store_error(exc) else EXIT_FAILED)
         # The store's modules are loaded only now (a fault can come only from them).
+        from kiosk.logsetup import FILE_ONLY
         from kiosk.store.faults import FAULTS, as_store_error
 
         if not isinstance(exc, FAULTS):
@@ -61,6 +63,8 @@ def _is_store_error(exc: DomainError) -> bool:
 
 
 def _failed(exc: DomainError, code: int) -> int:
+    from kiosk.logsetup import FILE_ONLY
+
     if logging.getLogger().handlers:  # run, sync and submit log to a file; others print only
         # A store's message names paths; another's may quote what a resident typed.
         # A refused input (a config, a draft) is the user's to fix: a warning, not an error.
@@ -72,6 +76,7 @@ def _failed(exc: DomainError, code: int) -> int:
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
+    from kiosk.domain.errors import DomainError
     from kiosk.services import resolve_runtime
 
     try:
@@ -385,6 +390,8 @@ def _queue_item(q: Any) -> dict[str, object]:
 
 
 def _print_json(data: object) -> None:
+    import json
+
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 

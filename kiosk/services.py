@@ -8,23 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.catalogue_updates import UPDATES_FILE, CatalogueUpdates
 from kiosk.config import Config, load_config
-from kiosk.domain.catalogue import Catalogue
-from kiosk.domain.catalogue_json import load_catalogue
-from kiosk.domain.codes import SequenceBlock
-from kiosk.domain.holidays import load_holidays
-from kiosk.domain.workdays import WorkCalendar
 from kiosk.paths import default_data_dir, resource
 
-# The database layer (SQLAlchemy, Alembic: half a second to import) is loaded by the
-# functions that open or use the database, so `kiosk catalog` and the kiosk's Home never
-# wait for it (issue 13).
+# The database layer (SQLAlchemy, Alembic: half a second to import), the catalogue and the
+# calendar are loaded by the functions that use them, so `kiosk catalog` never waits for
+# the database layer and `kiosk run` paints Home before any of them (issue 13).
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from kiosk.domain.catalogue import Catalogue
+    from kiosk.domain.workdays import WorkCalendar
     from kiosk.store.codes import CodeIssuer
     from kiosk.store.db import Database, StoreError
     from kiosk.store.queue import DossierQueue
@@ -95,6 +93,8 @@ def open_database(runtime: Runtime) -> Database:
 
 
 def _moved_aside(path: Path) -> StoreError:
+    from datetime import UTC, datetime
+
     from kiosk.store.faults import move_aside, store_error
 
     moved = move_aside(path, datetime.now(UTC))
@@ -118,6 +118,8 @@ def ensure_demo_official(db: Database, now: datetime) -> None:
 
 
 def shipped_catalogue() -> Catalogue:
+    from kiosk.domain.catalogue_json import load_catalogue
+
     return load_catalogue(resource("catalogue", "procedures.json"))
 
 
@@ -127,6 +129,9 @@ def active_catalogue(runtime: Runtime) -> Catalogue:
 
 
 def build_calendar(config: Config) -> WorkCalendar:
+    from kiosk.domain.holidays import load_holidays
+    from kiosk.domain.workdays import WorkCalendar
+
     site = config.site
     return WorkCalendar(
         saturday_working=site.saturday_working,
@@ -137,6 +142,7 @@ def build_calendar(config: Config) -> WorkCalendar:
 
 
 def build_code_issuer(config: Config, db: Database) -> CodeIssuer:
+    from kiosk.domain.codes import SequenceBlock
     from kiosk.store.codes import CodeIssuer
 
     block = SequenceBlock(config.kiosk.sequence_start, config.kiosk.sequence_end)
