@@ -2,7 +2,8 @@
 
 Start-up order is explicit, and Home comes first (issue 13): config and data dir
 (already resolved by the caller) → Qt application → fonts and theme → the window
-showing Home.  Once Home has been painted, a start-up thread imports the database
+showing Home.  Once Home has been painted, a start-up thread opens the log file
+(the caller's ``prepare``), fixes the allocator for camera frames, imports the database
 layer, opens the database and runs its migrations, adds the demo official and
 starts background sync (and the demo portal), and imports every other screen's
 module; back on the GUI thread the services, the navigator and the other screens
@@ -23,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
-from kiosk.memory import keep_frames_out_of_the_heap
 from kiosk.services import Runtime
 from kiosk.ui import platform_check, theme
 from kiosk.ui.main_window import FirstPaint, MainWindow, ms_since_process_start
@@ -44,18 +44,18 @@ HOME_INTENTS = ("submit_requested", "track_requested", "guide_requested", "help_
 def run_kiosk(
     runtime: Runtime, env: Mapping[str, str], *, demo: bool, windowed: bool,
     on_ready: Callable[[MainWindow, Navigator], None] | None = None,
-    quit_when_ready: bool = False,
+    quit_when_ready: bool = False, prepare: Callable[[], object] | None = None,
 ) -> int:
     """The kiosk until it quits; ``on_ready`` (the soak benchmark's driver) gets the shown
     window once everything is built, so long runs exercise exactly this start-up and
     shutdown.  ``quit_when_ready`` (``benchmarks.bench_start``): print when Home was first
     painted and when everything was ready, in milliseconds since the process started, then
-    shut down as at any other exit."""
+    shut down as at any other exit.  ``prepare`` (the CLI's log file) runs first thing on
+    the start-up thread, before the database opens."""
     problem = platform_check.startup_problem(env)
     if problem is not None:  # said before anything starts, so there is nothing to undo
         print(problem, file=sys.stderr)
         return platform_check.EXIT_NO_DISPLAY
-    keep_frames_out_of_the_heap()  # before any camera thread allocates its first frame
     with platform_check.explained_start_up(env):  # a display named but unreachable
         app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -65,7 +65,7 @@ def run_kiosk(
     window.hide_cursor = not runtime.config.kiosk.show_cursor
     home = HomeScreen.for_site(runtime.config.site)
     window.stack.addWidget(home)
-    start = StartUp(app, window, home, runtime, env, demo=demo)
+    start = StartUp(app, window, home, runtime, env, demo=demo, prepare=prepare)
     start.on_ready = on_ready
     start.quit_when_ready = quit_when_ready
     FirstPaint(home).painted.connect(start.home_painted)
@@ -86,11 +86,12 @@ class StartUp(QObject):
 
     def __init__(
         self, app: QApplication, window: MainWindow, home: HomeScreen, runtime: Runtime,
-        env: Mapping[str, str], *, demo: bool,
+        env: Mapping[str, str], *, demo: bool, prepare: Callable[[], object] | None = None,
     ) -> None:
         super().__init__(window)
         self._app, self._window, self._home = app, window, home
         self._runtime, self._env, self._demo = runtime, env, demo
+        self._prepare = prepare
         self.on_ready: Callable[[MainWindow, Navigator], None] | None = None
         self.quit_when_ready = False
         self.error: BaseException | None = None
@@ -121,6 +122,8 @@ class StartUp(QObject):
 
     def _load(self) -> None:
         try:
+            if self._prepare is not None:
+                self._prepare()
             self._result = load_backstage(self._runtime, demo=self._demo)
         except BaseException as exc:  # handed to the GUI thread, raised by run_kiosk
             self._result = exc
@@ -185,8 +188,10 @@ def load_backstage(runtime: Runtime, *, demo: bool) -> tuple[Database, Backgroun
     only builds them."""
     from kiosk.background import BackgroundSync
     from kiosk.domain.dates import utc_now
+    from kiosk.memory import keep_frames_out_of_the_heap
     from kiosk.services import ensure_demo_official, open_database
 
+    keep_frames_out_of_the_heap()  # before any camera thread allocates its first frame
     db = open_database(runtime)
     try:
         if demo:

@@ -195,13 +195,17 @@ def _add_receipt(sub: Any) -> None:
 
 def _cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from kiosk.app import run_kiosk  # Qt is loaded only when the kiosk itself starts
-    from kiosk.logsetup import configure_logging
     from kiosk.services import resolve_runtime
 
     runtime = resolve_runtime(args.data_dir, run_config(args.config, env, demo=args.demo), env)
-    configure_logging(runtime.data_dir, "kiosk")
+
+    def open_log() -> None:  # on the start-up thread, once Home is painted
+        from kiosk.logsetup import configure_logging
+
+        configure_logging(runtime.data_dir, "kiosk")
+
     return run_kiosk(runtime, env, demo=args.demo, windowed=args.windowed,
-                     quit_when_ready=args.quit_when_ready)
+                     quit_when_ready=args.quit_when_ready, prepare=open_log)
 
 
 def run_config(chosen: str | None, env: Mapping[str, str], *, demo: bool) -> str | None:
