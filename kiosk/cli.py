@@ -36,8 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if argv is None:
         private_files()  # before anything is created: the data dir 0700, its files 0600
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(only_run=_starts_the_kiosk(given))
+    args = parser.parse_args(given)
     handler: Handler = getattr(args, "handler", _cmd_run)
     try:
         return handler(args, os.environ)
@@ -85,7 +86,17 @@ def _data_dir(args: argparse.Namespace) -> Path:
         return Path(args.data_dir or ".")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _starts_the_kiosk(argv: Sequence[str]) -> bool:
+    """``kiosk [--data-dir D] [--config C] [run …]``: the parser needs no other command
+    (their modules and argparse's work for them cost the kiosk's start time, issue 13)."""
+    i = 0
+    while i < len(argv) and argv[i] in ("--data-dir", "--config"):
+        i += 2
+    return i >= len(argv) or argv[i] == "run"
+
+
+def build_parser(*, only_run: bool = False) -> argparse.ArgumentParser:
+    """The whole command line; ``only_run``: the same with ``run`` its only command."""
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="Kiosk dịch vụ công tự phục vụ cho bộ phận một cửa cấp xã.",
@@ -96,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(demo=False, windowed=False, quit_when_ready=False)
     sub = parser.add_subparsers(title="lệnh", metavar="LỆNH")
     _add_run(sub)
+    if only_run:
+        return parser
     _add_catalog(sub)
     _add_doctor(sub)
     _add_queue(sub)
