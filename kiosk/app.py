@@ -131,18 +131,23 @@ class StartUp(QObject):
 
     def _build(self) -> None:
         result, self._result = self._result, None
-        if isinstance(result, BaseException):
-            self.error = result
+        try:
+            if isinstance(result, BaseException):
+                raise result
+            assert result is not None
+            self._assemble(*result)
+        except BaseException as exc:  # raised by run_kiosk once the window is gone
+            self.error = exc
             self._window.allow_close()
             self._app.exit(1)
-            return
-        assert result is not None
+
+    def _assemble(self, db: Database, sync: BackgroundSync) -> None:
         from kiosk.ui.errors import install_exception_hook
         from kiosk.ui.navigator import Navigator
         from kiosk.ui.runner import BackgroundRunner
         from kiosk.ui.voice import QtVoice
 
-        self._db, self._sync = result
+        self._db, self._sync = db, sync
         self._voice = QtVoice()  # connects to the speech server on a thread of its own
         services = build_ui_services(self._runtime, self._db, self._env, self._voice)
         navigator = Navigator(self._app, self._window, services, BackgroundRunner(self._window),
@@ -152,6 +157,7 @@ class StartUp(QObject):
         navigator.quit_requested.connect(self._app.exit)  # restart (75) or shut down (0)
         for signal, keep in self._keepers:
             signal.disconnect(keep)
+        navigator.go_home()  # Home as the navigator shows it: idle watch, voice, settings
         if self._tapped:  # answered now, as if the navigator had been there
             getattr(navigator.home, self._tapped[0]).emit()
         ready_ms = ms_since_process_start()
