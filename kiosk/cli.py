@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         private_files()  # before anything is created: the data dir 0700, its files 0600
     given = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(only_run=_starts_the_kiosk(given))
+    parser = build_parser(only=command_of(given))
     args = parser.parse_args(given)
     handler: Handler = getattr(args, "handler", _cmd_run)
     try:
@@ -86,17 +86,21 @@ def _data_dir(args: argparse.Namespace) -> Path:
         return Path(args.data_dir or ".")
 
 
-def _starts_the_kiosk(argv: Sequence[str]) -> bool:
-    """``kiosk [--data-dir D] [--config C] [run …]``: the parser needs no other command
-    (their modules and argparse's work for them cost the kiosk's start time, issue 13)."""
+def command_of(argv: Sequence[str]) -> str | None:
+    """The command of ``kiosk [--data-dir D] [--config C] [COMMAND …]`` (``run`` if none
+    is named), so that the parser holds that one alone: the others' modules and argparse's
+    work for them cost every start (issue 13).  None (the whole parser) for anything
+    else: help, the version, a word that names no command."""
     i = 0
     while i < len(argv) and argv[i] in ("--data-dir", "--config"):
         i += 2
-    return i >= len(argv) or argv[i] == "run"
+    if i >= len(argv):
+        return "run"
+    return argv[i] if argv[i] in _commands() else None
 
 
-def build_parser(*, only_run: bool = False) -> argparse.ArgumentParser:
-    """The whole command line; ``only_run``: the same with ``run`` its only command."""
+def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; ``only``: the same with that command alone."""
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="Kiosk dịch vụ công tự phục vụ cho bộ phận một cửa cấp xã.",
@@ -106,21 +110,19 @@ def build_parser(*, only_run: bool = False) -> argparse.ArgumentParser:
     parser.add_argument("--config", help="tệp cấu hình TOML (biến môi trường KIOSK_CONFIG)")
     parser.set_defaults(demo=False, windowed=False, quit_when_ready=False)
     sub = parser.add_subparsers(title="lệnh", metavar="LỆNH")
-    _add_run(sub)
-    if only_run:
-        return parser
-    _add_catalog(sub)
-    _add_doctor(sub)
-    _add_queue(sub)
-    _add_sync(sub)
-    _add_submit(sub)
-    _add_portal_sim(sub)
-    _add_capture(sub)
-    _add_receipt(sub)
-    add_official(sub)
-    add_audit(sub)
-    add_purge(sub)
+    commands = _commands()
+    for add in [commands[only]] if only else dict.fromkeys(commands.values()):
+        add(sub)
     return parser
+
+
+def _commands() -> dict[str, Callable[[Any], None]]:
+    """Each command and what adds it to the parser, in the order ``kiosk --help`` lists."""
+    return {"run": _add_run, "catalog": _add_catalog, "doctor": _add_doctor,
+            "queue": _add_queue, "sync": _add_sync, "submit": _add_submit,
+            "portal-sim": _add_portal_sim, "decode": _add_capture, "detect": _add_capture,
+            "scan": _add_capture, "receipt": _add_receipt, "official": add_official,
+            "audit": add_audit, "purge": add_purge}
 
 
 def _add_run(sub: Any) -> None:
