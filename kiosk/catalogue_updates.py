@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.domain.catalogue import Catalogue, Procedure
-from kiosk.domain.catalogue_json import parse_procedures, procedure_to_dict, read_json_file
-from kiosk.domain.errors import DataError
-from kiosk.store.files import write_atomically
+if TYPE_CHECKING:  # the catalogue's modules load when it is read: `kiosk run` paints Home first
+    from kiosk.domain.catalogue import Catalogue, Procedure
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +27,9 @@ class CatalogueUpdates:
 
     def load(self) -> tuple[Procedure, ...]:
         """The stored updates; a damaged file is logged and ignored (the shipped one stands)."""
+        from kiosk.domain.catalogue_json import parse_procedures, read_json_file
+        from kiosk.domain.errors import DataError
+
         if not self.path.exists():
             return ()
         try:
@@ -42,8 +44,12 @@ class CatalogueUpdates:
 
     def add(self, raw_items: object) -> int:
         """Check the portal's ``items`` and store them over earlier updates; return how many."""
+        from kiosk.domain.catalogue_json import parse_procedures, procedure_to_dict
+
         fresh = parse_procedures(raw_items)
         kept = {p.code: p for p in self.load()} | {p.code: p for p in fresh}
         data = [procedure_to_dict(p) for p in kept.values()]
+        from kiosk.store.files import write_atomically  # the database layer: only to write
+
         write_atomically(self.path, json.dumps(data, ensure_ascii=False, indent=2).encode())
         return len(fresh)

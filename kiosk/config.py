@@ -13,7 +13,6 @@ mapping from the composition root: this module never reads ``os.environ``.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import time
@@ -183,6 +182,8 @@ def parse_config(raw: Mapping[str, Any]) -> Config:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only with a settings file: `kiosk catalog` alone starts sooner
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -9,8 +9,6 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kiosk.office_commands import EXIT_CODES
-
 
 def add_queue_retry(queue_parser: argparse.ArgumentParser) -> None:
     actions = queue_parser.add_subparsers(title="việc", metavar="VIỆC")
@@ -61,6 +59,8 @@ def add_audit(sub: Any) -> None:
 
 
 def _exit_epilog(*codes: str) -> str:
+    from kiosk.office_commands import EXIT_CODES  # `kiosk --help` and `kiosk run`: not loaded
+
     return "mã thoát: " + ", ".join(f"{EXIT_CODES[c]} ({c})" for c in codes)
 
 

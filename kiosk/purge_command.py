@@ -24,8 +24,6 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
-from kiosk.domain.errors import DomainError
-
 if TYPE_CHECKING:  # the store (SQLAlchemy) is loaded by the command that opens it
     from kiosk.office_commands import Context, Streams
     from kiosk.store.retention import PurgeResult, Retention
@@ -60,6 +58,8 @@ MESSAGES: Mapping[str, str] = {
 def purge(retention: Retention, older_than_days: int, as_json: bool, ctx: Context,
           streams: Streams) -> int:
     """Run the purge once and say what it did; an exit code from EXIT_CODES."""
+    from kiosk.domain.errors import DomainError
+
     try:
         result = retention.purge(ctx.now, older_than_days, ctx.actor)
     except DomainError as exc:  # the store's typed errors: bad days, a disk or lock fault

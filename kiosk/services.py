@@ -8,34 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.catalogue_updates import UPDATES_FILE, CatalogueUpdates
 from kiosk.config import Config, load_config
-from kiosk.domain.catalogue import Catalogue
-from kiosk.domain.catalogue_json import load_catalogue
-from kiosk.domain.codes import SequenceBlock
-from kiosk.domain.holidays import load_holidays
-from kiosk.domain.workdays import WorkCalendar
 from kiosk.paths import default_data_dir, resource
-from kiosk.store.codes import CodeIssuer
-from kiosk.store.db import Database, StoreError
-from kiosk.store.faults import (
-    FAULTS,
-    as_store_error,
-    create_private,
-    fault_code,
-    has_foreign_header,
-    move_aside,
-    prepare_data_dir,
-    refuse_if_corrupt_pending,
-    store_error,
-)
-from kiosk.store.files import FileStore
-from kiosk.store.migrate import upgrade
-from kiosk.store.officials import Officials
-from kiosk.store.queue import DossierQueue
+
+# The database layer (SQLAlchemy, Alembic: half a second to import), the catalogue and the
+# calendar are loaded by the functions that use them, so `kiosk catalog` never waits for
+# the database layer and `kiosk run` paints Home before any of them (issue 13).
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from kiosk.domain.catalogue import Catalogue
+    from kiosk.domain.workdays import WorkCalendar
+    from kiosk.store.codes import CodeIssuer
+    from kiosk.store.db import Database, StoreError
+    from kiosk.store.queue import DossierQueue
 
 DATABASE_FILE = "kiosk.sqlite3"
 ATTACHMENTS_DIR = "attachments"
@@ -70,6 +60,18 @@ def open_database(runtime: Runtime) -> Database:
     Every fault is a StoreError that says what to do; a corrupt file is moved aside
     and reported, never overwritten (kiosk.store.faults explains why no fresh one follows).
     """
+    from kiosk.store.db import Database, StoreError
+    from kiosk.store.faults import (
+        FAULTS,
+        as_store_error,
+        create_private,
+        fault_code,
+        has_foreign_header,
+        prepare_data_dir,
+        refuse_if_corrupt_pending,
+    )
+    from kiosk.store.migrate import upgrade
+
     path = runtime.data_dir / DATABASE_FILE
     prepare_data_dir(runtime.data_dir, OWN_NAMES)
     refuse_if_corrupt_pending(path)
@@ -91,6 +93,10 @@ def open_database(runtime: Runtime) -> Database:
 
 
 def _moved_aside(path: Path) -> StoreError:
+    from datetime import UTC, datetime
+
+    from kiosk.store.faults import move_aside, store_error
+
     moved = move_aside(path, datetime.now(UTC))
     return store_error("corrupt_moved", path=path, moved=moved)
 
@@ -103,6 +109,8 @@ DEMO_PIN = "135790"
 
 def ensure_demo_official(db: Database, now: datetime) -> None:
     """The demo's official, added once: an office's own accounts are never touched."""
+    from kiosk.store.officials import Officials
+
     officials = Officials(db)
     if officials.find(DEMO_OFFICIAL[0]) is None:
         staff_id, name, role = DEMO_OFFICIAL
@@ -110,6 +118,8 @@ def ensure_demo_official(db: Database, now: datetime) -> None:
 
 
 def shipped_catalogue() -> Catalogue:
+    from kiosk.domain.catalogue_json import load_catalogue
+
     return load_catalogue(resource("catalogue", "procedures.json"))
 
 
@@ -119,6 +129,9 @@ def active_catalogue(runtime: Runtime) -> Catalogue:
 
 
 def build_calendar(config: Config) -> WorkCalendar:
+    from kiosk.domain.holidays import load_holidays
+    from kiosk.domain.workdays import WorkCalendar
+
     site = config.site
     return WorkCalendar(
         saturday_working=site.saturday_working,
@@ -129,9 +142,15 @@ def build_calendar(config: Config) -> WorkCalendar:
 
 
 def build_code_issuer(config: Config, db: Database) -> CodeIssuer:
+    from kiosk.domain.codes import SequenceBlock
+    from kiosk.store.codes import CodeIssuer
+
     block = SequenceBlock(config.kiosk.sequence_start, config.kiosk.sequence_end)
     return CodeIssuer(db, config.site.agency_code, block)
 
 
 def build_queue(runtime: Runtime, db: Database) -> DossierQueue:
+    from kiosk.store.files import FileStore
+    from kiosk.store.queue import DossierQueue
+
     return DossierQueue(db, FileStore(runtime.data_dir / ATTACHMENTS_DIR))

@@ -72,8 +72,9 @@ class Navigator(QObject):
 
     def __init__(
         self, app: QApplication, window: MainWindow, services: UiServices,
-        runner: BackgroundRunner,
+        runner: BackgroundRunner, home: HomeScreen | None = None,
     ) -> None:
+        """``home``: one already shown (the kiosk paints Home before the rest is built)."""
         super().__init__(window)
         self._app = app
         self._window = window
@@ -102,7 +103,7 @@ class Navigator(QObject):
         self._build_help()
         self.wizard = self._build_wizard()
         self.idle = self._build_idle()
-        self.home = self._build_home()
+        self.home = self._build_home(home)
         self.official = self._build_official()
 
     @property
@@ -150,16 +151,17 @@ class Navigator(QObject):
         self.overlay = overlay
         return idle
 
-    def _build_home(self) -> HomeScreen:
-        site = self._services.config.site
-        home = HomeScreen(site.name, site.office, large_text=self._size is theme.TextSize.LARGE)
+    def _build_home(self, shown: HomeScreen | None = None) -> HomeScreen:
+        large = self._size is theme.TextSize.LARGE
+        home = shown or HomeScreen.for_site(self._services.config.site, large_text=large)
         home.submit_requested.connect(self.start_submission)
         home.track_requested.connect(self.show_track)
         home.guide_requested.connect(lambda: self._show(self.guide))
         home.help_requested.connect(lambda: self.request_help("home"))
         home.text_size_toggled.connect(self.toggle_text_size)
         home.official_requested.connect(self.request_official)
-        self._window.stack.addWidget(home)
+        if shown is None:
+            self._window.stack.addWidget(home)
         return home
 
     # ------------------------------------------------------------ where to go

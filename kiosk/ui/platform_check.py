@@ -16,7 +16,6 @@ then English, and exit code 2:
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 import textwrap
@@ -190,6 +189,8 @@ def _meaningful(lines: list[str]) -> list[str]:
 
 
 def _cursor_library_loads() -> bool:
+    import ctypes  # only when Qt failed to start: Home is painted sooner without it
+
     try:
         ctypes.CDLL("libxcb-cursor.so.0")
     except OSError:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -32,10 +32,12 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
-from PySide6.QtTextToSpeech import QTextToSpeech
 
 from kiosk.ui.theme import PRIMARY
 from kiosk.ui.widgets.basics import TouchButton
+
+if TYPE_CHECKING:  # loaded by the voice thread: Home's «Nghe hướng dẫn» needs no engine
+    from PySide6.QtTextToSpeech import QTextToSpeech
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +146,8 @@ class _Engine(QObject):
 
     @Slot()
     def start(self) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
         offered = QTextToSpeech.availableEngines()
         for name in (e for e in self._engines if e in offered):
             tts = QTextToSpeech(name, self)  # speechd: connects, spawning the server if need be
@@ -178,12 +182,16 @@ class _Engine(QObject):
         thread.quit()
 
     def _state_changed(self, state: QTextToSpeech.State) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
         if state is QTextToSpeech.State.Speaking:
             self.speaking.emit()
 
 
 def _choose_vietnamese(tts: QTextToSpeech) -> bool:
     """Switch ``tts`` to Vietnamese; False when the engine has no Vietnamese voice."""
+    from PySide6.QtTextToSpeech import QTextToSpeech
+
     if tts.state() is QTextToSpeech.State.Error:
         return False
     vietnamese = [loc for loc in tts.availableLocales()

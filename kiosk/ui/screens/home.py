@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.ui.voice import ListenButton
 from kiosk.ui.widgets.long_press import LongPress
+
+if TYPE_CHECKING:
+    from kiosk.config import SiteConfig
 
 TEXTS = {
     "welcome": "Xin kính chào Ông/Bà",
@@ -52,6 +57,10 @@ class HomeScreen(QWidget):
         layout.addLayout(self._choices())
         layout.addStretch(2)
         layout.addLayout(self._footer(large_text))
+
+    @classmethod
+    def for_site(cls, site: SiteConfig, *, large_text: bool = False) -> HomeScreen:
+        return cls(site.name, site.office, large_text=large_text)
 
     def _choices(self) -> QVBoxLayout:
         column = QVBoxLayout()
