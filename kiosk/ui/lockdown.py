@@ -24,6 +24,8 @@ The on-screen keyboard and USB QR scanners type plain keys, which all pass.
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QClipboard, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLineEdit, QWidget
@@ -43,6 +45,7 @@ EATEN_KEYS = frozenset({
     (_K.Key_Delete, _M.ShiftModifier),
 })
 NO_DRAG_PX = 1_000_000  # QApplication's drag distance while the lockdown is on
+_IGNORED_MODIFIERS = (_M.KeypadModifier | _M.GroupSwitchModifier).value
 _MODIFIERS = (_M.ShiftModifier | _M.ControlModifier | _M.AltModifier | _M.MetaModifier)
 EATEN_EVENTS = frozenset({
     QEvent.Type.ContextMenu, QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop,
@@ -96,10 +99,24 @@ def is_refused(event: QEvent) -> bool:
 
 def is_eaten_key(event: QKeyEvent) -> bool:
     """A key that copies, pastes, selects everything, closes, quits or leaves full screen."""
-    if any(event.matches(key) for key in EATEN_STANDARD_KEYS):
+    # What QKeyEvent.matches does for each standard key, in one look-up: the key with its
+    # modifiers, keypad and group switch left out, against the single-key bindings.
+    search = (event.modifiers().value & ~_IGNORED_MODIFIERS) | event.key()
+    if search in _standard_combinations():
         return True
     modifiers = event.modifiers() & _MODIFIERS
     return (Qt.Key(event.key()), modifiers) in EATEN_KEYS
+
+
+@functools.cache
+def _standard_combinations() -> frozenset[int]:
+    """The platform's bindings of ``EATEN_STANDARD_KEYS`` (asked once: a key burst from a
+    card reader is some 200 events, each of which used to ask Qt 13 times)."""
+    return frozenset(
+        sequence[0].toCombined()  # type: ignore[index]  # QKeySequence has operator[]
+        for key in EATEN_STANDARD_KEYS for sequence in QKeySequence.keyBindings(key)
+        if sequence.count() == 1
+    )
 
 
 def _disarm(widget: QWidget) -> None:

@@ -166,3 +166,38 @@ def test_a_kiosk_configured_to_show_the_pointer_shows_it(
         assert QGuiApplication.overrideCursor() is None
     finally:
         navigator.shutdown()
+
+
+def test_the_key_filter_refuses_exactly_what_qt_matches_for_the_standard_keys(
+    qapp: QApplication,
+) -> None:
+    """The one look-up agrees with Qt's own QKeyEvent.matches over every key and modifier
+    combination (keypad and group switch included, which Qt ignores)."""
+    from itertools import combinations
+
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    from kiosk.ui.lockdown import EATEN_KEYS, EATEN_STANDARD_KEYS, is_eaten_key
+
+    flags = [Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier,
+             Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.MetaModifier,
+             Qt.KeyboardModifier.KeypadModifier, Qt.KeyboardModifier.GroupSwitchModifier]
+    mods = [Qt.KeyboardModifier.NoModifier]
+    for size in (1, 2, 3):
+        for group in combinations(flags, size):
+            combined = group[0]
+            for flag in group[1:]:
+                combined |= flag
+            mods.append(combined)
+    keys = [k for k in Qt.Key if k.value < 0x01FFFFFF]
+    refused = 0
+    for key in keys:
+        for modifiers in mods:
+            event = QKeyEvent(QEvent.Type.KeyPress, key, modifiers)
+            by_qt = any(event.matches(standard) for standard in EATEN_STANDARD_KEYS) or (
+                key, modifiers & ~(Qt.KeyboardModifier.KeypadModifier
+                                   | Qt.KeyboardModifier.GroupSwitchModifier)) in EATEN_KEYS
+            assert is_eaten_key(event) == by_qt, (key, modifiers)
+            refused += by_qt
+    assert refused > 20  # Ctrl+C, Ctrl+V, Ctrl+A, Escape … are among them
