@@ -4,8 +4,9 @@
 
 Builds ``installer.spec`` with the PyInstaller of the running Python (the ``installer``
 extra), prints the folder's size with its heaviest parts, then runs the frozen
-``kiosk catalog --json``, ``kiosk doctor --json`` (in a fresh data directory) and
-``kiosk run --demo`` on the offscreen platform.  Exits 1 when the folder is over
+``kiosk catalog --json``, ``kiosk doctor --json`` (in a fresh data directory),
+``kiosk detect --warp`` on a drawn page (OpenCV) and ``kiosk run --demo`` on the offscreen
+platform.  Exits 1 when the folder is over
 ``LIMIT_MB`` or a frozen run fails, so CI runs it as its installer step
 (``python3 -m kiosk.devenv installer``).  Standard library only.
 """
@@ -16,10 +17,12 @@ import argparse
 import contextlib
 import json
 import os
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,6 +86,38 @@ def check_doctor(kiosk: Path) -> str:
     return "; ".join(failed)
 
 
+def page_png(width: int = 640, height: int = 480) -> bytes:
+    """A light page, slightly tilted, on a dark table, as a PNG file (standard library)."""
+    def inside(x: int, y: int) -> bool:  # a quadrilateral: left/right edges lean by y/8
+        return 120 + y // 8 <= x <= 520 + y // 10 and 60 <= y <= 420
+    rows = b"".join(b"\0" + bytes(235 if inside(x, y) else 40 for x in range(width))
+                    for y in range(height))
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit grey
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def check_detect(kiosk: Path) -> str:
+    """``kiosk detect --warp``: OpenCV frozen (PNG in and out, contours, perspective)."""
+    with tempfile.TemporaryDirectory() as data:
+        image = Path(data) / "page.png"
+        image.write_bytes(page_png())
+        done = subprocess.run([str(kiosk), "detect", "--json", "--warp", data, str(image)],
+                              env=_env(data), capture_output=True, text=True, timeout=120,
+                              check=False)
+        try:
+            found = json.loads(done.stdout)[0]
+        except (ValueError, IndexError, KeyError):
+            return f"exit {done.returncode}, no JSON: {done.stderr.strip()[-400:]}"
+        warped = Path(str(found.get("warped") or ""))
+        if not found.get("corners") or not warped.is_file():
+            return f"no page found: {found}"
+    return ""
+
+
 def check_demo(kiosk: Path) -> str:
     """``run --demo`` frozen: to its first painted Home where it can say so, else alive."""
     with tempfile.TemporaryDirectory() as data:
@@ -120,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     size = folder_size(folder)
     size_mb = size / MB
     runs = {name: check(folder / "kiosk") for name, check in
-            (("catalog", check_catalog), ("doctor", check_doctor), ("run_demo", check_demo))}
+            (("catalog", check_catalog), ("doctor", check_doctor), ("detect", check_detect),
+             ("run_demo", check_demo))}
     ok = size_mb <= LIMIT_MB and not any(runs.values())
     parts = {k: round(v / MB, 1) for k, v in heaviest(folder / "_internal", 2, 12)}
     figures: dict[str, object] = {
