@@ -44,8 +44,9 @@ TEST_PACKAGES: tuple[str, ...] = (
     "xvfb", "matchbox-window-manager", "x11-utils", "xdotool",
 )
 
-# The installer build strips its binaries and reads their links (installer.spec).
-INSTALLER_PACKAGES: tuple[str, ...] = ("binutils",)
+# The installer build strips its binaries and reads their links (installer.spec), and
+# compiles the stand-ins for ICU's data and OpenCV's FFmpeg (installer/stubs.py).
+INSTALLER_PACKAGES: tuple[str, ...] = ("binutils", "gcc")
 
 Runner = Callable[..., "subprocess.CompletedProcess[bytes]"]
 
