@@ -96,7 +96,7 @@ def run_tests(python: Path, pytest_args: Sequence[str]) -> int:
     # so on CI's 2 cores it takes half the time.  "-n 0" (or any -n) chooses otherwise.
     workers = [] if any(a.startswith("-n") for a in pytest_args) else ["-n", "auto"]
     steps = [
-        [str(python), "-m", "ruff", "check", "kiosk", "tests", "benchmarks"],
+        [str(python), "-m", "ruff", "check", "kiosk", "tests", "benchmarks", "installer"],
         [str(python), "-m", "mypy"],
         [str(python), "-m", "pytest", *workers, *pytest_args],
     ]
