@@ -1,7 +1,10 @@
 """CCCD QR reading on single webcam-like frames, side by side with plain zxing-cpp and pyzbar.
 
 Frames come from ``benchmarks.scenes.cards`` (both card layouts, every desk family,
-720p and 1080p, rotations to 180°, fingers, blur, compression, exposure swings).
+720p and 1080p, rotations to 180°, fingers, and ``camera.webcam``'s degradations:
+strong compression, defocus, motion blur, exposure swings, ...), figures also by
+condition (clean / strong compression / motion blur / defocus / exposure swing).
+Scenes are cached under /tmp keyed by ``camera.GENERATOR_VERSION``.
 Two seeds: the tuning seed (the only frames any tuning looked at) and the
 evaluation seed (reported); the held-out desk family ("tiles") is reported apart
 and never used in tuning.  Per decoder: % of frames read among those whose QR has
@@ -57,7 +60,7 @@ def decoders() -> dict[str, Decoder]:
 
 def scenes(which: str, per_family: int) -> list[tuple[Frame, str, dict[str, Any]]]:
     """Gray frames, payloads and meta for a seed set: ``per_family`` frames of each family."""
-    folder = CACHE / f"{which}-{SEEDS[which]}-{per_family}"
+    folder = CACHE / f"v{camera.GENERATOR_VERSION}-{which}-{SEEDS[which]}-{per_family}"
     index = folder / "meta.json"
     if index.exists():
         metas = json.loads(index.read_text(encoding="utf-8"))
@@ -134,12 +137,23 @@ def run(which: str, per_family: int, with_old: bool) -> dict[str, Any]:
         for name, figures in summarise(frames, results, keep).items():
             for key, value in figures.items():
                 report[f"{group}_{name}_{key}"] = round(value, 2)
+    for condition in camera.CONDITIONS:
+        for group, keep in groups.items():
+            rows = summarise(frames, results, partial(_in_condition, condition, keep))
+            for name, row in rows.items():
+                for key in ("frames", "readable_frames", "pct_readable", "pct_all"):
+                    report[f"cond_{condition}_{group}_{name}_{key}"] = round(row[key], 2)
     for layout in cards.LAYOUTS:
         figures = summarise(frames, results, partial(_is_layout, layout))["kiosk"]
         report[f"layout_{layout}_kiosk_pct_readable"] = round(figures["pct_readable"], 2)
     if with_old:
         report.update(old_corpus())
     return report
+
+
+def _in_condition(condition: str, keep: Callable[[dict[str, Any]], bool],
+                  meta: dict[str, Any]) -> bool:
+    return keep(meta) and condition in meta["conditions"]
 
 
 def _is_layout(layout: str, meta: dict[str, Any]) -> bool:
@@ -161,6 +175,15 @@ def show(report: dict[str, Any]) -> None:
         anchor = max(report[f"{group}_zxing_pct_readable"], 1)
         ratio = report[f"{group}_kiosk_pct_readable"] / anchor
         print(f"{group:9} kiosk / zxing on readable frames: {ratio:.2f}x")
+    print("by condition (a frame may have several): % readable / % all (readable/frames)")
+    for condition in camera.CONDITIONS:
+        for group in ("tuned", "held_out"):
+            k = f"cond_{condition}_{group}_"
+            cells = "  ".join(f"{name} {report[k + name + '_pct_readable']:5.1f}/"
+                              f"{report[k + name + '_pct_all']:5.1f}"
+                              for name in ("zxing", "pyzbar", "kiosk"))
+            print(f"{condition:18} {group:8} ({report[k + 'kiosk_readable_frames']:.0f}/"
+                  f"{report[k + 'kiosk_frames']:.0f})  {cells}")
     for key in sorted(k for k in report if k.startswith(("layout_", "old_corpus"))):
         print(f"{key}: {report[key]:.1f}")
 

@@ -21,7 +21,7 @@ frame pixels, along its shortest side) and ``qr_inside`` (the QR lies wholly in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import cv2
@@ -139,10 +139,11 @@ def card_frame(
         card_px = float(np.linalg.norm(corners[1] - corners[0]))
         frame = camera.finger(rng, frame, corner, scale=card_px * float(rng.uniform(0.15, 0.22)))
         covered = True
-    frame = camera.degrade(rng, frame)
+    frame, applied = camera.webcam(rng, frame)
     meta = {"layout": layout, "family": family, "resolution": resolution,
             "px_per_module": module_px(qr, sprite.modules), "qr_inside": inside(qr, resolution),
-            "finger": covered, "qr_corners": qr.tolist()}
+            "finger": covered, "qr_corners": qr.tolist(),
+            "degradation": asdict(applied), "conditions": applied.conditions()}
     return frame, payload, meta
 
 
