@@ -19,7 +19,7 @@ import numpy as np
 
 from kiosk.scanner.arrays import Frame, Points, f32, u8
 
-GENERATOR_VERSION = 3  # bumped whenever a scene is drawn differently: cached scenes are rebuilt
+GENERATOR_VERSION = 4  # bumped whenever a scene is drawn differently: cached scenes are rebuilt
 STRONG_QUALITY = 50
 MOTION_MIN_PX = 1.5  # shorter streaks are not drawn: below a pixel they change nothing
 CONDITIONS = ("clean", "strong_compression", "motion_blur", "defocus", "exposure_swing")
