@@ -1,11 +1,16 @@
 """CCCD QR reading on single webcam-like frames, side by side with plain zxing-cpp and pyzbar.
 
 Frames come from ``benchmarks.scenes.cards`` (both card layouts, every desk family,
-720p and 1080p, rotations to 180°, fingers, blur, compression, exposure swings).
+720p and 1080p, rotations to 180°, fingers, and ``camera.webcam``'s degradations:
+strong compression, defocus, motion blur, exposure swings, ...), figures also by
+condition (clean / strong compression / motion blur / defocus / exposure swing).
+Scenes are cached under /tmp keyed by ``camera.GENERATOR_VERSION``.
 Two seeds: the tuning seed (the only frames any tuning looked at) and the
 evaluation seed (reported); the held-out desk family ("tiles") is reported apart
 and never used in tuning.  Per decoder: % of frames read among those whose QR has
-≥ 2 px per module and lies wholly in frame, % of all frames, median and p90 ms.
+≥ 2 px per module and lies wholly in frame, % of those whose QR no thumb covers
+either ("uncovered": a thumb over a finder pattern defeats any reader), % of all
+frames, median and p90 ms.
 All decoders see the same frame one after the other (interleaved).
 
     python -m benchmarks.bench_qr [--set eval|tune] [--frames N] [--old-corpus] [--json]
@@ -35,6 +40,7 @@ Decoder = Callable[[Frame], list[str]]
 SEEDS = {"tune": 1313, "eval": 2626}
 CACHE = Path("/tmp/kiosk-qr-scenes")
 MIN_MODULE_PX = 2.0
+MAX_COVERED = 0.02  # of the QR's area under a thumb: beyond, "uncovered" leaves the frame out
 
 
 def plain_zxing(gray: Frame) -> list[str]:
@@ -57,7 +63,7 @@ def decoders() -> dict[str, Decoder]:
 
 def scenes(which: str, per_family: int) -> list[tuple[Frame, str, dict[str, Any]]]:
     """Gray frames, payloads and meta for a seed set: ``per_family`` frames of each family."""
-    folder = CACHE / f"{which}-{SEEDS[which]}-{per_family}"
+    folder = CACHE / f"v{camera.GENERATOR_VERSION}-{which}-{SEEDS[which]}-{per_family}"
     index = folder / "meta.json"
     if index.exists():
         metas = json.loads(index.read_text(encoding="utf-8"))
@@ -96,12 +102,15 @@ def summarise(frames: list[tuple[Frame, str, dict[str, Any]]],
     picked = [i for i, (_, _, meta) in enumerate(frames) if keep(meta)]
     readable = [i for i in picked if frames[i][2]["px_per_module"] >= MIN_MODULE_PX
                 and frames[i][2]["qr_inside"]]
+    bare = [i for i in readable if frames[i][2]["qr_covered"] < MAX_COVERED]
     out = {}
     for name, rows in results.items():
         times = [rows[i][1] for i in picked]
         out[name] = {
             "frames": len(picked), "readable_frames": len(readable),
             "pct_readable": 100 * sum(rows[i][0] for i in readable) / max(len(readable), 1),
+            "uncovered_frames": len(bare),
+            "pct_uncovered": 100 * sum(rows[i][0] for i in bare) / max(len(bare), 1),
             "pct_all": 100 * sum(rows[i][0] for i in picked) / max(len(picked), 1),
             "median_ms": statistics.median(times) if times else 0.0,
             "p90_ms": float(np.percentile(times, 90)) if times else 0.0,
@@ -134,12 +143,23 @@ def run(which: str, per_family: int, with_old: bool) -> dict[str, Any]:
         for name, figures in summarise(frames, results, keep).items():
             for key, value in figures.items():
                 report[f"{group}_{name}_{key}"] = round(value, 2)
+    for condition in camera.CONDITIONS:
+        for group, keep in groups.items():
+            rows = summarise(frames, results, partial(_in_condition, condition, keep))
+            for name, row in rows.items():
+                for key in ("frames", "readable_frames", "pct_readable", "pct_all"):
+                    report[f"cond_{condition}_{group}_{name}_{key}"] = round(row[key], 2)
     for layout in cards.LAYOUTS:
         figures = summarise(frames, results, partial(_is_layout, layout))["kiosk"]
         report[f"layout_{layout}_kiosk_pct_readable"] = round(figures["pct_readable"], 2)
     if with_old:
         report.update(old_corpus())
     return report
+
+
+def _in_condition(condition: str, keep: Callable[[dict[str, Any]], bool],
+                  meta: dict[str, Any]) -> bool:
+    return keep(meta) and condition in meta["conditions"]
 
 
 def _is_layout(layout: str, meta: dict[str, Any]) -> bool:
@@ -150,17 +170,27 @@ def show(report: dict[str, Any]) -> None:
     print(f"set {report['set']} (seed {report['seed']}); readable = QR in frame, "
           f">= {MIN_MODULE_PX:g} px/module")
     print(f"{'group':9} {'decoder':7} {'frames':>6} {'readable':>8} {'% readable':>10} "
-          f"{'% all':>6} {'median ms':>9} {'p90 ms':>7}")
+          f"{'uncovered':>9} {'% uncov.':>8} {'% all':>6} {'median ms':>9} {'p90 ms':>7}")
     for group in ("tuned", "held_out"):
         for name in ("zxing", "pyzbar", "kiosk"):
             k = f"{group}_{name}_"
             print(f"{group:9} {name:7} {report[k + 'frames']:6.0f}"
                   f" {report[k + 'readable_frames']:8.0f}"
-                  f" {report[k + 'pct_readable']:10.1f} {report[k + 'pct_all']:6.1f}"
+                  f" {report[k + 'pct_readable']:10.1f} {report[k + 'uncovered_frames']:9.0f}"
+                  f" {report[k + 'pct_uncovered']:8.1f} {report[k + 'pct_all']:6.1f}"
                   f" {report[k + 'median_ms']:9.1f} {report[k + 'p90_ms']:7.1f}")
         anchor = max(report[f"{group}_zxing_pct_readable"], 1)
         ratio = report[f"{group}_kiosk_pct_readable"] / anchor
         print(f"{group:9} kiosk / zxing on readable frames: {ratio:.2f}x")
+    print("by condition (a frame may have several): % readable / % all (readable/frames)")
+    for condition in camera.CONDITIONS:
+        for group in ("tuned", "held_out"):
+            k = f"cond_{condition}_{group}_"
+            cells = "  ".join(f"{name} {report[k + name + '_pct_readable']:5.1f}/"
+                              f"{report[k + name + '_pct_all']:5.1f}"
+                              for name in ("zxing", "pyzbar", "kiosk"))
+            print(f"{condition:18} {group:8} ({report[k + 'kiosk_readable_frames']:.0f}/"
+                  f"{report[k + 'kiosk_frames']:.0f})  {cells}")
     for key in sorted(k for k in report if k.startswith(("layout_", "old_corpus"))):
         print(f"{key}: {report[key]:.1f}")
 

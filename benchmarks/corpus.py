@@ -25,7 +25,7 @@ SCENES_DIR = Path("/tmp/kiosk-scenes")
 TUNE_SEED = 1313
 EVAL_SEED = 8086
 SCENES_PER_CELL = 40  # page frames per desk family and resolution
-SCENES_VERSION = 2  # bumped when the generator draws differently: a stale corpus is rebuilt
+SCENES_VERSION = 3  # bumped when the generator draws differently: a stale corpus is rebuilt
 PAYLOADS = (
     synthetic.SAMPLE_CCCD_PAYLOAD,
     "001185004321|012345678|Trần Văn Đức|23071985|Nam|"

@@ -54,3 +54,16 @@ def test_card_frame_states_a_module_size_that_fits_the_frame() -> None:
         modules = cards.qr_modules(payload).shape[0]
         assert meta["px_per_module"] <= side / modules + 1e-6
         assert 0.5 < meta["px_per_module"] < 12
+
+
+def test_a_thumb_over_the_code_is_measured_and_one_elsewhere_is_not() -> None:
+    from benchmarks.scenes import camera
+
+    rng = np.random.default_rng(6)
+    frame = desks.desk(rng, 640, 360, "wood")
+    qr = np.array([[100, 100], [180, 100], [180, 180], [100, 180]], np.float32)
+    frame[100:180, 100:180] = 0  # a dark square where the code is
+    over = camera.finger(np.random.default_rng(1), frame, qr[0] + 20, scale=50)
+    away = camera.finger(np.random.default_rng(1), frame, np.float32([560, 300]), scale=30)
+    assert cards._covered(frame, over, qr) > 0.05
+    assert cards._covered(frame, away, qr) == 0.0

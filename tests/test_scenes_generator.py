@@ -107,3 +107,25 @@ def test_degrade_keeps_size_and_compresses() -> None:
     gray = u8(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
     assert len({round(float(cv2.cvtColor(o, cv2.COLOR_BGR2GRAY).mean() - gray.mean()))
                 for o in outs}) > 1  # exposure varies
+
+
+def test_webcam_records_what_it_applied() -> None:
+    image = desks.desk(np.random.default_rng(5), 640, 360, "wood")
+    rng = np.random.default_rng(5)
+    draws = [camera.webcam(rng, image) for _ in range(80)]
+    records = [d for _, d in draws]
+    strong = sum(d.strong_compression for d in records)
+    assert 5 <= strong <= 30  # about one frame in five
+    assert all(15 <= d.quality <= 45 or 70 <= d.quality <= 95 for d in records)
+    assert any(d.conditions() == ["clean"] for d in records)
+    gray = u8(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
+
+    def sharpness(frame: np.ndarray) -> float:
+        return float(cv2.Laplacian(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), cv2.CV_32F).var())
+
+    blurred = [sharpness(f) for f, d in draws if d.defocus_sigma > 0.5]  # > 1 px at 1280
+    clean = [sharpness(f) for f, d in draws if d.conditions() == ["clean"]]
+    assert blurred and clean and np.median(blurred) < np.median(clean)
+    dark = [float(cv2.cvtColor(f, cv2.COLOR_BGR2GRAY).mean()) for f, d in draws
+            if d.exposure < 0.8]
+    assert dark and max(dark) < gray.mean()  # an under-exposed frame is darker

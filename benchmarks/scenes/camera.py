@@ -5,17 +5,24 @@ sprite, in output pixels; they may lie partly outside the frame) with
 antialiased edges and an optional soft drop shadow.  ``random_pose`` draws
 those corners: any rotation up to ``max_rotation`` degrees, a perspective tilt,
 a scale range, and sometimes a document partly out of frame.  ``finger`` lays a
-fingertip or thumb over a point.  ``degrade`` adds what cheap webcams add, in a
-random mix.
+fingertip or thumb over a point.  ``webcam`` adds what a USB webcam adds, each
+effect drawn on its own from a stated distribution, and records what it did
+(``Degradation``); ``degrade`` is the same without the record.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from kiosk.scanner.arrays import Frame, Points, f32, u8
 
+GENERATOR_VERSION = 4  # bumped whenever a scene is drawn differently: cached scenes are rebuilt
+STRONG_QUALITY = 50
+MOTION_MIN_PX = 1.5  # shorter streaks are not drawn: below a pixel they change nothing
+CONDITIONS = ("clean", "strong_compression", "motion_blur", "defocus", "exposure_swing")
 RESOLUTIONS: tuple[tuple[int, int], ...] = ((1280, 720), (1920, 1080))
 _SKIN = ((95, 125, 190), (80, 110, 170), (60, 90, 140), (45, 65, 110), (120, 150, 215),
          (70, 100, 160))  # BGR, light to dark
@@ -146,45 +153,131 @@ def inside(corners: Points, width: int, height: int) -> bool:
                        & (c[:, 1] >= 0) & (c[:, 1] <= height - 1)))
 
 
-def degrade(rng: np.random.Generator, image: Frame) -> Frame:
-    """A random mix of what webcams do to a picture, JPEG-compressed at quality 10–60 last."""
+@dataclass(frozen=True)
+class Degradation:
+    """What ``webcam`` did to one frame (0 / 1.0 / False where an effect was not applied)."""
+
+    quality: int  # JPEG quality of the stream's frame
+    defocus_sigma: float  # Gaussian sigma in pixels of this frame
+    motion_px: float  # length of the motion streak in pixels of this frame
+    exposure: float  # gain against correct exposure (< 1 under, > 1 over)
+    noise: float  # sensor noise sigma, 8-bit levels
+    white_balance: bool
+    vignetting: bool
+    glare: bool
+    sharpened: bool  # the camera's own unsharp mask
+    upscaled: bool  # a smaller sensor scaled up to the stream's size
+
+    @property
+    def strong_compression(self) -> bool:
+        return self.quality < STRONG_QUALITY
+
+    @property
+    def exposure_swing(self) -> bool:
+        return not 0.8 <= self.exposure <= 1.15
+
+    def conditions(self) -> list[str]:
+        """The named conditions of this frame; ``["clean"]`` when none of them."""
+        named = [name for name, on in (
+            ("strong_compression", self.strong_compression),
+            ("motion_blur", self.motion_px >= MOTION_MIN_PX),
+            ("defocus", self.defocus_sigma > 0),
+            ("exposure_swing", self.exposure_swing)) if on]
+        return named or ["clean"]
+
+
+def degrade(rng: np.random.Generator, image: Frame, *, motion: bool = True) -> Frame:
+    """``webcam`` without its record of what it did."""
+    return webcam(rng, image, motion=motion)[0]
+
+
+def webcam(rng: np.random.Generator, image: Frame, *, motion: bool = True
+           ) -> tuple[Frame, Degradation]:
+    """What a USB webcam over a desk does to ``image``, and a record of it.
+
+    Each effect is drawn on its own, in the order light meets it (lens, sensor,
+    the camera's processing, the stream's compression).  Lengths are for a
+    1280-px-wide frame and scale with the width.  The distribution, from how
+    such cameras behave rather than from any reader's results:
+
+    - compression: MJPEG/H.264 frames are usually JPEG quality 70–95 (80 %);
+      a starved USB link or a low bit rate gives strong compression, quality
+      15–45, in the other 20 %.
+    - defocus (30 %): fixed-focus lenses are sharp from ~40 cm and a card is
+      held nearer; autofocus hunts.  Sigma 0.5 px plus an exponential of mean
+      0.5 px, at most 3 px: median ≈ 0.85 px, one in ten above ≈ 1.65 px.
+    - motion blur (30 %, with ``motion``): a hand holding a card still drifts at
+      a few cm/s (exponential, mean 2 cm/s); indoor auto-exposure runs 1/60–1/30 s;
+      a card filling half a 1280-px frame is ≈ 6 px/mm.  Streak = speed ×
+      exposure × 6 px/mm: mean ≈ 3 px, a few frames past 10 px, at most 24 px.
+      Clip scenes draw their own motion from the card's path (``motion=False``).
+    - exposure swings: auto-exposure lagging a hand's shadow or a bright page —
+      under-exposed ×0.4–0.75 (12 %), over-exposed ×1.2–1.6 (8 %).
+    - sensor noise: sigma 1–4 levels, raised by the gain of an under-exposed
+      frame; some colour noise (40 %).
+    - white balance off ×0.85–1.15 per channel (30 %); lens vignetting 10–35 %
+      at the corners (50 %); a lamp's glare spot (15 %).
+    - the camera's own sharpening, a mild unsharp mask (50 %); a cheap sensor
+      scaled up to the stream's size from 67–85 % (15 %).
+    """
     height, width = image.shape[:2]
+    scale = width / 1280
     out = image.astype(np.float32)
-    if rng.random() < 0.3:  # white balance off
-        out *= rng.uniform(0.8, 1.2, 3).astype(np.float32)[None, None, :]
-    if rng.random() < 0.25:  # glare spot
+    white_balance = bool(rng.random() < 0.3)
+    if white_balance:
+        out *= rng.uniform(0.85, 1.15, 3).astype(np.float32)[None, None, :]
+    glare = bool(rng.random() < 0.15)
+    if glare:
         spot = np.zeros((height, width), np.float32)
         centre = (int(rng.integers(0, width)), int(rng.integers(0, height)))
         cv2.circle(spot, centre, int(rng.uniform(0.03, 0.1) * width), 1.0, -1)
         spot = f32(cv2.GaussianBlur(spot, (0, 0), width / 40))
-        out += float(rng.uniform(80, 220)) * spot[..., None]
-    if rng.random() < 0.5:  # vignetting
+        out += float(rng.uniform(60, 200)) * spot[..., None]
+    sigma = 0.0
+    if rng.random() < 0.3:
+        sigma = min(3.0, 0.5 + float(rng.exponential(0.5))) * scale
+        out = f32(cv2.GaussianBlur(out, (0, 0), sigma))
+    streak = 0.0
+    if motion and rng.random() < 0.3:
+        speed = float(rng.exponential(20.0))  # mm/s
+        exposure_s = float(rng.uniform(1 / 60, 1 / 30))
+        streak = min(24.0, speed * exposure_s * 6.0) * scale
+        if streak >= MOTION_MIN_PX:
+            out = _motion_blur(rng, out, streak)
+    vignetting = bool(rng.random() < 0.5)
+    if vignetting:
         yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
         r2 = ((xx - width / 2) / (width / 2)) ** 2 + ((yy - height / 2) / (height / 2)) ** 2
-        out *= (1 - float(rng.uniform(0.1, 0.4)) * r2 / 2)[..., None]
+        out *= (1 - float(rng.uniform(0.1, 0.35)) * r2 / 2)[..., None]
     roll = rng.random()
-    if roll < 0.15:  # under-exposed
-        out *= float(rng.uniform(0.3, 0.6))
-    elif roll < 0.27:  # over-exposed
-        out = out * float(rng.uniform(1.25, 1.7)) + float(rng.uniform(0, 25))
-    roll = rng.random()
-    scale = width / 1280
-    if roll < 0.3:  # defocus
-        out = f32(cv2.GaussianBlur(out, (0, 0), float(rng.uniform(0.8, 2.8)) * scale))
-    elif roll < 0.5:  # motion blur
-        out = _motion_blur(rng, out, float(rng.uniform(4, 16)) * scale)
-    if rng.random() < 0.25:  # a cheap sensor's scaler: down and up again
-        factor = float(rng.uniform(0.45, 0.8))
+    gain = 1.0
+    if roll < 0.12:
+        gain = float(rng.uniform(0.4, 0.75))
+    elif roll < 0.2:
+        gain = float(rng.uniform(1.2, 1.6))
+    out *= gain
+    noise = float(rng.uniform(1.0, 4.0)) / min(gain, 1.0)
+    out += rng.normal(0, noise, (height, width, 1)).astype(np.float32)
+    if rng.random() < 0.4:
+        out += rng.normal(0, noise * 0.5, (height, width, 3)).astype(np.float32)
+    upscaled = bool(rng.random() < 0.15)
+    if upscaled:
+        factor = float(rng.uniform(0.67, 0.85))
         small = cv2.resize(out, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
         out = f32(cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR))
-    noise = float(rng.uniform(1.5, 9.0))
-    out += rng.normal(0, noise, (height, width, 1)).astype(np.float32)
-    if rng.random() < 0.4:  # colour noise too
-        out += rng.normal(0, noise * 0.5, (height, width, 3)).astype(np.float32)
+    sharpened = bool(rng.random() < 0.5)
+    if sharpened:
+        amount = float(rng.uniform(0.3, 0.8))
+        soft = f32(cv2.GaussianBlur(out, (0, 0), 1.0 * scale))
+        out = out * (1 + amount) - soft * amount
     clipped = u8(np.clip(out, 0, 255))
-    quality = int(rng.integers(10, 61))
+    quality = int(rng.integers(15, 46)) if rng.random() < 0.2 else int(rng.integers(70, 96))
     ok, encoded = cv2.imencode(".jpg", clipped, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    return u8(cv2.imdecode(encoded, cv2.IMREAD_COLOR)) if ok else clipped
+    frame = u8(cv2.imdecode(encoded, cv2.IMREAD_COLOR)) if ok else clipped
+    record = Degradation(quality, round(sigma, 2), round(streak if streak >= MOTION_MIN_PX
+                         else 0.0, 2), round(gain, 3), round(noise, 2), white_balance,
+                         vignetting, glare, sharpened, upscaled)
+    return frame, record
 
 
 def _motion_blur(rng: np.random.Generator, image: Points, length: float) -> Points:

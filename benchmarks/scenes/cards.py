@@ -21,7 +21,7 @@ frame pixels, along its shortest side) and ``qr_inside`` (the QR lies wholly in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import cv2
@@ -133,17 +133,29 @@ def card_frame(
         corners = camera.random_pose(rng, width, height, CARD_ASPECT)
     frame = camera.place(desks.desk(rng, width, height, family), sprite.image, corners)
     qr = qr_in_frame(sprite, corners)
-    covered = False
+    covered, qr_covered = False, 0.0
     if rng.random() < 0.35:  # a thumb holding the card, often near a corner
         corner = corners[int(rng.integers(4))]
         card_px = float(np.linalg.norm(corners[1] - corners[0]))
+        bare = frame
         frame = camera.finger(rng, frame, corner, scale=card_px * float(rng.uniform(0.15, 0.22)))
         covered = True
-    frame = camera.degrade(rng, frame)
+        qr_covered = _covered(bare, frame, qr)
+    frame, applied = camera.webcam(rng, frame)
     meta = {"layout": layout, "family": family, "resolution": resolution,
             "px_per_module": module_px(qr, sprite.modules), "qr_inside": inside(qr, resolution),
-            "finger": covered, "qr_corners": qr.tolist()}
+            "finger": covered, "qr_covered": round(qr_covered, 3), "qr_corners": qr.tolist(),
+            "degradation": asdict(applied), "conditions": applied.conditions()}
     return frame, payload, meta
+
+
+def _covered(bare: Frame, fingered: Frame, qr: Points) -> float:
+    """The fraction of the QR's area (in frame) that the finger changed."""
+    inside_qr = np.zeros(bare.shape[:2], np.uint8)
+    cv2.fillConvexPoly(inside_qr, np.round(qr).astype(np.int32), 1)
+    changed = np.abs(bare.astype(np.int16) - fingered.astype(np.int16)).max(axis=2) > 40
+    area = int(inside_qr.sum())
+    return float((changed & (inside_qr > 0)).sum()) / area if area else 0.0
 
 
 def qr_in_frame(sprite: CardSprite, corners: Points) -> Points:

@@ -4,7 +4,8 @@ The card enters far and small (often partly out of frame), moves in and turns
 over ``approach`` seconds with motion blur along its path, then is held with
 hand shake; a thumb holds a corner away from the code the whole time.  Every frame is degraded
 independently by ``camera.degrade`` (focus hunting, exposure swings,
-compression vary frame to frame, as on a webcam that is still settling).
+compression vary frame to frame, as on a webcam that is still settling) with
+its motion blur left out: the card's path draws it.
 
 ``clip(rng, family, resolution)`` returns the frames, the payload and meta.
 """
@@ -70,7 +71,7 @@ def clip(
             moved = corners.mean(axis=0) - previous.mean(axis=0)
             frame = _smear(frame, moved * 0.5)  # shutter open half the frame interval
             previous = corners
-            yield camera.degrade(local, frame)
+            yield camera.degrade(local, frame, motion=False)  # motion drawn above
 
     return generate(), payload, meta
 

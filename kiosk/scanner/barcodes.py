@@ -41,9 +41,11 @@ _MAX_REGIONS = 3
 BUDGET_MS = 25.0  # no attempt starts that would end later (live video: 33 ms a frame)
 # Sharpened enlargements of a code region, most successful first on blurred webcam
 # frames: (longest side after enlarging, unsharp radius in source pixels, amount, then
-# binarised by zxing's local average, by its global histogram, or by Otsu).
-_SHARPENED = ((800, 1.0, 6.0, "local"), (600, 1.0, 2.0, "global"), (600, 2.0, 2.5, "otsu"),
-              (600, 1.5, 4.0, "local"))
+# binarised by zxing's local average, its global histogram, its fixed mid-gray, or by Otsu).
+_SHARPENED = ((800, 1.5, 8.0, "fixed"), (1100, 1.5, 8.0, "local"), (800, 1.0, 6.0, "local"),
+              (600, 1.5, 4.0, "local"), (600, 2.0, 2.5, "otsu"), (600, 1.0, 2.0, "global"))
+_BINARIZERS = {"global": zxingcpp.Binarizer.GlobalHistogram,
+               "fixed": zxingcpp.Binarizer.FixedThreshold}
 _CLAHE = cv2.createCLAHE(clipLimit=2.5, tileGridSize=(8, 8))
 
 
@@ -77,14 +79,14 @@ class ZxingBackend:
         found = zxingcpp.read_barcodes(gray, formats=self._formats)
         return [_from_zxing(code) for code in found if code.valid and code.text]
 
-    def decode_enlarged(self, gray: Frame, *, global_threshold: bool = False) -> list[Decoded]:
+    def decode_enlarged(self, gray: Frame, *, binarise: str = "local") -> list[Decoded]:
         """``decode`` for an enlarged crop: no smaller copies tried, no light-on-dark.
 
-        ``global_threshold`` binarises with one histogram threshold for the crop
+        ``binarise`` "global" uses one histogram threshold for the crop, "fixed"
+        the middle gray (for a crop already stretched and sharpened to 0…255),
         instead of zxing's local average (which a blurred module grid fools).
         """
-        binarizer = (zxingcpp.Binarizer.GlobalHistogram if global_threshold
-                     else zxingcpp.Binarizer.LocalAverage)
+        binarizer = _BINARIZERS.get(binarise, zxingcpp.Binarizer.LocalAverage)
         found = zxingcpp.read_barcodes(gray, formats=self._formats, try_downscale=False,
                                        try_invert=False, binarizer=binarizer)
         return [_from_zxing(code) for code in found if code.valid and code.text]
@@ -202,20 +204,22 @@ class CodeReader:
         enlarged = getattr(self.backend, "decode_enlarged", None)
         if enlarged is None:
             return self.backend.decode(image)
-        if binarise == "global":
-            return list(enlarged(image, global_threshold=True))
-        return list(enlarged(image))
+        return list(enlarged(image, binarise=binarise))
 
     def _variants(
         self, gray: Frame, regions: Sequence[Box], first: int,
     ) -> Iterator[tuple[Frame, str, float, tuple[int, int]]]:
+        # Variant by variant across the regions: the best variant of each region is
+        # tried before any region's second best (the code is not always the first region).
+        lists = []
         for x, y, w, h in regions:
-            crop = _stretch(gray[y:y + h, x:x + w])
-            makers = _region_variants(crop)
+            makers = _region_variants(partial(_stretch, gray[y:y + h, x:x + w]), (w, h))
             turn = first % len(makers)
-            for make in makers[turn:] + makers[:turn]:
-                image, binarise, scale = make()
-                yield image, binarise, scale, (x, y)
+            lists.append(((x, y), makers[turn:] + makers[:turn]))
+        for rank in range(max((len(makers) for _, makers in lists), default=0)):
+            for origin, makers in lists:
+                image, binarise, scale = makers[rank]()
+                yield image, binarise, scale, origin
 
 
 Box = tuple[int, int, int, int]
@@ -225,9 +229,11 @@ def to_gray(frame: Frame) -> Frame:
     return frame if frame.ndim == 2 else u8(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
 
 
-def _region_variants(crop: Frame) -> list[Callable[[], tuple[Frame, str, float]]]:
-    """Ways to present one region's crop to the decoder, made only when tried."""
-    h, w = crop.shape[:2]
+def _region_variants(crop: Callable[[], Frame], size: tuple[int, int]
+                     ) -> list[Callable[[], tuple[Frame, str, float]]]:
+    """Ways to present one region's crop (made once, when first needed) to the decoder."""
+    w, h = size
+    crop = _once(crop)
     makers: list[Callable[[], tuple[Frame, str, float]]] = []
     for longest, radius, amount, binarise in _SHARPENED:
         scale = float(np.clip(longest / max(w, h), 1.0, 5.0))
@@ -238,13 +244,24 @@ def _region_variants(crop: Frame) -> list[Callable[[], tuple[Frame, str, float]]
     return makers
 
 
-def _sharpened_variant(crop: Frame, scale: float, radius: float, amount: float, binarise: str
-                       ) -> tuple[Frame, str, float]:
-    return _sharpened(crop, scale, radius, amount, binarise == "otsu"), binarise, scale
+def _once(make: Callable[[], Frame]) -> Callable[[], Frame]:
+    made: list[Frame] = []
+
+    def get() -> Frame:
+        if not made:
+            made.append(make())
+        return made[0]
+    return get
 
 
-def _even_variant(crop: Frame, scale: float, adaptive: bool) -> tuple[Frame, str, float]:
-    big = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+def _sharpened_variant(crop: Callable[[], Frame], scale: float, radius: float, amount: float,
+                       binarise: str) -> tuple[Frame, str, float]:
+    return _sharpened(crop(), scale, radius, amount, binarise == "otsu"), binarise, scale
+
+
+def _even_variant(crop: Callable[[], Frame], scale: float, adaptive: bool
+                  ) -> tuple[Frame, str, float]:
+    big = cv2.resize(crop(), None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     even = u8(_CLAHE.apply(big))
     if adaptive:
         even = u8(cv2.adaptiveThreshold(even, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
