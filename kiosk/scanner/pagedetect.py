@@ -35,13 +35,13 @@ WORK_WIDTH = 640
 MIN_AREA_SHARE = 0.04  # smaller than this is a business card across the hall, not a page
 _SIDE_SAMPLES = 24
 _REFINE_RADII = (20, 6)  # full-resolution pixels searched across a side: coarse, then fine
-_REFINED_CANDIDATES = 3
+_REFINED_CANDIDATES = 6
 _MIN_SCORE = 0.66  # empty desks score up to 0.62 on the corpus; found pages 0.87+ (5th pct)
 _EDGE_STEP = 10.0  # gray levels between just inside and just outside a side
 _NEAR_SCORE = 0.05  # see ``outermost``
 _HOLD_SLACK = 6.0  # frame pixels
 _PROBE = 3.0  # work-size pixels from the side to where inside and outside are read
-_EXTENSION_PENALTY = 0.5  # see ``edge_supports``
+_EXTENSION_PENALTY = 0.2  # see ``edge_supports``
 _BESIDE = 4 * _PROBE
 _WHITE_SHARES = (0.12, 0.2, 0.3, 0.45)  # of the frame
 _SMOOTH_MASK = True
@@ -54,6 +54,9 @@ _DARK_ALLOWED = 0.3
 _HULL_SHARE = 0.7  # of the least page area
 _SMOOTH_WINDOW = 7
 _SMOOTH_VARIANCE = 15.0
+_OUTER_SHARE = 0.7  # see ``_fit_side``
+_INLIER = 4.0  # full-resolution pixels from a side's first fit
+_REFINE_SLACK = 0.02  # a refined outline may score this much less and still replace it
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def detect_page(frame: Frame) -> Detection | None:
     for score, _, quad in scored[:_REFINED_CANDIDATES]:
         corners = refine_corners(frame, quad / scale)
         refined = supports([corners * scale], views)[0]
-        found.append(Detection(corners, refined) if refined >= score - 0.02 else
+        found.append(Detection(corners, refined) if refined >= score - _REFINE_SLACK else
                      Detection(quad / scale, score))
     best = outermost(found)
     if best is None or best.score < _MIN_SCORE:
@@ -342,6 +345,14 @@ def _fit_side(image: Frame, a: Points, b: Points, radius: int) -> tuple[Points, 
     if int(strong.sum()) < 6:
         return None
     shift = offsets[:-1] + 0.5
-    points = base[strong] + shift[np.argmax(step[strong], axis=1)][:, None] * normal
+    # The outermost step nearly as strong as the strongest: a letterhead band or a
+    # table's rule just inside the border steps up as much as the border itself.
+    near = step[strong] >= _OUTER_SHARE * step[strong].max(axis=1, keepdims=True)
+    points = base[strong] + shift[np.argmax(near, axis=1)][:, None] * normal
     vx, vy, x0, y0 = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    # A finger or a glare spot over the side gives points off the line: fit again without them.
+    off = np.abs((points[:, 0] - x0) * vy - (points[:, 1] - y0) * vx)
+    kept = points[off <= _INLIER]
+    if _INLIER > 0 and 6 <= len(kept) < len(points):
+        vx, vy, x0, y0 = cv2.fitLine(f32(kept), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
     return f32([x0, y0]), f32([vx, vy])

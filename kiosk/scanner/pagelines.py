@@ -39,6 +39,9 @@ _MAX_SKEW = float(np.sin(np.deg2rad(35)))  # |cos| of a corner 90° ± 35°
 _MIN_RATIO = 0.25
 _NEAR_SCORE = 0.05  # a quad holding the best and this close to its score is preferred
 _HOLD_SLACK = 3.0
+# Edge thresholds follow the median level but stop here: on a near-white desk the
+# page's border is a step of a couple of dozen levels, however bright the frame.
+_CANNY_CAP = (20.0, 50.0)
 
 Lines = tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]  # unit normals (k, 2), offsets (k,)
 
@@ -64,7 +67,8 @@ def oriented_lines(gray: Frame, median: float) -> list[Lines]:
     bands and fewer edge pixels are left; lines come back in ``gray``'s pixels.
     """
     half = u8(cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA))
-    edges = u8(cv2.Canny(half, 0.15 * median, 0.4 * median))
+    low, high = min(0.15 * median, _CANNY_CAP[0]), min(0.4 * median, _CANNY_CAP[1])
+    edges = u8(cv2.Canny(half, low, high))
     gx = cv2.Sobel(half, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(half, cv2.CV_32F, 0, 1, ksize=3)
     ys, xs = np.nonzero(edges)
