@@ -10,6 +10,7 @@ The entries themselves and the catalogue's lookup live in ``catalogue``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -97,13 +98,17 @@ def _at(where: str) -> Iterator[None]:
         raise DataError(error.code, message, field=where) from None
 
 
+# Control characters (newlines aside) would garble the screen and the receipt: C0 but
+# "\n", DEL and C1.  One regex search, not a Python loop over every character.
+_CONTROL_CHARS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
 def _check_text(value: object, where: str, limit: int, *, allow_empty: bool = False) -> str:
     if not isinstance(value, str):
         raise _json_error("not_text", where, got=_kind_of(value))
     if len(value) > limit:
         raise _json_error("too_long", where, limit=limit)
-    # Control characters (newlines aside) would garble the screen and the receipt.
-    if any((ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0 for c in value):
+    if _CONTROL_CHARS.search(value) is not None:
         raise _json_error("control_chars", where)
     if not allow_empty and not value.strip():
         raise _json_error("empty_text", where)
