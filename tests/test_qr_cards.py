@@ -64,6 +64,7 @@ def test_a_thumb_over_the_code_is_measured_and_one_elsewhere_is_not() -> None:
     qr = np.array([[100, 100], [180, 100], [180, 180], [100, 180]], np.float32)
     frame[100:180, 100:180] = 0  # a dark square where the code is
     over = camera.finger(np.random.default_rng(1), frame, qr[0] + 20, scale=50)
-    away = camera.finger(np.random.default_rng(1), frame, np.array([560.0, 300.0], np.float32), scale=30)
+    far = np.array([560.0, 300.0], np.float32)
+    away = camera.finger(np.random.default_rng(1), frame, far, scale=30)
     assert cards._covered(frame, over, qr) > 0.05
     assert cards._covered(frame, away, qr) == 0.0
