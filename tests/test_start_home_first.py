@@ -42,6 +42,19 @@ def started(tmp_path: Path, qtbot: QtBot) -> Iterator[tuple[StartUp, MainWindow]
     window.deleteLater()
 
 
+class _ExitRecorder:
+    """The application, but its ``exit`` recorded rather than done."""
+
+    def __init__(self, app: QApplication, asked: list[int]) -> None:
+        self._app, self._asked = app, asked
+
+    def exit(self, code: int = 0) -> None:
+        self._asked.append(code)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._app, name)
+
+
 def button(home: HomeScreen, text: str) -> QPushButton:
     (found,) = [b for b in home.findChildren(QPushButton) if b.text() == text]
     return found
@@ -68,9 +81,13 @@ def test_a_tap_on_home_before_the_rest_is_built_is_answered_once_it_is(
 @pytest.mark.logs_errors  # the store logs the corrupt file it moved aside
 def test_a_database_that_cannot_be_opened_ends_the_start_with_the_store_error(
     started: tuple[StartUp, MainWindow], qtbot: QtBot, tmp_path: Path,
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     start, _window = started
+    # The start asks the application to end with 1.  Run here with no event loop, Qt's own
+    # exit() would leave the test process's later loops and timers broken: recorded instead.
+    asked: list[int] = []
+    monkeypatch.setattr(start, "_app", _ExitRecorder(start._app, asked))
     data = tmp_path / "data"
     data.mkdir(mode=0o700)
     (data / DATABASE_FILE).write_bytes(b"\x13\x37 not SQLite " * 300)
@@ -79,4 +96,5 @@ def test_a_database_that_cannot_be_opened_ends_the_start_with_the_store_error(
     assert isinstance(start.error, StoreError)
     assert start.error.code == "corrupt_moved"
     assert start.navigator is None  # nothing was built on a database that is not there
+    assert asked == [1]
     assert any("moved aside" in r.getMessage() for r in caplog.records)
