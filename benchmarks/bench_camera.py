@@ -31,8 +31,8 @@ import cv2
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from kiosk.demo.camera import DemoCamera
 from kiosk.scanner.arrays import Frame
-from kiosk.scanner.demo import DemoCamera
 from kiosk.scanner.frames import FrameSource, VideoFileSource
 from kiosk.ui.camera import CameraCodeReader, CameraWorker
 from kiosk.ui.widgets.page_camera import PageCamera

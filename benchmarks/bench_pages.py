@@ -12,7 +12,7 @@ Two corpora:
   counts when every corner that *is* in view is matched within 2 %.
   ``--tune`` measures the tuning seed instead (the held-out family is then not
   measured at all); ``-v`` lists misses, never those of the held-out family.
-* the old corpus (``kiosk.scanner.synthetic``), for continuity with earlier figures.
+* the old corpus (``kiosk.demo.synthetic``), for continuity with earlier figures.
 """
 
 from __future__ import annotations

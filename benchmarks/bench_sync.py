@@ -28,8 +28,8 @@ from pathlib import Path
 
 import requests
 
+from kiosk.demo.simulator import DEMO_CREDENTIALS, PortalSimulator
 from kiosk.sync.client import PortalClient
-from kiosk.sync.simulator import DEMO_CREDENTIALS, PortalSimulator
 from tests.support.kiosk import Kiosk, birth_draft, open_kiosk, tiny_pdf
 
 CLIENT_ID, SECRET = next(iter(DEMO_CREDENTIALS.items()))

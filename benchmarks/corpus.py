@@ -18,7 +18,7 @@ import numpy as np
 
 from benchmarks.scenes import camera, desks
 from benchmarks.scenes.pages import page_frame
-from kiosk.scanner import synthetic
+from kiosk.demo import synthetic
 
 DEFAULT_DIR = Path("/tmp/kiosk-corpus")
 SCENES_DIR = Path("/tmp/kiosk-scenes")

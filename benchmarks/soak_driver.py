@@ -37,7 +37,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from benchmarks.bench_soak import proc_figures
 from kiosk.app import run_kiosk
-from kiosk.scanner.synthetic import SAMPLE_CCCD_PAYLOAD
+from kiosk.demo.synthetic import SAMPLE_CCCD_PAYLOAD
 from kiosk.services import resolve_runtime
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kiosk.app import build_window  # noqa: E402
-from kiosk.scanner.demo import DemoCamera  # noqa: E402
+from kiosk.demo.camera import DemoCamera  # noqa: E402
 from kiosk.scanner.sane import FakeScanner  # noqa: E402
 from kiosk.ui.context import UiServices  # noqa: E402
 from kiosk.ui.draft_state import DraftState  # noqa: E402
@@ -180,10 +180,10 @@ def official_pages(navigator: Navigator, kiosk: Kiosk, folder: Path
     call for help; then its other pages."""
     from dataclasses import replace
 
+    from kiosk.demo.simulator import DEMO_CREDENTIALS, PortalSimulator
     from kiosk.domain.draft import Delivery
     from kiosk.store.officials import SignIn
     from kiosk.sync.client import PortalClient
-    from kiosk.sync.simulator import DEMO_CREDENTIALS, PortalSimulator
     from tests.support.kiosk import birth_draft
     from tests.support.officials import add_official
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.services import Runtime
 from kiosk.store.db import Database
 from kiosk.sync.client import PortalClient
 from kiosk.sync.command import build_worker, portal_client, with_demo_portal
-from kiosk.sync.simulator import PortalSimulator
 from kiosk.sync.worker import SyncWorker
+
+if TYPE_CHECKING:  # the demo package is imported only in demo mode
+    from kiosk.demo.simulator import PortalSimulator
 
 _log = logging.getLogger(__name__)
 
@@ -38,6 +41,8 @@ class BackgroundSync:
         self._client: PortalClient | None = None
         self._thread: threading.Thread | None = None
         if demo:
+            from kiosk.demo.simulator import PortalSimulator
+
             self.simulator = PortalSimulator(_demo_db(runtime.data_dir),
                                              step_seconds=demo_step_seconds)
             self.simulator.start()

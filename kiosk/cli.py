@@ -339,8 +339,8 @@ def _cmd_submit(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def _cmd_portal_sim(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from kiosk.demo.simulator import run_simulator_cli
     from kiosk.services import resolve_runtime
-    from kiosk.sync.simulator import run_simulator_cli
 
     runtime = resolve_runtime(args.data_dir, args.config, env)
     return run_simulator_cli(args.host, args.port, runtime.data_dir, args.step_seconds)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QColor
 
-from kiosk.scanner import synthetic
+from kiosk.demo import synthetic
 from kiosk.scanner.arrays import Frame, Points, f32
 from kiosk.scanner.frames import WebcamSource
 from kiosk.scanner.geometry import max_corner_error

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kiosk.scanner import synthetic
+from kiosk.demo import synthetic
 from kiosk.scanner.arrays import Frame, u8
 from kiosk.scanner.barcodes import CodeReader
 from kiosk.scanner.livecode import KEEP_FRAMES, LiveCodeReader

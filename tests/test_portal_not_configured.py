@@ -11,6 +11,7 @@ import pytest
 
 from kiosk.background import BackgroundSync
 from kiosk.config import Config
+from kiosk.demo.simulator import DEMO_CREDENTIALS
 from kiosk.domain.states import DossierState
 from kiosk.services import DATABASE_FILE, Runtime
 from kiosk.sync.command import (
@@ -20,7 +21,6 @@ from kiosk.sync.command import (
     sync_command,
     with_demo_portal,
 )
-from kiosk.sync.simulator import DEMO_CREDENTIALS
 from tests.support.kiosk import open_kiosk
 
 

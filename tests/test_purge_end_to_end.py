@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import RetentionConfig
+from kiosk.demo.simulator import PortalSimulator
 from kiosk.domain.states import DossierState
 from kiosk.receipts.data import receipt_from_dossier
 from kiosk.store.retention import Housekeeper, Retention
 from kiosk.sync.command import sync_command, with_demo_portal
-from kiosk.sync.simulator import PortalSimulator
 from tests.support.kiosk import Kiosk, open_kiosk
 from tests.sync.conftest import kiosk_client
 

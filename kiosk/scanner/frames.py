@@ -311,7 +311,7 @@ def open_camera(
     "auto" takes webcam 0 when it opens and gives a frame, otherwise the demo
     feed, so ``kiosk run --demo`` on a laptop without a camera still works.
     """
-    from kiosk.scanner.demo import DemoCamera  # the demo pulls in the synthetic renderer
+    from kiosk.demo.camera import DemoCamera  # the demo pulls in the synthetic renderer
 
     if spec == "demo":
         return DemoCamera(size=(width, height))

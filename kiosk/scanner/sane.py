@@ -27,7 +27,6 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.domain.errors import error_from_table
-from kiosk.scanner import synthetic
 from kiosk.scanner.arrays import u8
 from kiosk.scanner.cage import CageLimits, exchange
 from kiosk.scanner.errors import CaptureError
@@ -109,7 +108,7 @@ class SaneScanner:
             check_still(out_file.name, data, max_pixels=MAX_SCAN_PIXELS)
         except CaptureError as error:
             raise error_from_table(CaptureError, MESSAGES, "scanner_failed") from error
-        _write_atomically(out_file, data)
+        write_atomically(out_file, data)
         return out_file
 
     def _run(self, args: list[str], timeout: float) -> bytes:
@@ -137,35 +136,6 @@ class SaneScanner:
         return out
 
 
-class FakeScanner:
-    """A scanner that "scans" a synthetic A4 form: for tests and kiosks in demo mode."""
-
-    def __init__(self, devices: Sequence[ScanDevice] | None = None, *, seed: int = 3) -> None:
-        default = ScanDevice("fake:0", "Kiosk", "Máy quét giả", "flatbed scanner")
-        self.devices = list(devices) if devices is not None else [default]
-        self._rng = np.random.default_rng(seed)
-
-    def list_devices(self) -> list[ScanDevice]:
-        return list(self.devices)
-
-    def scan(
-        self, out_file: Path, *, device: str | None = None, dpi: int = 200, mode: str = "Gray"
-    ) -> Path:
-        if mode not in MODES:
-            raise error_from_table(CaptureError, MESSAGES, "scanner_mode", field="mode")
-        names = [d.name for d in self.devices]
-        if not names or (device is not None and device not in names):
-            raise error_from_table(CaptureError, MESSAGES, "scanner_none")
-        page = synthetic.render_page(self._rng, width=round(210 / 25.4 * dpi))
-        if mode == "Gray":
-            page = u8(cv2.cvtColor(page, cv2.COLOR_BGR2GRAY))
-        ok, encoded = cv2.imencode(out_file.suffix or ".png", page)
-        if not ok:
-            raise error_from_table(CaptureError, MESSAGES, "scanner_failed")
-        _write_atomically(out_file, encoded.tobytes())
-        return out_file
-
-
 def scan_page(scanner: Scanner) -> npt.NDArray[np.uint8]:
     """One flatbed page at 200 dpi gray (for the background runner; the temp file is removed)."""
     with tempfile.TemporaryDirectory(prefix="kiosk-scan-") as folder:
@@ -187,7 +157,7 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:

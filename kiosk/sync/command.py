@@ -19,7 +19,6 @@ from kiosk.store.ratings import Ratings
 from kiosk.store.retention import Housekeeper, Retention
 from kiosk.store.syncstate import LeaseOwner, SyncHealthLog, SyncLease
 from kiosk.sync.client import PortalClient
-from kiosk.sync.simulator import DEMO_CREDENTIALS
 from kiosk.sync.worker import MESSAGES, SyncReport, SyncWorker, describe_holder
 
 EXIT_PAUSED = 1  # the portal is out of reach or refused the kiosk's login
@@ -40,6 +39,8 @@ COMMAND_MESSAGES = {
 
 def with_demo_portal(runtime: Runtime, url: str = DEMO_PORTAL_URL) -> Runtime:
     """The runtime with the simulator's address and demo account: demo mode only."""
+    from kiosk.demo.simulator import DEMO_CREDENTIALS  # the demo package: demo mode only
+
     client_id, secret = next(iter(DEMO_CREDENTIALS.items()))
     portal = replace(runtime.config.portal, url=url, client_id=client_id, client_secret=secret)
     return replace(runtime, config=replace(runtime.config, portal=portal))

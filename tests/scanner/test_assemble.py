@@ -10,7 +10,7 @@ import zlib
 import cv2
 import numpy as np
 
-from kiosk.scanner import synthetic
+from kiosk.demo import synthetic
 from kiosk.scanner.arrays import Frame, u8
 from kiosk.scanner.assemble import PAGE_BUDGET, assemble_pdf
 from kiosk.scanner.barcodes import CodeReader

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kiosk.demo.scanner import FakeScanner
 from kiosk.scanner.availability import ScannerAvailability, probe_scanner
-from kiosk.scanner.sane import FakeScanner, SaneScanner
+from kiosk.scanner.sane import SaneScanner
 
 
 def test_sanes_test_device_counts_as_a_scanner(sane_env: dict[str, str]) -> None:

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.scanner import synthetic
+from kiosk.demo import synthetic
 from kiosk.scanner.arrays import Frame, u8
 from kiosk.scanner.barcodes import (
     BACKENDS,

@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from kiosk.scanner import synthetic
+from kiosk.demo import synthetic
 from kiosk.scanner.commands import decode_command, detect_command, scan_command
 from kiosk.scanner.geometry import max_corner_error
 from tests.scanner.conftest import DIAGONAL, scene

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from kiosk.demo import synthetic
+from kiosk.demo.camera import DemoCamera
 from kiosk.domain.identity import check_personal_id, parse_cccd_qr
-from kiosk.scanner import synthetic
 from kiosk.scanner.barcodes import decode_image, texts
-from kiosk.scanner.demo import DemoCamera
 
 TODAY = date(2026, 11, 24)
 

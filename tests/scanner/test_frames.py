@@ -10,9 +10,9 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.scanner import synthetic
+from kiosk.demo import synthetic
+from kiosk.demo.camera import DemoCamera
 from kiosk.scanner.arrays import Frame
-from kiosk.scanner.demo import DemoCamera
 from kiosk.scanner.errors import CaptureError
 from kiosk.scanner.frames import (
     FrameSource,

@@ -6,9 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.scanner import synthetic
+from kiosk.demo import synthetic
+from kiosk.demo.camera import DemoCamera
 from kiosk.scanner.arrays import f32, u8
-from kiosk.scanner.demo import DemoCamera
 from kiosk.scanner.errors import CaptureError
 from kiosk.scanner.geometry import max_corner_error, order_corners
 from kiosk.scanner.pagedetect import Detection, detect_page, outermost

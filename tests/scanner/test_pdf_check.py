@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.scanner import synthetic
+from kiosk.demo import synthetic
 from kiosk.scanner.assemble import assemble_pdf
 from kiosk.scanner.errors import CaptureError
 from kiosk.scanner.pdfinfo import MAX_PAGES, check_pdf

@@ -8,8 +8,9 @@ from pathlib import Path
 import cv2
 import pytest
 
+from kiosk.demo.scanner import FakeScanner
 from kiosk.scanner.errors import CaptureError
-from kiosk.scanner.sane import FakeScanner, SaneScanner, Scanner
+from kiosk.scanner.sane import SaneScanner, Scanner
 
 # A small area keeps the test device quick: 40 × 30 mm.
 SMALL = ("-x", "40", "-y", "30")

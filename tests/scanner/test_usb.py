@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.scanner import synthetic
+from kiosk.demo import synthetic
 from kiosk.scanner.assemble import assemble_pdf
 from kiosk.scanner.errors import CaptureError
 from kiosk.scanner.usb import FileKind, Limits, import_bytes, import_file, sniff

@@ -16,10 +16,11 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.scanner import synthetic
+from kiosk.demo import synthetic
+from kiosk.demo.scanner import FakeScanner
 from kiosk.scanner.arrays import f32
 from kiosk.scanner.frames import FrameSource, VideoFileSource
-from kiosk.scanner.sane import FakeScanner, SaneScanner, Scanner
+from kiosk.scanner.sane import SaneScanner, Scanner
 from tests.support.kiosk import tiny_pdf
 
 PAGE_CORNERS = f32([[190, 40], [450, 50], [440, 420], [180, 410]])

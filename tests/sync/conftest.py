@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.demo.simulator import DEMO_CREDENTIALS, PortalSimulator
 from kiosk.sync.client import PortalClient
-from kiosk.sync.simulator import DEMO_CREDENTIALS, PortalSimulator
 from tests.support.kiosk import Kiosk, open_kiosk
 
 CLIENT_ID, CLIENT_SECRET = next(iter(DEMO_CREDENTIALS.items()))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 
+from kiosk.demo.simulator import PortalSimulator
 from kiosk.domain.draft import Helper
 from kiosk.domain.states import DossierState
 from kiosk.receipts.data import receipt_from_dossier
-from kiosk.sync.simulator import PortalSimulator
 from tests.support.kiosk import Kiosk, birth_draft
 from tests.sync.test_worker import worker_for
 

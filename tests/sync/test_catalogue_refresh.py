@@ -9,11 +9,11 @@ import pytest
 
 from kiosk.catalogue_updates import CatalogueUpdates
 from kiosk.config import Config
+from kiosk.demo.simulator import DEMO_CREDENTIALS, PortalSimulator
 from kiosk.domain.catalogue_json import procedure_to_dict
 from kiosk.domain.errors import DataError
 from kiosk.services import Runtime, active_catalogue, shipped_catalogue
 from kiosk.sync.client import PortalClient
-from kiosk.sync.simulator import DEMO_CREDENTIALS, PortalSimulator
 from kiosk.sync.worker import CATALOGUE_CURSOR
 from tests.support.kiosk import Kiosk
 

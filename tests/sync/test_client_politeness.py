@@ -23,6 +23,7 @@ import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kiosk.demo.simulator import DEMO_CREDENTIALS, PortalSimulator
 from kiosk.sync.client import MESSAGES, PortalClient
 from kiosk.sync.policy import (
     AUTH_PAUSE_MAX_SECONDS,
@@ -31,7 +32,6 @@ from kiosk.sync.policy import (
     OutcomeKind,
     retry_after_seconds,
 )
-from kiosk.sync.simulator import DEMO_CREDENTIALS, PortalSimulator
 from tests.sync.hostile import (
     TOKEN_PATH,
     Blackhole,

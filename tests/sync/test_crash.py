@@ -20,9 +20,9 @@ from pathlib import Path
 
 import requests
 
+from kiosk.demo.simulator import DEMO_CREDENTIALS, PortalSimulator
 from kiosk.domain.states import DossierState
 from kiosk.services import DATABASE_FILE
-from kiosk.sync.simulator import DEMO_CREDENTIALS, PortalSimulator
 from tests.support.kiosk import open_kiosk
 from tests.sync import faults
 

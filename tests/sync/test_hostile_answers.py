@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
+from kiosk.demo.simulator import PortalSimulator
 from kiosk.domain.states import DossierState
 from kiosk.sync.client import MAX_BODY_BYTES
 from kiosk.sync.policy import Outcome, OutcomeKind, backoff_delay
-from kiosk.sync.simulator import PortalSimulator
 from kiosk.sync.worker import SyncWorker
 from tests.support.kiosk import Kiosk
 from tests.sync import faults

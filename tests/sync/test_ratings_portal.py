@@ -12,9 +12,9 @@ import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.sync.simulator import DEMO_CREDENTIALS, PortalSimulator
-from kiosk.sync.simulator_errors import PortalError
-from kiosk.sync.simulator_ratings import validate_rating
+from kiosk.demo.simulator import DEMO_CREDENTIALS, PortalSimulator
+from kiosk.demo.simulator_errors import PortalError
+from kiosk.demo.simulator_ratings import validate_rating
 
 CLIENT_ID, SECRET = next(iter(DEMO_CREDENTIALS.items()))
 KEY = "6f1c2b1e-2f7a-4a8e-9d1e-0b7f2d9c1a11"

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
+from kiosk.demo.simulator import PortalSimulator
 from kiosk.store.ratings import Rating
 from kiosk.sync.rating_sender import rating_payload
-from kiosk.sync.simulator import PortalSimulator
 from kiosk.sync.worker import SyncWorker
 from tests.support.kiosk import Kiosk
 from tests.sync import faults

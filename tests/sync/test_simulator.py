@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 import requests
 
+from kiosk.demo.simulator import DEMO_CREDENTIALS, PortalSimulator
 from kiosk.domain.dates import VIETNAM_TZ
-from kiosk.sync.simulator import DEMO_CREDENTIALS, PortalSimulator
 
 START = datetime(2026, 11, 24, 9, 30, 0, tzinfo=VIETNAM_TZ)
 STEP = 60
@@ -705,7 +705,7 @@ def test_stop_returns_while_a_client_keeps_an_idle_connection(
 
 def test_the_cli_serves_until_ctrl_c_and_prints_url_and_credentials(tmp_path: Path) -> None:
     script = (
-        "import sys; from pathlib import Path; from kiosk.sync.simulator import run_simulator_cli;"
+        "import sys; from pathlib import Path; from kiosk.demo.simulator import run_simulator_cli;"
         "sys.exit(run_simulator_cli('127.0.0.1', 0, Path(sys.argv[1]), 5.0))"
     )
     command = [sys.executable, "-c", script, str(tmp_path)]

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from kiosk.demo.simulator import PortalSimulator
 from kiosk.services import DATABASE_FILE
-from kiosk.sync.simulator import PortalSimulator
 from tests.support.kiosk import open_kiosk
 from tests.sync import faults
 from tests.sync.test_crash import kiosk_command, write_config

@@ -7,9 +7,9 @@ next attempt uploads nothing again.  The portal's own counters tell.
 
 from __future__ import annotations
 
+from kiosk.demo.simulator import PortalSimulator
 from kiosk.domain.states import DossierState
 from kiosk.store.records import DossierDetail
-from kiosk.sync.simulator import PortalSimulator
 from tests.support.kiosk import Kiosk
 from tests.sync import faults
 from tests.sync.test_worker import drain, stats, worker_for

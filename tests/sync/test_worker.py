@@ -13,9 +13,9 @@ from typing import Any
 
 import requests
 
+from kiosk.demo.simulator import PortalSimulator
 from kiosk.domain.states import DossierState
 from kiosk.sync.client import PortalClient
-from kiosk.sync.simulator import PortalSimulator
 from kiosk.sync.worker import SyncWorker
 from tests.support.kiosk import Kiosk
 from tests.sync import faults

@@ -8,11 +8,11 @@ import threading
 
 import pytest
 
+from kiosk.demo.simulator import PortalSimulator
 from kiosk.domain.states import DossierState
 from kiosk.store.syncstate import SyncHealthLog, lease_holder
 from kiosk.sync.client import PortalClient
 from kiosk.sync.policy import Outcome
-from kiosk.sync.simulator import PortalSimulator
 from kiosk.sync.worker import SyncWorker
 from tests.support.kiosk import Kiosk
 from tests.sync import faults

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from kiosk.demo.synthetic import code_image
 from kiosk.domain.errors import ValidationError
 from kiosk.domain.identity import parse_cccd_qr
 from kiosk.scanner.frames import FrameSource, VideoFileSource
-from kiosk.scanner.synthetic import code_image
 from kiosk.ui import theme
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.main_window import MainWindow

@@ -21,9 +21,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.demo.synthetic import code_image
 from kiosk.scanner.arrays import Frame
 from kiosk.scanner.frames import ExclusiveCamera, FrameSource, VideoFileSource
-from kiosk.scanner.synthetic import code_image
 from kiosk.ui.camera import CameraCodeReader, CameraWorker
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator

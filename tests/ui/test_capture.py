@@ -18,8 +18,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
+from kiosk.demo.scanner import FakeScanner
 from kiosk.scanner.quality import MESSAGES as QUALITY
-from kiosk.scanner.sane import FakeScanner
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.screens.capture import EDITOR_MODE, LIVE, STILL, CaptureScreen

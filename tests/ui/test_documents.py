@@ -19,9 +19,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.demo.scanner import FakeScanner
 from kiosk.domain.catalogue import DocumentComponent, Procedure
 from kiosk.domain.draft import DraftDocument
-from kiosk.scanner.sane import FakeScanner, Scanner
+from kiosk.scanner.sane import Scanner
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.runner import BackgroundRunner
 from kiosk.ui.screens.documents import DocumentsScreen

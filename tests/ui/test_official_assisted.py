@@ -13,9 +13,9 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from kiosk.demo.scanner import FakeScanner
+from kiosk.demo.simulator import PortalSimulator
 from kiosk.domain.states import DossierState
-from kiosk.scanner.sane import FakeScanner
-from kiosk.sync.simulator import PortalSimulator
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator
 from tests.support import residents

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLabel
 
+from kiosk.demo.simulator import PortalSimulator
 from kiosk.domain.draft import Delivery
 from kiosk.domain.states import DossierState
 from kiosk.store.records import QueuedDossier
-from kiosk.sync.simulator import PortalSimulator
 from kiosk.sync.status import read_sync_status
 from kiosk.ui import theme
 from kiosk.ui.main_window import MainWindow

@@ -13,10 +13,10 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.demo.synthetic import code_image
 from kiosk.domain.catalogue_json import load_catalogue
 from kiosk.paths import resource
 from kiosk.scanner.frames import FrameSource, VideoFileSource
-from kiosk.scanner.synthetic import code_image
 from kiosk.ui import theme
 from kiosk.ui.widgets.dock import KeyboardDock
 from kiosk.ui.widgets.fields import FieldList

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from kiosk.sync.simulator import PortalSimulator
+from kiosk.demo.simulator import PortalSimulator
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator
 from tests.support.kiosk import Kiosk

@@ -36,8 +36,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config, SessionConfig
-from kiosk.scanner import synthetic
-from kiosk.scanner.demo import DemoCamera
+from kiosk.demo import synthetic
+from kiosk.demo.camera import DemoCamera
 from kiosk.scanner.frames import FrameSource, VideoFileSource
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator

@@ -15,8 +15,8 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.demo.scanner import FakeScanner
 from kiosk.domain.states import DossierState
-from kiosk.scanner.sane import FakeScanner
 from kiosk.ui.errors import install_exception_hook
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator

@@ -18,7 +18,7 @@ from email import policy
 from email.message import Message
 from email.parser import BytesParser
 
-from kiosk.sync.simulator_errors import detail, portal_error
+from kiosk.demo.simulator_errors import detail, portal_error
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # Room for the part headers and the sha256 field around a file of the limit.

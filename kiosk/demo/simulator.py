@@ -28,12 +28,12 @@ from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Any
 
+from kiosk.demo.simulator_api import Portal, PortalSettings
+from kiosk.demo.simulator_http import SimulatorServer
+from kiosk.demo.simulator_store import SimulatorStore
 from kiosk.domain.catalogue_json import load_catalogue, procedure_to_dict
 from kiosk.domain.dates import VIETNAM_TZ
 from kiosk.paths import resource
-from kiosk.sync.simulator_api import Portal, PortalSettings
-from kiosk.sync.simulator_http import SimulatorServer
-from kiosk.sync.simulator_store import SimulatorStore
 
 logger = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.sync.simulator_files import Upload
-from kiosk.sync.simulator_timeline import Event, Schedule, manual_event
+from kiosk.demo.simulator_files import Upload
+from kiosk.demo.simulator_timeline import Event, Schedule, manual_event
 
 SCHEMA_VERSION = 1
 SCHEMA = """

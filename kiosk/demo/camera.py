@@ -14,7 +14,7 @@ import math
 import cv2
 import numpy as np
 
-from kiosk.scanner import synthetic
+from kiosk.demo import synthetic
 from kiosk.scanner.arrays import Frame, Points, f32, u8
 from kiosk.scanner.geometry import order_corners
 

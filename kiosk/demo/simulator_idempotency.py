@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kiosk.sync.simulator_errors import portal_error
-from kiosk.sync.simulator_http import Response
-from kiosk.sync.simulator_store import SimulatorStore, Stored
+from kiosk.demo.simulator_errors import portal_error
+from kiosk.demo.simulator_http import Response
+from kiosk.demo.simulator_store import SimulatorStore, Stored
 
 
 def idempotent_answer(store: SimulatorStore, record: Stored, body_hash: str, kind: str,

@@ -24,22 +24,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from kiosk.domain.dates import from_wire, to_vietnam_time, to_wire
-from kiosk.domain.errors import ValidationError
-from kiosk.domain.states import PORTAL_STATUS_LABELS
-from kiosk.sync.simulator_errors import detail, portal_error
-from kiosk.sync.simulator_files import UPLOAD_LIMIT, parse_upload
-from kiosk.sync.simulator_http import Request, Response, Route, route
-from kiosk.sync.simulator_idempotency import idempotent_answer
-from kiosk.sync.simulator_ratings import RatingDesk
-from kiosk.sync.simulator_store import DossierRow, NewDossier, SimulatorStore, Stored
-from kiosk.sync.simulator_timeline import (
+from kiosk.demo.simulator_errors import detail, portal_error
+from kiosk.demo.simulator_files import UPLOAD_LIMIT, parse_upload
+from kiosk.demo.simulator_http import Request, Response, Route, route
+from kiosk.demo.simulator_idempotency import idempotent_answer
+from kiosk.demo.simulator_ratings import RatingDesk
+from kiosk.demo.simulator_store import DossierRow, NewDossier, SimulatorStore, Stored
+from kiosk.demo.simulator_timeline import (
     current_status,
     last_change,
     manual_event,
     timeline,
 )
-from kiosk.sync.simulator_validate import Report, nullable, parse_json, text, validate_dossier
+from kiosk.demo.simulator_validate import Report, nullable, parse_json, text, validate_dossier
+from kiosk.domain.dates import from_wire, to_vietnam_time, to_wire
+from kiosk.domain.errors import ValidationError
+from kiosk.domain.states import PORTAL_STATUS_LABELS
 
 JSON_LIMIT = 1024 * 1024  # a dossier is a few kilobytes; attachments go to /files
 _WIRE = re.compile(r"[0-9]{14}")

@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from kiosk.sync.simulator_errors import ERRORS, PortalError, portal_error
+from kiosk.demo.simulator_errors import ERRORS, PortalError, portal_error
 
 logger = logging.getLogger(__name__)
 

@@ -12,11 +12,11 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from kiosk.sync.simulator_errors import portal_error
-from kiosk.sync.simulator_http import Request, Response
-from kiosk.sync.simulator_idempotency import idempotent_answer
-from kiosk.sync.simulator_store import SimulatorStore
-from kiosk.sync.simulator_validate import (
+from kiosk.demo.simulator_errors import portal_error
+from kiosk.demo.simulator_http import Request, Response
+from kiosk.demo.simulator_idempotency import idempotent_answer
+from kiosk.demo.simulator_store import SimulatorStore
+from kiosk.demo.simulator_validate import (
     Report,
     Spec,
     choice,

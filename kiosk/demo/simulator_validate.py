@@ -18,9 +18,9 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from kiosk.demo.simulator_errors import Detail, detail, portal_error
 from kiosk.domain.dates import from_wire
 from kiosk.domain.errors import ValidationError
-from kiosk.sync.simulator_errors import Detail, detail, portal_error
 
 MESSAGES: Mapping[str, str] = MappingProxyType(
     {
