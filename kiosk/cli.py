@@ -2,31 +2,64 @@
 
 The process's entry point: it reads the environment once and hands what it
 found down.  ``kiosk`` alone starts the kiosk (``kiosk run``).
+
+This module's top level loads argparse and the standard library only (issue 13:
+``kiosk --help`` and ``kiosk catalog --json`` within 3× ``python -c pass``).  A
+command is a line in ``_commands()`` (what adds it to the parser, in ``kiosk
+--help``'s order) and one in ``SUMMARIES`` (its line in ``kiosk --help``); its
+module is imported inside its functions.  A line naming one command gets a parser
+holding that command alone; ``kiosk --help`` (and any line naming no command) gets
+the commands' names and summaries only, without their options or modules.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
-from kiosk.office_cli import add_audit, add_official, add_queue_retry
-from kiosk.purge_command import add_purge
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_STORE = 5  # the data folder or the database cannot be used (the message says why)
 
-if TYPE_CHECKING:  # loaded by the commands that can raise it: `kiosk --help` needs none
-    from kiosk.domain.errors import DomainError
+TYPE_CHECKING = False  # typing itself costs every command: mypy and ruff read the name
+if TYPE_CHECKING:
+    from logging import Logger
+    from typing import Any
+
+    from kiosk.domain.errors import DomainError  # loaded by the commands that can raise it
 
 Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
-_log = logging.getLogger("kiosk.cli")
+
+# Each command's line in `kiosk --help`, in its order (a command missing here makes
+# `kiosk --help` build every command's parser: correct, but slower).
+SUMMARIES: Mapping[str, str] = {
+    "run": "mở kiosk (mặc định khi không có lệnh)",
+    "catalog": "liệt kê, tìm kiếm thủ tục hành chính",
+    "doctor": "kiểm tra máy: thư viện, phông chữ, dữ liệu, thiết bị",
+    "queue": "xem hàng đợi hồ sơ: trạng thái, số lần gửi, lý do",
+    "sync": "gửi hồ sơ trong hàng đợi lên cổng, cập nhật trạng thái",
+    "submit": "nộp hồ sơ từ tệp JSON (xem thư mục examples/)",
+    "portal-sim": "chạy cổng dịch vụ công giả lập (máy chủ HTTP thật)",
+    "decode": "đọc mã QR / mã vạch (thẻ căn cước, phiếu hẹn) từ ảnh",
+    "detect": "tìm trang giấy trong ảnh (bốn góc, chất lượng)",
+    "scan": "quét giấy tờ bằng máy quét phẳng (SANE)",
+    "receipt": "phiếu tiếp nhận và hẹn trả kết quả của một hồ sơ",
+    "official": "tài khoản cán bộ: thêm, liệt kê, khoá, mở, đổi mã PIN",
+    "audit": "nhật ký thao tác của cán bộ, mới nhất trước (chỉ đọc)",
+    "purge": ("xoá dữ liệu cá nhân và tệp đính kèm của hồ sơ cổng dịch vụ công đã nhận "
+              "quá số ngày lưu giữ; ghi nhật ký"),
+}
+
+
+def _log() -> Logger:
+    import logging  # with its threading and traceback: only where something is logged
+
+    return logging.getLogger("kiosk.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,8 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         private_files()  # before anything is created: the data dir 0700, its files 0600
     given = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(only=command_of(given))
-    args = parser.parse_args(given)
+    args = parser_for(given).parse_args(given)
     handler: Handler = getattr(args, "handler", _cmd_run)
     try:
         return handler(args, os.environ)
@@ -47,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if errors is not None and isinstance(exc, errors.DomainError):
             return _failed(exc, EXIT_STORE if _is_store_error(exc) else EXIT_FAILED)
         # The store's modules are loaded only now (a fault can come only from them).
+        import logging
+
         from kiosk.logsetup import FILE_ONLY
         from kiosk.store.faults import FAULTS, as_store_error
 
@@ -54,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         # A fault under the store that no command turned into words.
         if logging.getLogger().handlers:  # else the traceback would reach the screen
-            _log.error("store fault", exc_info=True, extra=FILE_ONLY)
+            _log().error("store fault", exc_info=True, extra=FILE_ONLY)
         return _failed(as_store_error(exc, _data_dir(args)), EXIT_STORE)
 
 
@@ -64,13 +98,15 @@ def _is_store_error(exc: DomainError) -> bool:
 
 
 def _failed(exc: DomainError, code: int) -> int:
+    import logging
+
     from kiosk.logsetup import FILE_ONLY
 
     if logging.getLogger().handlers:  # run, sync and submit log to a file; others print only
         # A store's message names paths; another's may quote what a resident typed.
         # A refused input (a config, a draft) is the user's to fix: a warning, not an error.
         store = _is_store_error(exc)
-        _log.log(logging.ERROR if store else logging.WARNING, "%s: %s", exc.code,
+        _log().log(logging.ERROR if store else logging.WARNING, "%s: %s", exc.code,
                  exc.message if store else "", extra=FILE_ONLY)  # the screen: the line below
     print(f"Lỗi: {exc.message}", file=sys.stderr)
     return code
@@ -99,9 +135,25 @@ def command_of(argv: Sequence[str]) -> str | None:
     return argv[i] if argv[i] in _commands() else None
 
 
-def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
-    """The whole command line; ``only``: the same with that command alone."""
-    parser = argparse.ArgumentParser(
+def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser that reads ``argv`` exactly as the whole one does, at the least cost:
+    the named command's alone; for a line that names no command anywhere (help, the
+    version, a mistyped word), the commands' names and summaries alone — all argparse
+    can show or refuse there; else the whole parser."""
+    only = command_of(argv)
+    if only is not None:
+        return build_parser(only=only)
+    commands = _commands()
+    if commands.keys() <= SUMMARIES.keys() and not commands.keys() & set(argv):
+        return build_parser(summaries_only=True)
+    return build_parser()
+
+
+def build_parser(*, only: str | None = None,
+                 summaries_only: bool = False) -> argparse.ArgumentParser:
+    """The whole command line; ``only``: the same with that command alone;
+    ``summaries_only``: every command named, with its summary but not its options."""
+    parser = _Parser(
         prog="kiosk",
         description="Kiosk dịch vụ công tự phục vụ cho bộ phận một cửa cấp xã.",
     )
@@ -111,9 +163,47 @@ def build_parser(*, only: str | None = None) -> argparse.ArgumentParser:
     parser.set_defaults(demo=False, windowed=False, quit_when_ready=False)
     sub = parser.add_subparsers(title="lệnh", metavar="LỆNH")
     commands = _commands()
+    if summaries_only:
+        for name in commands:
+            sub.add_parser(name, help=SUMMARIES[name])
+        return parser
     for add in [commands[only]] if only else dict.fromkeys(commands.values()):
         add(sub)
     return parser
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's own, told the terminal's width as ``shutil`` would find it: argparse
+    imports ``shutil`` (and its compression modules) for that alone, on every parser."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position,
+                         _terminal_columns() - 2 if width is None else width)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Every parser of the command line (subcommands' too: argparse makes them of this
+    class) formats with ``_Formatter`` unless told otherwise."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
+def _terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``: $COLUMNS, else the terminal's, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return columns or 80
 
 
 def _commands() -> dict[str, Callable[[Any], None]]:
@@ -121,12 +211,30 @@ def _commands() -> dict[str, Callable[[Any], None]]:
     return {"run": _add_run, "catalog": _add_catalog, "doctor": _add_doctor,
             "queue": _add_queue, "sync": _add_sync, "submit": _add_submit,
             "portal-sim": _add_portal_sim, "decode": _add_capture, "detect": _add_capture,
-            "scan": _add_capture, "receipt": _add_receipt, "official": add_official,
-            "audit": add_audit, "purge": add_purge}
+            "scan": _add_capture, "receipt": _add_receipt, "official": _add_official,
+            "audit": _add_audit, "purge": _add_purge}
+
+
+def _add_official(sub: Any) -> None:
+    from kiosk.office_cli import add_official
+
+    add_official(sub)
+
+
+def _add_audit(sub: Any) -> None:
+    from kiosk.office_cli import add_audit
+
+    add_audit(sub)
+
+
+def _add_purge(sub: Any) -> None:
+    from kiosk.purge_command import add_purge
+
+    add_purge(sub)
 
 
 def _add_run(sub: Any) -> None:
-    p = sub.add_parser("run", help="mở kiosk (mặc định khi không có lệnh)")
+    p = sub.add_parser("run", help=SUMMARIES["run"])
     p.add_argument("--demo", action="store_true",
                    help="chế độ trình diễn: cổng giả lập, camera giả, phiếu hẹn lưu thành PDF "
                         "(cấu hình trình diễn có sẵn, trừ khi chỉ định --config)")
@@ -138,7 +246,7 @@ def _add_run(sub: Any) -> None:
 
 
 def _add_catalog(sub: Any) -> None:
-    p = sub.add_parser("catalog", help="liệt kê, tìm kiếm thủ tục hành chính")
+    p = sub.add_parser("catalog", help=SUMMARIES["catalog"])
     p.add_argument("--search", default="",
                    help="từ khoá (không cần dấu, không phân biệt hoa thường)")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
@@ -146,20 +254,22 @@ def _add_catalog(sub: Any) -> None:
 
 
 def _add_doctor(sub: Any) -> None:
-    p = sub.add_parser("doctor", help="kiểm tra máy: thư viện, phông chữ, dữ liệu, thiết bị")
+    p = sub.add_parser("doctor", help=SUMMARIES["doctor"])
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.set_defaults(handler=_cmd_doctor)
 
 
 def _add_queue(sub: Any) -> None:
-    p = sub.add_parser("queue", help="xem hàng đợi hồ sơ: trạng thái, số lần gửi, lý do")
+    p = sub.add_parser("queue", help=SUMMARIES["queue"])
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.set_defaults(handler=_cmd_queue)
+    from kiosk.office_cli import add_queue_retry
+
     add_queue_retry(p)
 
 
 def _add_sync(sub: Any) -> None:
-    p = sub.add_parser("sync", help="gửi hồ sơ trong hàng đợi lên cổng, cập nhật trạng thái")
+    p = sub.add_parser("sync", help=SUMMARIES["sync"])
     p.add_argument("--once", action="store_true", help="gửi một lượt rồi thoát")
     p.add_argument("--demo", action="store_true",
                    help="gửi tới cổng giả lập của `kiosk portal-sim` (127.0.0.1:8765, tài khoản "
@@ -168,13 +278,13 @@ def _add_sync(sub: Any) -> None:
 
 
 def _add_submit(sub: Any) -> None:
-    p = sub.add_parser("submit", help="nộp hồ sơ từ tệp JSON (xem thư mục examples/)")
+    p = sub.add_parser("submit", help=SUMMARIES["submit"])
     p.add_argument("file", help="tệp JSON mô tả hồ sơ")
     p.set_defaults(handler=_cmd_submit)
 
 
 def _add_portal_sim(sub: Any) -> None:
-    p = sub.add_parser("portal-sim", help="chạy cổng dịch vụ công giả lập (máy chủ HTTP thật)")
+    p = sub.add_parser("portal-sim", help=SUMMARIES["portal-sim"])
     p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="cổng (mặc định 8765; 0: tự chọn)")
     p.add_argument("--step-seconds", type=float, default=30.0,
@@ -183,25 +293,25 @@ def _add_portal_sim(sub: Any) -> None:
 
 
 def _add_capture(sub: Any) -> None:
-    p = sub.add_parser("decode", help="đọc mã QR / mã vạch (thẻ căn cước, phiếu hẹn) từ ảnh")
+    p = sub.add_parser("decode", help=SUMMARIES["decode"])
     p.add_argument("images", nargs="+", help="tệp ảnh")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.add_argument("--backend", choices=["zxing", "zbar"], default="zxing",
                    help="bộ đọc mã (mặc định zxing)")
     p.set_defaults(handler=_cmd_decode)
-    p = sub.add_parser("detect", help="tìm trang giấy trong ảnh (bốn góc, chất lượng)")
+    p = sub.add_parser("detect", help=SUMMARIES["detect"])
     p.add_argument("images", nargs="+", help="tệp ảnh")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.add_argument("--warp", metavar="OUT_DIR", help="lưu trang đã làm phẳng vào thư mục này")
     p.set_defaults(handler=_cmd_detect)
-    p = sub.add_parser("scan", help="quét giấy tờ bằng máy quét phẳng (SANE)")
+    p = sub.add_parser("scan", help=SUMMARIES["scan"])
     p.add_argument("--device", help="tên thiết bị SANE (mặc định: máy đầu tiên)")
     p.add_argument("--out", required=True, help="tệp ảnh kết quả (.png)")
     p.set_defaults(handler=_cmd_scan)
 
 
 def _add_receipt(sub: Any) -> None:
-    p = sub.add_parser("receipt", help="phiếu tiếp nhận và hẹn trả kết quả của một hồ sơ")
+    p = sub.add_parser("receipt", help=SUMMARIES["receipt"])
     p.add_argument("code", help="mã hồ sơ (mã của kiosk hoặc mã cổng cấp)")
     p.add_argument("--out", help="lưu phiếu ra tệp PDF")
     p.add_argument("--print", dest="do_print", action="store_true", help="in phiếu ra máy in")
@@ -209,10 +319,15 @@ def _add_receipt(sub: Any) -> None:
 
 
 def _cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from kiosk.app import run_kiosk  # Qt is loaded only when the kiosk itself starts
     from kiosk.services import resolve_runtime
 
+    # The settings are read before Qt loads: PySide6 reads the source of every module
+    # imported after it (its __feature__ hook), so what Home needs that is not Qt's
+    # (the settings, TOML, dataclasses, logging) costs less imported before it.
     runtime = resolve_runtime(args.data_dir, run_config(args.config, env, demo=args.demo), env)
+    import logging  # noqa: F401  (the screens' modules use it: loaded here, before Qt)
+
+    from kiosk.app import run_kiosk  # Qt is loaded only when the kiosk itself starts
 
     def open_log() -> None:  # on the start-up thread, once Home is painted
         from kiosk.logsetup import configure_logging
@@ -235,17 +350,15 @@ def run_config(chosen: str | None, env: Mapping[str, str], *, demo: bool) -> str
 
 
 def _cmd_catalog(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from kiosk.domain.catalogue_json import procedure_to_dict
+    if args.json:  # the catalogue as it is: the settings' fees do not change it
+        sys.stdout.write(catalogue_json(data_dir_of(args.data_dir, env), args.search))
+        return EXIT_OK
     from kiosk.domain.fees import describe_fee
     from kiosk.services import active_catalogue, resolve_runtime
 
     runtime = resolve_runtime(args.data_dir, args.config, env)
     overrides = runtime.config.fees
-    catalogue = active_catalogue(runtime)
-    found = catalogue.search(args.search)
-    if args.json:
-        _print_json([procedure_to_dict(p) for p in found])
-        return EXIT_OK
+    found = active_catalogue(runtime).search(args.search)
     if not found:
         print(f"Không tìm thấy thủ tục nào với từ khoá “{args.search}”.")
         return EXIT_OK
@@ -409,10 +522,71 @@ def _queue_item(q: Any) -> dict[str, object]:
 
 
 def _print_json(data: object) -> None:
+    sys.stdout.write(_json_text(data))
+
+
+def _json_text(data: object) -> str:
     import json
 
     # One write: json.dump would make thousands (a tenth of `kiosk catalog --json`'s time).
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# `kiosk catalog --json`'s inputs: the shipped catalogue (what kiosk.services reads) and
+# the portal's updates in the data dir (kiosk.catalogue_updates.UPDATES_FILE); its cache.
+SHIPPED_CATALOGUE = ("catalogue", "procedures.json")
+CATALOGUE_UPDATES = "catalogue-updates.json"
+CATALOGUE_CACHE = "catalogue-json.cache"
+
+
+def data_dir_of(chosen: str | None, env: Mapping[str, str]) -> Path:
+    """The data dir as ``kiosk.services.resolve_runtime`` finds it (--data-dir, then
+    KIOSK_DATA_DIR, then the default), without reading the settings."""
+    from kiosk.paths import default_data_dir
+
+    given = chosen or env.get("KIOSK_DATA_DIR")
+    if given:
+        return Path(given)
+    return default_data_dir(Path(env.get("HOME", str(Path.home()))))
+
+
+def catalogue_json(data_dir: Path, search: str = "") -> str:
+    """What ``kiosk catalog --json`` prints: the active catalogue (the shipped one with the
+    portal's updates laid over it, as the kiosk shows it), or what ``search`` finds in it.
+
+    The whole list is kept in the data dir, if there is one, under a key of its inputs
+    (``kiosk.domain.catalogue_cache``): while they stay the same it is printed from
+    there, without loading and checking the catalogue again."""
+    if search.strip():
+        return _checked_catalogue_json(data_dir, search)[0]
+    from kiosk.domain.catalogue_cache import cached_text, input_key
+    from kiosk.paths import resource
+
+    sources = (resource(*SHIPPED_CATALOGUE), data_dir / CATALOGUE_UPDATES)
+    code = Path(__file__).parent  # this module, the services and the domain that print it
+
+    def key() -> str:
+        return input_key(sources, (code, code / "domain"))
+
+    return cached_text(data_dir / CATALOGUE_CACHE, key,
+                       lambda: _checked_catalogue_json(data_dir, ""))
+
+
+def _checked_catalogue_json(data_dir: Path, search: str) -> tuple[str, bool]:
+    """The catalogue read and checked (a fault in the shipped file is a DataError), and
+    whether the text may be kept: not while a damaged updates file is being left out
+    (the kiosk logs it each time, as it should)."""
+    from kiosk.catalogue_updates import CatalogueUpdates
+    from kiosk.domain.catalogue_json import load_catalogue, procedure_to_dict
+    from kiosk.paths import resource
+
+    updates = CatalogueUpdates(data_dir)
+    stored = updates.load()  # a damaged file is logged and left out: the shipped one stands
+    catalogue = load_catalogue(resource(*SHIPPED_CATALOGUE))
+    if stored:
+        catalogue = catalogue.merged(stored)
+    text = _json_text([procedure_to_dict(p) for p in catalogue.search(search)])
+    return text, bool(stored) or not updates.path.exists()
 
 
 if __name__ == "__main__":  # pragma: no cover - ``python -m kiosk.cli``
