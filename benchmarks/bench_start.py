@@ -12,12 +12,18 @@ applied the migrations, and Python's bytecode is cached, as an installed kiosk h
 that first run's figure is printed too.  ``ready``
 is when every screen was built, the database open and sync started.
 
-    python -m benchmarks.bench_start [--rounds N] [--json]
+With ``--load N`` the same rounds run twice in one run: first on the machine as it is,
+then again while N busy-loop processes (``while True: pass``, one core each) compete
+for the CPU, as on a kiosk whose other work (or a shared test machine) is busy; both
+ratios are printed, each against the bare window timed under the same load.
+
+    python -m benchmarks.bench_start [--rounds N] [--load N] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import inspect
 import json
 import os
@@ -26,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from kiosk.ui.main_window import FirstPaint, ms_since_process_start
@@ -87,9 +94,46 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float | None]
     return float(found.group(1)), float(ready) if ready else None
 
 
+@contextlib.contextmanager
+def busy(processes: int) -> Iterator[None]:
+    """``processes`` interpreters spinning on the CPU for as long as the block runs."""
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                for _ in range(processes)]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+
+
+def rounds(kiosk: list[str], bare: list[str], env: dict[str, str],
+           count: int) -> dict[str, float]:
+    """``count`` rounds, the kiosk and the bare window alternately: their medians."""
+    homes: list[float] = []
+    readies: list[float] = []
+    bares: list[float] = []
+    for round_ in range(count):
+        runs = [(kiosk, True), (bare, False)]
+        for command, is_kiosk in runs if round_ % 2 == 0 else reversed(runs):
+            home, ready = timed(command, env)
+            if is_kiosk:
+                homes.append(home)
+                readies.append(ready or 0.0)
+            else:
+                bares.append(home)
+    return {"bare_window_ms": statistics.median(bares),
+            "kiosk_home_painted_ms": statistics.median(homes),
+            "ratio": statistics.median(homes) / statistics.median(bares),
+            "kiosk_ready_ms": statistics.median(readies),
+            "load_average_1min": os.getloadavg()[0]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--load", type=int, default=0, metavar="N",
+                        help="also run every round again beside N busy-loop processes")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     bare = [sys.executable, "-c", bare_script()]
@@ -100,39 +144,38 @@ def main() -> None:
         # Creates the database and the bytecode: not counted in the medians.
         first_home, first_ready = timed(kiosk, env)
         timed(bare, env)
-        homes: list[float] = []
-        readies: list[float] = []
-        bares: list[float] = []
-        for round_ in range(args.rounds):
-            runs = [(kiosk, True), (bare, False)]
-            for command, is_kiosk in runs if round_ % 2 == 0 else reversed(runs):
-                home, ready = timed(command, env)
-                if is_kiosk:
-                    homes.append(home)
-                    readies.append(ready or 0.0)
-                else:
-                    bares.append(home)
-    result = {
-        "rounds": args.rounds,
-        "bare_window_ms": statistics.median(bares),
-        "kiosk_home_painted_ms": statistics.median(homes),
-        "ratio": statistics.median(homes) / statistics.median(bares),
-        "kiosk_ready_ms": statistics.median(readies),
-        "first_run_home_painted_ms": first_home,
-        "first_run_ready_ms": first_ready or 0.0,
-        "load_average_1min": os.getloadavg()[0],
-    }
+        result: dict[str, float] = {"rounds": args.rounds,
+                                    **rounds(kiosk, bare, env, args.rounds),
+                                    "first_run_home_painted_ms": first_home,
+                                    "first_run_ready_ms": first_ready or 0.0}
+        if args.load:
+            with busy(args.load):
+                loaded = rounds(kiosk, bare, env, args.rounds)
+            result["load_processes"] = args.load
+            result.update({f"loaded_{name}": value for name, value in loaded.items()})
     if args.json:
         print(json.dumps(result))
         return
+    report(result)
+
+
+def report(result: dict[str, float]) -> None:
+    rounds_ = int(result["rounds"])
     print(f"bare PySide6 full-screen window, first paint: {result['bare_window_ms']:.0f} ms "
-          f"(median of {args.rounds})")
+          f"(median of {rounds_})")
     print(f"kiosk run --demo, Home painted:              {result['kiosk_home_painted_ms']:.0f} "
           f"ms = {result['ratio']:.2f}× the bare window (target ≤ 1.5×)")
     print(f"kiosk run --demo, everything ready:          {result['kiosk_ready_ms']:.0f} ms")
-    print(f"first run (database created): Home {first_home:.0f} ms, "
+    print(f"first run (database created): Home {result['first_run_home_painted_ms']:.0f} ms, "
           f"ready {result['first_run_ready_ms']:.0f} ms")
-    print(f"load average (1 min) at the end: {result['load_average_1min']:.2f}")
+    print(f"load average (1 min) after these rounds: {result['load_average_1min']:.2f}")
+    if "load_processes" in result:
+        print(f"beside {int(result['load_processes'])} busy-loop processes: bare window "
+              f"{result['loaded_bare_window_ms']:.0f} ms, Home "
+              f"{result['loaded_kiosk_home_painted_ms']:.0f} ms = "
+              f"{result['loaded_ratio']:.2f}× (target ≤ 1.5×); ready "
+              f"{result['loaded_kiosk_ready_ms']:.0f} ms; load average "
+              f"{result['loaded_load_average_1min']:.2f}")
 
 
 if __name__ == "__main__":

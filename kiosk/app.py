@@ -62,7 +62,7 @@ def run_kiosk(
     theme.load_fonts()
     theme.apply(app, theme.TextSize.NORMAL)
     window = MainWindow(windowed=windowed)
-    window.hide_cursor = not runtime.config.kiosk.show_cursor
+    window.hide_cursor = False  # until Home is painted: hiding it needs Qt's enums (below)
     home = HomeScreen.for_site(runtime.config.site)
     window.stack.addWidget(home)
     start = StartUp(app, window, home, runtime, env, demo=demo, prepare=prepare)
@@ -119,6 +119,10 @@ class StartUp(QObject):
     def home_painted(self, ms: float) -> None:
         self.painted_ms = ms
         self._thread.start()
+        # The pointer goes once Home is on the screen: PySide6 builds QtCore.Qt's enums at
+        # their first use, a fifth of a bare window's whole start (MainWindow.hide_pointer).
+        self._window.hide_cursor = not self._runtime.config.kiosk.show_cursor
+        self._window.hide_pointer()
 
     def _load(self) -> None:
         try:

@@ -566,7 +566,7 @@ def catalogue_json(data_dir: Path, search: str = "") -> str:
     code = Path(__file__).parent  # this module, the services and the domain that print it
 
     def key() -> str:
-        return input_key(sources, (code, code / "domain"))
+        return input_key(sources, (code, code / "domain"), __version__)
 
     return cached_text(data_dir / CATALOGUE_CACHE, key,
                        lambda: _checked_catalogue_json(data_dir, ""))

@@ -132,7 +132,7 @@ def test_the_key_follows_the_data_and_the_code(tmp_path: Path) -> None:
     absent = tmp_path / "updates.json"
 
     def key() -> str:
-        return input_key((data, absent), (code,))
+        return input_key((data, absent), (code,), "0.1.0")
 
     first = key()
     assert key() == first
@@ -150,6 +150,7 @@ def test_the_key_follows_the_data_and_the_code(tmp_path: Path) -> None:
     assert key() != fourth
     (code / "notes.txt").write_text("not code")
     assert key() == key()
+    assert input_key((data, absent), (code,), "0.2.0") != key()  # another kiosk version
 
 
 def test_a_text_made_while_its_inputs_changed_is_not_kept(tmp_path: Path) -> None:

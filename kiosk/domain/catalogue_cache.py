@@ -24,18 +24,16 @@ try:  # hashlib's own BLAKE2, without hashlib's OpenSSL load (a few ms of every 
 except ImportError:  # pragma: no cover - an interpreter built without it
     from hashlib import blake2b
 
-from kiosk import __version__
-
 FORMAT = b"kiosk-catalogue-json 1"
 MAX_CACHE_BYTES = 16 * 1024 * 1024  # the catalogue file's own limit is 5 MB
 
 
-def input_key(sources: Sequence[Path], code_folders: Iterable[Path]) -> str:
+def input_key(sources: Sequence[Path], code_folders: Iterable[Path], version: str) -> str:
     """What the printed text depends on, in one hex digest: the catalogue files' bytes
     (an absent one counts as absent), the code's source files' sizes and times, the
-    kiosk's version and the interpreter's."""
+    kiosk's ``version`` and the interpreter's."""
     digest = blake2b(FORMAT, digest_size=20)
-    for part in (__version__, sys.version, sys.executable):
+    for part in (version, sys.version, sys.executable):
         digest.update(part.encode() + b"\0")
     for folder in code_folders:
         digest.update(_code_stamp(folder))

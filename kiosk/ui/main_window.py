@@ -25,7 +25,8 @@ from __future__ import annotations
 import os
 import time
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QObject, QRect, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QScreen, QWindow
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
@@ -58,6 +59,15 @@ class MainWindow(QMainWindow):
             return
         event.ignore()  # a window manager's close, whatever key it binds to it
 
+    def hide_pointer(self) -> None:
+        """No pointer over the full-screen kiosk when ``hide_cursor`` says so (the override is
+        application-wide: ``show_cursor`` puts it back).  ``QtCore.Qt`` is looked up here
+        only: PySide6 builds that namespace's every enum at its first use (about a fifth of
+        a bare window's start), so the kiosk's start leaves it until Home is painted."""
+        if self.hide_cursor and not self._cursor_hidden and self.isFullScreen():
+            QGuiApplication.setOverrideCursor(QtCore.Qt.CursorShape.BlankCursor)
+            self._cursor_hidden = True
+
     def show_cursor(self) -> None:
         """The pointer back (windowed, and at exit: the override is application-wide)."""
         if self._cursor_hidden:
@@ -71,9 +81,7 @@ class MainWindow(QMainWindow):
             return
         self._fill_screen(self.screen())
         self.showFullScreen()
-        if self.hide_cursor and not self._cursor_hidden:
-            QGuiApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
-            self._cursor_hidden = True
+        self.hide_pointer()
         # The native window exists only after showing; it reports moves to another screen.
         handle = self.windowHandle()
         if handle is not None and self._followed is not handle:

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
+from PySide6 import QtWidgets  # the scroller's classes at use: Home, painted first, has none
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScroller, QScrollerProperties
 
 from kiosk.paths import resource
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QAbstractScrollArea, QApplication
 
 FONT_FILES = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
 FAMILY = "Noto Sans"
@@ -57,6 +61,7 @@ class Metrics:
 def kinetic(area: QAbstractScrollArea) -> QAbstractScrollArea:
     """Finger scrolling on ``area``: a swipe (a touch, or the left mouse button on a
     mouse-driven kiosk or test rig) moves the content and it glides on, as on a phone."""
+    QScroller, QScrollerProperties = QtWidgets.QScroller, QtWidgets.QScrollerProperties
     viewport = area.viewport()
     QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.TouchGesture)
     QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)

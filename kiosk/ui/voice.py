@@ -19,6 +19,8 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
+# Qt's namespace and the painting classes at use (speaker_icon): Home is painted first.
+from PySide6 import QtCore, QtGui
 from PySide6.QtCore import (
     QCoreApplication,
     QLocale,
@@ -26,17 +28,16 @@ from PySide6.QtCore import (
     QPointF,
     QRectF,
     QSize,
-    Qt,
     QThread,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 
 from kiosk.ui.theme import PRIMARY
 from kiosk.ui.widgets.basics import TouchButton
 
 if TYPE_CHECKING:  # loaded by the voice thread: Home's «Nghe hướng dẫn» needs no engine
+    from PySide6.QtGui import QIcon
     from PySide6.QtTextToSpeech import QTextToSpeech
 
 log = logging.getLogger(__name__)
@@ -90,8 +91,9 @@ class ListenButton(TouchButton):
     def __init__(self, spoken: str | Callable[[], str]) -> None:
         super().__init__(TEXTS["listen"])
         self.setObjectName("listen")
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # never takes the keyboard from a field
-        self.setIcon(speaker_icon())  # for a resident who does not read well: a loudspeaker
+        # Never takes the keyboard from a field.  By the property's name, not Qt.FocusPolicy:
+        # Home is painted before PySide6 builds the Qt namespace (MainWindow.hide_pointer).
+        self.setProperty("focusPolicy", "NoFocus")
         self.setIconSize(QSize(ICON_PIXELS, ICON_PIXELS))
         self._spoken = spoken if callable(spoken) else (lambda: spoken)
         self._voice: Voice = NoVoice()
@@ -104,6 +106,8 @@ class ListenButton(TouchButton):
     def attach(self, voice: Voice) -> None:
         """Use ``voice``; shown only while it has a Vietnamese voice."""
         self._voice = voice
+        if self.icon().isNull():  # drawn once the button can be seen (hidden until attached)
+            self.setIcon(speaker_icon())  # for a resident who does not read well: a loudspeaker
         self.setVisible(voice.available())
 
     def _listen(self) -> None:
@@ -112,22 +116,23 @@ class ListenButton(TouchButton):
 
 def speaker_icon() -> QIcon:
     """A loudspeaker sending out two sound waves, drawn in the kiosk's blue."""
-    picture = QPixmap(ICON_PIXELS * 2, ICON_PIXELS * 2)  # drawn large, shown smooth
+    Qt, gui = QtCore.Qt, QtGui  # looked up when drawn, not at import: see ListenButton
+    picture = gui.QPixmap(ICON_PIXELS * 2, ICON_PIXELS * 2)  # drawn large, shown smooth
     picture.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(picture)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter = gui.QPainter(picture)
+    painter.setRenderHint(gui.QPainter.RenderHint.Antialiasing)
     painter.scale(picture.width() / 24, picture.height() / 24)
-    blue = QColor(PRIMARY)
+    blue = gui.QColor(PRIMARY)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(blue)
-    painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in _CONE]))
+    painter.drawPolygon(gui.QPolygonF([QPointF(x, y) for x, y in _CONE]))
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.setPen(QPen(blue, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    painter.setPen(gui.QPen(blue, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
     for radius in (4.5, 8.0):
         painter.drawArc(QRectF(12 - radius, 12 - radius, 2 * radius, 2 * radius),
                         -50 * 16, 100 * 16)
     painter.end()
-    return QIcon(picture)
+    return gui.QIcon(picture)
 
 
 _CONE = ((3, 9), (7, 9), (12, 4.5), (12, 19.5), (7, 15), (3, 15))

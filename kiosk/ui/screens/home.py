@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.ui.voice import ListenButton
@@ -88,7 +88,9 @@ def _label(text: str, name: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
     label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    # By the property's name, not Qt.AlignmentFlag: Home is painted before PySide6 builds
+    # the Qt namespace's enums (kiosk.ui.main_window.MainWindow.hide_pointer says why).
+    label.setProperty("alignment", "AlignCenter")
     return label
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore  # QtCore.Qt at use: Home is painted before it is built
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,7 +39,7 @@ def plain_label(text: str, name: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
     label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextFormat(QtCore.Qt.TextFormat.PlainText)
     return label
 
 
@@ -88,7 +88,7 @@ def touch_button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
     focus from a field."""
     button = TouchButton(text)
     button.setObjectName(name)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
     button.clicked.connect(lambda: slot())
     return button
 
