@@ -184,11 +184,12 @@ def no_privilege_message(missing: Sequence[str]) -> str:
         "thiếu gói hệ thống, và người dùng này không có quyền cài (không phải root; không có "
         "sudo, hoặc sudo cần mật khẩu).\n"
         "  Chưa cài gì cả, chưa tạo .venv. Nhờ quản trị viên chạy một lần lệnh dưới đây "
-        "(đủ cho cả `run` và `test`), rồi chạy lại.\n"
+        "(đủ cho cả `run` và `test`; với tài khoản root thì bỏ chữ sudo), rồi chạy lại.\n"
         "System packages are missing, and this user may not install them (not root; no "
         "sudo, or sudo needs a password).\n"
         "  Nothing was installed and no .venv was created. Ask an administrator to run the "
-        "command below once (it covers both `run` and `test`), then run again.\n\n"
+        "command below once (it covers both `run` and `test`; as root, without sudo), then "
+        "run again.\n\n"
         f"    {command}\n"
     )
 
