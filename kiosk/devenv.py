@@ -169,7 +169,7 @@ def install_prefix(run: Runner = subprocess.run) -> list[str] | None:
         return None
     if run([sudo, "-n", "true"], capture_output=True, check=False).returncode == 0:
         return [sudo]
-    if not sys.stdin.isatty():  # a password nobody can type: no sudo for us
+    if sys.stdin is None or not sys.stdin.isatty():  # no one to type a password
         return None
     print("kiosk setup: sudo cần mật khẩu để cài gói hệ thống / "
           "sudo needs your password to install system packages", flush=True)
@@ -219,7 +219,8 @@ def ensure_system_packages(packages: Sequence[str], wanted: Sequence[str] = ()) 
         if subprocess.run(command, check=False).returncode != 0:
             raise SetupError(
                 f"lệnh không thành công / this command failed: {' '.join(command)}\n"
-                f"Chưa tạo .venv / no .venv was created. Cần các gói / needed: {' '.join(missing)}"
+                "Không làm bước nào tiếp (chưa đụng tới .venv) / nothing further was done "
+                f"(.venv untouched). Cần các gói / needed: {' '.join(missing)}"
             )
 
 
