@@ -75,8 +75,13 @@ class Machine:
         (self.root / "dpkg" / "status").chmod(0o644)
 
     def add_tool(self, name: str, script: str) -> None:
-        (self.bin / name).write_text(script)
-        (self.bin / name).chmod(0o755)
+        tool = self.bin / name
+        # The fixture links the real tools in: writing through a link would replace the
+        # machine's own /usr/bin/apt-get (it once did).  Unlink first, then make a file.
+        tool.unlink(missing_ok=True)
+        with tool.open("x") as handle:
+            handle.write(script)
+        tool.chmod(0o755)
 
     def run(self, action: str, *, as_nobody: bool = True) -> subprocess.CompletedProcess[str]:
         command = [str(DEBIAN_PYTHON), "-m", "kiosk.devenv", action]
