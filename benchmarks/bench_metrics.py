@@ -27,7 +27,7 @@ import requests
 from prometheus_client import CollectorRegistry, Gauge, ProcessCollector, start_http_server
 
 from kiosk.config import MetricsConfig
-from kiosk.domain.dates import utc_now
+from kiosk.domain.dates import to_vietnam_time, utc_now
 from kiosk.metrics import start_exporter
 from kiosk.services import DATABASE_FILE, Runtime, open_database
 from kiosk.store.metrics_queries import read_figures
@@ -60,9 +60,11 @@ def fill(data_dir: Path, dossiers: int) -> None:
 
 def _copy(row: dict[str, object], i: int, now: datetime) -> dict[str, object]:
     state = "SENT" if i % 10 else ("PENDING", "FAILED", "SENDING", "PENDING")[i // 10 % 4]
-    return {**row, "code": f"{row['code']}-{i}", "idempotency_key": f"bench-{i}",
-            "draft_key": None, "state": state,
-            "received_at": _stamp(now - timedelta(minutes=i % 5000))}
+    received = now - timedelta(minutes=i // 4)  # about 2,900 a working day: a busy kiosk
+    agency = str(row["code"]).rsplit("-", 2)[0]
+    code = f"{agency}-{to_vietnam_time(received):%y%m%d}-{i:06d}"  # as sealing names it
+    return {**row, "code": code, "idempotency_key": f"bench-{i}", "draft_key": None,
+            "state": state, "received_at": _stamp(received)}
 
 
 def _stamp(moment: datetime) -> str:
@@ -112,7 +114,7 @@ def measure(dossiers: int, scrapes: int) -> dict[str, float]:
                 ours.append(timed_scrape(f"http://127.0.0.1:{port}/metrics"))
                 anchor.append(timed_scrape(f"http://127.0.0.1:{bare_port}/metrics"))
                 began = time.perf_counter()
-                read_figures(db, utc_now() - timedelta(hours=12))
+                read_figures(db, utc_now() - timedelta(hours=12), config.site.agency_code)
                 collect.append((time.perf_counter() - began) * 1000)
         finally:
             exporter.stop()

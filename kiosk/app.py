@@ -124,10 +124,13 @@ class StartUp(QObject):
         self._thread.start()
 
     def _load(self) -> None:
+        from kiosk.metrics import start_exporter
+
         try:
             if self._prepare is not None:
                 self._prepare()
             self._result = load_backstage(self._runtime, demo=self._demo)
+            self._metrics = start_exporter(self._runtime, self._result[0], role="run")  # or None
         except BaseException as exc:  # handed to the GUI thread, raised by run_kiosk
             self._result = exc
         self._loaded.emit()
@@ -145,14 +148,12 @@ class StartUp(QObject):
             self._app.exit(1)
 
     def _assemble(self, db: Database, sync: BackgroundSync) -> None:
-        from kiosk.metrics import start_exporter
         from kiosk.ui.errors import install_exception_hook
         from kiosk.ui.navigator import Navigator
         from kiosk.ui.runner import BackgroundRunner
         from kiosk.ui.voice import QtVoice
 
         self._db, self._sync = db, sync
-        self._metrics = start_exporter(self._runtime, db, role="run")  # None: off
         self._voice = QtVoice()  # connects to the speech server on a thread of its own
         services = build_ui_services(self._runtime, self._db, self._env, self._voice,
                                      devices=self._metrics.board if self._metrics else None)

@@ -56,6 +56,7 @@ def error_class(code: str | None) -> str:
 @dataclass(frozen=True)
 class Identity:
     kiosk_id: str
+    agency: str  # the agency code this kiosk's dossier codes start with
     version: str
     role: str  # "run" (the kiosk) or "sync" (``kiosk sync``)
     started_at: float  # the process start, seconds since the epoch
@@ -88,7 +89,7 @@ class KioskCollector(Collector):
         local = to_vietnam_time(now)
         midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
         try:
-            return read_figures(self._db, midnight)
+            return read_figures(self._db, midnight, self._identity.agency)
         except Exception:  # a locked or broken database: say so in a figure, never fail
             log.warning("metrics: the database could not be read", exc_info=True)
             return None

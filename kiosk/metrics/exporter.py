@@ -92,7 +92,8 @@ def _registry(runtime: Runtime, db: Database, role: str, board: DeviceBoard | No
     config = runtime.config
     hours = OfficeHours(build_calendar(config), config.metrics.office_open,
                         config.site.office_close)
-    identity = Identity(config.kiosk.id, __version__, role, process_start_time())
+    identity = Identity(config.kiosk.id, config.site.agency_code, __version__, role,
+                        process_start_time())
     registry = CollectorRegistry(auto_describe=False)
     registry.register(KioskCollector(db, identity, hours, runtime.data_dir, board=board,
                                      clock=clock))

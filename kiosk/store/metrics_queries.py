@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.dates import to_vietnam_time
 from kiosk.domain.states import DossierState
 from kiosk.store.db import Database
 from kiosk.store.models import DossierRow, RatingRow, SyncHealthRow
@@ -35,8 +36,13 @@ class QueueFigures:
     health: SyncHealth = field(default_factory=SyncHealth)
 
 
-def read_figures(db: Database, since: datetime) -> QueueFigures:
-    """Every figure at once, from one snapshot (``since``: the start of today)."""
+def read_figures(db: Database, since: datetime, agency: str) -> QueueFigures:
+    """Every figure at once, from one snapshot (``since``: the start of today in Vietnam).
+
+    Today's dossiers are found by their code, ``<agency>-YYMMDD-XXXX`` (the date of
+    sealing in Vietnam time), on the code's unique index: no scan of the payloads.
+    """
+    prefix = f"{agency}-{to_vietnam_time(since):%y%m%d}-"
     with db.read() as session:
         return QueueFigures(
             by_state=_by_state(session),
@@ -44,7 +50,9 @@ def read_figures(db: Database, since: datetime) -> QueueFigures:
                 select(func.min(DossierRow.received_at)).where(DossierRow.state.in_(UNSENT))),
             retrying=_count(session, DossierRow.state == DossierState.PENDING.value,
                             DossierRow.last_error_code.is_not(None)),
-            sealed_since=_count(session, DossierRow.received_at >= since),
+            sealed_since=_count(session, DossierRow.code >= prefix,
+                                DossierRow.code < prefix[:-1] + ".",  # "." follows "-"
+                                DossierRow.received_at >= since),
             ratings_since=_ratings(session, since),
             health=_health(session),
         )

@@ -174,7 +174,7 @@ def kiosk_once(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPr
 def test_an_address_not_on_this_machine_is_said_in_vietnamese_and_the_kiosk_runs_on(
     tmp_path: Path,
 ) -> None:
-    done = kiosk_once(tmp_path, "run", "--quit-when-ready",
+    done = kiosk_once(tmp_path, "run", "--demo", "--quit-when-ready",
                       KIOSK_METRICS_ADDRESS="192.0.2.1:9108")  # TEST-NET-1: never ours
     assert done.returncode == 0, done.stderr[-3000:]
     assert "home_painted_ms=" in done.stdout  # the kiosk came all the way up
@@ -188,7 +188,8 @@ def test_a_port_in_use_is_said_in_vietnamese_and_the_kiosk_runs_on(tmp_path: Pat
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         address = f"127.0.0.1:{taken.getsockname()[1]}"
-        done = kiosk_once(tmp_path, "run", "--quit-when-ready", KIOSK_METRICS_ADDRESS=address)
+        done = kiosk_once(tmp_path, "run", "--demo", "--quit-when-ready",
+                          KIOSK_METRICS_ADDRESS=address)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "home_painted_ms=" in done.stdout
     assert f"{IN_USE} {address}: cổng này đang có chương trình khác dùng" in done.stderr
