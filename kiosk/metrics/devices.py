@@ -87,7 +87,11 @@ def watch_scanner(board: DeviceBoard, factory: Callable[[], Scanner]) -> Callabl
 
 def initial_states(config: Config) -> dict[str, bool]:
     """What can be told before the first use, without opening anything."""
-    return {"printer": _printer_ready(config), "camera": _camera_present(config.camera.device)}
+    states = {"printer": _printer_ready(config)}
+    camera = _camera_present(config.camera.device)
+    if camera is not None:
+        states["camera"] = camera
+    return states
 
 
 def _printer_ready(config: Config) -> bool:
@@ -99,9 +103,11 @@ def _printer_ready(config: Config) -> bool:
     return shutil.which("lp") is not None
 
 
-def _camera_present(spec: str) -> bool:
-    if spec in ("auto", "demo"):
-        return True  # "auto" falls back to the demo picture when no webcam answers
+def _camera_present(spec: str) -> bool | None:
+    if spec == "demo":
+        return True
+    if spec == "auto":  # webcam 0, else the demo feed where there is one: the first open says
+        return True if Path("/dev/video0").exists() else None
     if spec.isdigit():
         return Path(f"/dev/video{spec}").exists()
     return Path(spec).exists()

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import Config, MetricsConfig
+from kiosk.config import CameraConfig, Config, MetricsConfig, PrinterConfig
 from kiosk.metrics import start_exporter
 from kiosk.metrics.collector import error_class
-from kiosk.metrics.devices import DeviceBoard, watch_call, watch_scanner
+from kiosk.metrics.devices import DeviceBoard, initial_states, watch_call, watch_scanner
 from kiosk.metrics.hours import OfficeHours
 from kiosk.scanner.errors import CaptureError
 from kiosk.scanner.sane import ScanDevice, Scanner
@@ -164,3 +164,23 @@ def test_a_database_that_cannot_be_read_is_a_figure_not_a_failed_scrape(tmp_path
 def test_no_address_starts_nothing(tmp_path: Path) -> None:
     runtime = Runtime(Config(), tmp_path)
     assert start_exporter(runtime, Database(tmp_path / "unused.sqlite3"), role="run") is None
+
+
+@pytest.mark.parametrize(("printer", "camera", "expected"), [
+    (PrinterConfig(mode="file"), CameraConfig(device="demo"), {"printer": True, "camera": True}),
+    (PrinterConfig(name="/dev/no-such-printer", mode="escpos-raster"), CameraConfig(device="97"),
+     {"printer": False, "camera": False}),
+    (PrinterConfig(name="", mode="escpos-raster"), CameraConfig(device="/no/such/file.mp4"),
+     {"printer": False, "camera": False}),
+])
+def test_before_any_use_the_board_starts_from_what_can_be_checked_without_opening(
+    printer: PrinterConfig, camera: CameraConfig, expected: dict[str, bool],
+) -> None:
+    assert initial_states(replace(Config(), printer=printer, camera=camera)) == expected
+
+
+@pytest.mark.skipif(Path("/dev/video0").exists(), reason="this machine has a webcam 0")
+def test_an_auto_camera_without_webcam_0_is_unknown_until_first_opened() -> None:
+    states = initial_states(replace(Config(), printer=PrinterConfig(mode="file"),
+                                    camera=CameraConfig(device="auto")))
+    assert states == {"printer": True}
