@@ -44,6 +44,7 @@ RUNTIME_PACKAGES = (
 TEST_PACKAGES: tuple[str, ...] = (
     "sane-utils", "cups", "cups-client", "printer-driver-cups-pdf",
     "xvfb", "matchbox-window-manager", "x11-utils", "xdotool",
+    "prometheus",  # promtool: checks and unit-tests deploy/monitoring's alert rules
 )
 
 # The installer build strips its binaries and reads their links (installer.spec), and
