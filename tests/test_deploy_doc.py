@@ -167,3 +167,14 @@ def test_the_sample_kiosk_toml_in_the_doc_loads() -> None:
 ])
 def test_commands_are_found_only_in_command_position(line: str, words: list[str] | None) -> None:
     assert _command_words(line) == words
+
+
+def test_the_alert_table_names_exactly_the_alerts_the_rules_define() -> None:
+    import re
+
+    rules = (ROOT / "deploy" / "monitoring" / "kiosk-alerts.yml").read_text(encoding="utf-8")
+    defined = set(re.findall(r"^\s*- alert: (\w+)\s*$", rules, flags=re.M))
+    section = DOC.read_text(encoding="utf-8").split("## 6.", 1)[1].split("\n## ", 1)[0]
+    in_table = set(re.findall(r"^\| `(Kiosk\w+)`", section, flags=re.M))
+    assert len(defined) >= 5
+    assert in_table == defined
