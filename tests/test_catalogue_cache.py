@@ -97,6 +97,12 @@ def test_a_damaged_updates_file_is_left_out_and_never_kept(
     assert not (data_dir / CATALOGUE_CACHE).exists()
 
 
+def test_a_cache_that_cannot_be_written_is_no_error(data_dir: Path) -> None:
+    (data_dir / CATALOGUE_CACHE).mkdir()  # in the way: os.replace cannot put a file there
+    assert catalogue_json(data_dir) == as_the_kiosk_shows_it(data_dir)
+    assert [p.name for p in data_dir.iterdir()] == [CATALOGUE_CACHE]  # no temporary left
+
+
 def test_no_data_dir_is_made_for_the_cache(tmp_path: Path) -> None:
     missing = tmp_path / "not-yet"
     assert catalogue_json(missing) == as_the_kiosk_shows_it(missing)

@@ -14,6 +14,7 @@ error.  This module imports nothing heavier than ``os``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -82,8 +83,9 @@ def _write(cache: Path, key: str, text: str) -> None:
     try:
         temporary.write_bytes(key.encode() + b"\n" + text.encode("utf-8", "surrogatepass"))
         os.replace(temporary, cache)
-    except OSError:
-        temporary.unlink(missing_ok=True)
+    except OSError:  # a read-only or full data dir: printed all the same, kept next time
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 def _content(path: Path) -> bytes:
