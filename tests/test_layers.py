@@ -32,7 +32,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ui", ("kiosk.ui",)),
     # the composition roots: commands and the app, which build everything below
     ("entry", ("kiosk.app", "kiosk.cli", "kiosk.__main__", "kiosk.background", "kiosk.doctor",
-               "kiosk.office_cli", "kiosk.purge_command", "kiosk.devenv", "kiosk.sync.command")),
+               "kiosk.office_cli", "kiosk.purge_command", "kiosk.devenv", "kiosk.sync.command",
+               "kiosk.restore_command", "kiosk.release")),
 )
 DEMO = "kiosk.demo"
 # the demo package may lean on these layers (it renders cards, serves the portal's API)
