@@ -3,6 +3,7 @@
     python3 -m kiosk.devenv run     # demo kiosk in a window, bundled simulator
     python3 -m kiosk.devenv test    # lint, type-check and the whole test suite
     python3 -m kiosk.devenv installer  # build dist folder, check its size and frozen runs
+    python3 -m kiosk.devenv release    # dist/: wheel, installer tar.gz, SHA256SUMS
 
 Standard library only, because it runs before anything is installed.  It
 installs the Debian/Ubuntu system libraries Qt and zbar need (through sudo when
@@ -60,7 +61,7 @@ class SetupError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] not in {"run", "test", "setup", "installer"}:
+    if not args or args[0] not in {"run", "test", "setup", "installer", "release"}:
         print(__doc__)
         return 2
     action, rest = args[0], args[1:]
@@ -79,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_tests(python, rest)
     if action == "installer":
         return build_installer(python, rest)
+    if action == "release":  # the installer folder, built and checked, then kiosk/release.py
+        code = 0 if "--wheel-only" in rest else build_installer(python, [])
+        return code or _exec([str(python), "-m", "kiosk.release", *rest])
     return 0
 
 
@@ -132,7 +136,7 @@ def action_packages(action: str, base: str) -> tuple[str, ...]:
     """The system packages ``action`` needs on this machine (python3-venv only until
     ``.venv`` exists)."""
     packages = RUNTIME_PACKAGES + (TEST_PACKAGES if action == "test" else ())
-    packages += INSTALLER_PACKAGES if action == "installer" else ()
+    packages += INSTALLER_PACKAGES if action in ("installer", "release") else ()
     return _unique(packages + venv_packages(base))
 
 
