@@ -84,6 +84,7 @@ def back_up(db_path: Path, revision: str, now: datetime, keep: int = KEEP) -> Pa
     try:
         _check_live(source, db_path, folder)
         folder.mkdir(mode=0o700, exist_ok=True)
+        folder.chmod(0o700)  # the residents' data: the kiosk's account alone
         _remove_parts(folder)
         _copy(source, part)
         os.replace(part, target)
