@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.store.backup import BackupInfo, backups_dir, copy_database, inspect
@@ -32,6 +32,7 @@ from kiosk.store.syncstate import process_alive
 # SQLite (unix VFS) holds a shared lock on this byte of the -shm file for as long as a
 # connection has the database open in WAL mode (the "DMS" slot: 120 + 8 lock bytes).
 _SHM_DMS_BYTE = 128
+_STORED_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"  # kiosk.store.models.UtcDateTime: sorts as text
 
 MESSAGES: Mapping[str, str] = {
     "backup_missing": "Không tìm thấy tệp sao lưu {path}.",
@@ -70,7 +71,7 @@ def restore(backup: Path, db_path: Path, attachments: Path, now: datetime, *,
             known: Callable[[str], bool], force: bool = False) -> RestoreResult:
     """Replace the database at ``db_path`` with ``backup``; StoreError when refused."""
     info = _checked(backup, known)
-    _refuse_if_running(db_path)
+    _refuse_if_running(db_path, now)
     live = db_path.is_file() and db_path.stat().st_size > 0
     lost = _codes(db_path) - _codes(backup) if live else set()
     if lost and not force:
@@ -99,12 +100,13 @@ def _checked(backup: Path, known: Callable[[str], bool]) -> BackupInfo:
     return info
 
 
-def running_owner(db_path: Path) -> str | None:
-    """What holds the database now: a process with it open, or a live sync lease here."""
+def running_owner(db_path: Path, now: datetime) -> str | None:
+    """What holds the database now: a process with it open, or a live sync lease here
+    (unexpired, its process alive: a lease left by a power cut names a pid reused since)."""
     shm = db_path.with_name(db_path.name + "-shm")
     if shm.exists() and _shm_in_use(shm):
         return "một tiến trình đang mở cơ sở dữ liệu"
-    lease = _sync_lease(db_path)
+    lease = _sync_lease(db_path, now)
     if lease is not None:
         host, pid = lease
         if host == socket.gethostname() and process_alive(pid):
@@ -112,8 +114,8 @@ def running_owner(db_path: Path) -> str | None:
     return None
 
 
-def _refuse_if_running(db_path: Path) -> None:
-    who = running_owner(db_path)
+def _refuse_if_running(db_path: Path, now: datetime) -> None:
+    who = running_owner(db_path, now)
     if who is not None:
         raise _error("kiosk_running", path=db_path, who=who)
 
@@ -133,13 +135,15 @@ def _shm_in_use(shm: Path) -> bool:
         os.close(fd)  # closing also drops the probe's lock
 
 
-def _sync_lease(db_path: Path) -> tuple[str, int] | None:
+def _sync_lease(db_path: Path, now: datetime) -> tuple[str, int] | None:
     if not db_path.is_file():
         return None
+    stamp = now.astimezone(UTC).strftime(_STORED_TIME)
     with _open(db_path) as connection:
         if not _has_table(connection, "sync_lease"):
             return None
-        row = connection.execute("SELECT host, pid FROM sync_lease").fetchone()
+        row = connection.execute("SELECT host, pid FROM sync_lease WHERE expires_at > ?",
+                                 (stamp,)).fetchone()
     return (str(row[0]), int(row[1])) if row else None
 
 

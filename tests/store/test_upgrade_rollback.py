@@ -230,3 +230,29 @@ def test_a_damaged_backup_is_refused_and_nothing_is_replaced(tmp_path: Path) -> 
     assert refused.returncode == 5
     assert first_words(RESTORE_MESSAGES["backup_damaged"]) in refused.stderr
     assert rows(tmp_path / DATABASE_FILE) == before
+
+
+def test_restore_refuses_while_a_sync_worker_holds_its_lease(tmp_path: Path) -> None:
+    import socket
+
+    from kiosk.store.db import Database
+    from kiosk.store.syncstate import LeaseOwner, SyncLease
+
+    old_kiosk(tmp_path, "0004")
+    assert kiosk(tmp_path, "queue").returncode == 0
+    (backup,) = list_backups(tmp_path / DATABASE_FILE)
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:  # a sync worker between two passes: its lease held, the database closed
+        db = Database(tmp_path / DATABASE_FILE)
+        owner = LeaseOwner(f"sync@{socket.gethostname()}:{worker.pid}:test",
+                           socket.gethostname(), worker.pid)
+        assert SyncLease(db, owner).acquire()
+        db.dispose()
+        refused = kiosk(tmp_path, "db-restore", str(backup))
+    finally:
+        worker.kill()
+        worker.wait()
+    assert refused.returncode == 5
+    assert f"pid {worker.pid}" in refused.stderr
+    done = kiosk(tmp_path, "db-restore", str(backup))  # its process gone: the lease is stale
+    assert done.returncode == 0, done.stderr
