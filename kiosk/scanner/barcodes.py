@@ -184,7 +184,7 @@ class CodeReader:
     def decode_regions(
         self, gray: Frame, regions: Sequence[Box], *, start: float | None = None,
         first: int = 0, budget_ms: float | None = None, max_attempts: int | None = None,
-        offset: tuple[int, int] = (0, 0),
+        offset: tuple[int, int] = (0, 0), strict: bool = False,
     ) -> list[Decoded]:
         """Codes read from enlarged, sharpened or binarised crops of ``regions`` of ``gray``.
 
@@ -192,6 +192,8 @@ class CodeReader:
         begin (a live reader starts each frame at another one); ``start`` is
         when the frame's budget began (now if not given); ``offset`` is added to
         the corners found (``gray`` was itself a crop of the frame at ``offset``).
+        ``strict`` (live video) starts no attempt once the budget is spent, not even
+        the first enlarged crop: the next frame will try again.
         """
         start = time.perf_counter() if start is None else start
         budget = self.budget_ms if budget_ms is None else budget_ms
@@ -206,7 +208,8 @@ class CodeReader:
             mark = now
             # The first enlarged crop is always tried: a slow backend spends the
             # budget on the plain frame alone, and the crop is its best chance.
-            late = attempts > 2 and (now - start) * 1000 + last > budget
+            spent = (now - start) * 1000
+            late = (attempts > 2 and spent + last > budget) or (strict and spent >= budget)
             if attempts > most or late:
                 break
             found = self._enlarged(image, binarise)

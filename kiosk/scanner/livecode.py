@@ -13,7 +13,10 @@ compression).  ``LiveCodeReader`` keeps what it learnt from earlier frames:
   correlation, which evens out sensor noise and JPEG blocks that no single
   frame is free of (reset when the code moves away or changes size).
 
-``feed`` never raises on a bad frame and spends at most about ``budget_ms``.
+``feed`` never raises on a bad frame.  Each frame runs the full-frame decode,
+the region search and one attempt on the running average (the across-frames
+path: a loaded machine must not starve it); further crop attempts start only
+while ``budget_ms`` is not yet spent.
 No Qt here: ``kiosk.ui.camera.CameraCodeReader`` runs it on the camera thread.
 """
 
@@ -81,7 +84,7 @@ class LiveCodeReader:
         found = self._fused_read(gray, start)
         if not found:
             found = self.reader.decode_regions(gray, regions[:3], start=start, first=self._turn,
-                                               budget_ms=self.budget_ms)
+                                               budget_ms=self.budget_ms, strict=True)
         if found:
             self._track_read(found, gray.shape)
             return found

@@ -100,6 +100,19 @@ def test_time_budget_stops_the_cascade_after_the_first_crop() -> None:
     assert patient.calls == 6
 
 
+def test_a_strict_budget_spent_starts_no_crop_at_all() -> None:
+    # Live video: once the frame's budget is gone the next frame tries again.
+    shot = synthetic.card_shot(np.random.default_rng(14), PAYLOAD, hard=True)
+    gray = u8(cv2.cvtColor(shot.frame, cv2.COLOR_BGR2GRAY))
+    regions = code_regions(gray)[:3]
+    strict = CountingBackend()
+    assert CodeReader(strict, budget_ms=0).decode_regions(gray, regions, strict=True) == []
+    assert strict.calls == 0
+    lenient = CountingBackend()
+    CodeReader(lenient, budget_ms=0).decode_regions(gray, regions)
+    assert lenient.calls == 1
+
+
 def test_code_regions_put_the_code_first() -> None:
     shot = synthetic.card_shot(np.random.default_rng(5), PAYLOAD)
     gray = u8(cv2.cvtColor(shot.frame, cv2.COLOR_BGR2GRAY))
