@@ -25,9 +25,10 @@ settling) with its motion blur left out: the card's path draws it.
 
 ``clip(rng, family, resolution)`` returns the frames (generated lazily), the
 payload and meta: ``approach`` (seconds until the card is at rest, the origin of
-the "read within 1 s of being presented" figure), and, filled as frames are
-drawn, ``frame_px_per_module`` (the code's module size in each frame, 0 where
-the code is not wholly in frame) and ``card_centres`` (pixels).
+the "read within 1 s of being presented" figure), ``rest_px_per_module`` and
+``rest_code_inside`` (the code where the reach ends, before any drift), and,
+filled as frames are drawn, ``frame_px_per_module`` (the code's module size in
+each frame, 0 where the code is not wholly in frame) and ``card_centres``.
 
 Version 2 (``CLIP_VERSION``).  Version 1 drew the held phase as an independent
 random offset in every frame (0.2–0.8 % of the frame width, ≈ 10–40 mm/s between
@@ -93,7 +94,10 @@ def clip(
     seed = int(rng.integers(2**31))
     per_frame: list[float] = []
     centres: list[tuple[float, float]] = []
+    rest_qr = cards.qr_in_frame(sprite, near)
     meta = {"layout": layout, "family": family, "resolution": resolution, "approach": approach,
+            "rest_px_per_module": round(cards.module_px(rest_qr, sprite.modules), 2),
+            "rest_code_inside": cards.inside(rest_qr, resolution),
             "frames": frames, "clip_version": CLIP_VERSION, "drift_mm_s": drift / px_per_mm,
             "exposure_s": exposure, "frame_px_per_module": per_frame,
             "card_centres": centres}
