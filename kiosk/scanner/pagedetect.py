@@ -30,6 +30,7 @@ import numpy.typing as npt
 from kiosk.scanner.arrays import Frame, Points, f32, u8
 from kiosk.scanner.geometry import intersect, is_convex, order_corners, quad_area, reduce_to_quad
 from kiosk.scanner.pagelines import line_quads, paper_like
+from kiosk.scanner.pageregion import grow, lab
 
 WORK_WIDTH = 640
 MIN_AREA_SHARE = 0.04  # smaller than this is a business card across the hall, not a page
@@ -57,6 +58,7 @@ _SMOOTH_VARIANCE = 15.0
 _OUTER_SHARE = 0.7  # see ``_fit_side``
 _INLIER = 4.0  # full-resolution pixels from a side's first fit
 _REFINE_SLACK = 0.02  # a refined outline may score this much less and still replace it
+_GROWN = 3  # best candidates a paper-coloured region is grown from
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,11 @@ def detect_page(frame: Frame) -> Detection | None:
     views = (gray, u8(cv2.GaussianBlur(white, (5, 5), 0)))
     min_area = MIN_AREA_SHARE * gray.shape[0] * gray.shape[1]
     quads = line_quads(gray, gray_median(gray), min_area) + _candidates(white, gray, min_area)
+    # The best few candidates seed paper-coloured regions, whose outlines join in:
+    # a candidate that closed on a finger or a desk's line still lies mostly on the sheet.
+    first = supports(quads, views)
+    seeds = [quads[i] for i in np.argsort(first)[::-1][:_GROWN]]
+    quads = quads + _grown(seeds, lab(small), min_area)
     scored = sorted(zip(supports(quads, views), range(len(quads)), quads, strict=True),
                     reverse=True, key=_first)
     # Refining can turn a rough outline (a page whose corners an opening rounded)
@@ -91,6 +98,18 @@ def detect_page(frame: Frame) -> Detection | None:
     if best is None or best.score < _MIN_SCORE:
         return None
     return best
+
+
+def _grown(seeds: list[Points], colour: Frame, min_area: float
+           ) -> list[Points]:
+    """Quads of the paper-coloured regions grown from the best candidates (``pageregion``)."""
+    found = []
+    for seed in seeds:
+        contour = grow(seed, colour)
+        quad = None if contour is None else contour_to_quad(contour)
+        if quad is not None and quad_area(quad) >= min_area and paper_like(quad):
+            found.append(quad)
+    return found
 
 
 def whiteness(small: Frame) -> Frame:
