@@ -33,6 +33,7 @@ from kiosk.scanner.pagelines import line_quads, paper_like
 from kiosk.scanner.pageregion import grow, lab
 
 WORK_WIDTH = 640
+_MIN_WORK_SIDE = 32  # work-size pixels: below this a frame is a strip, not a view
 MIN_AREA_SHARE = 0.04  # smaller than this is a business card across the hall, not a page
 _SIDE_SAMPLES = 24
 _REFINE_RADII = (20, 6)  # full-resolution pixels searched across a side: coarse, then fine
@@ -70,8 +71,16 @@ class Detection:
 
 
 def detect_page(frame: Frame) -> Detection | None:
-    """Find the most paper-like quadrilateral in a BGR frame, or ``None``."""
-    scale = WORK_WIDTH / frame.shape[1]
+    """Find the most paper-like quadrilateral in a BGR frame, or ``None``.
+
+    The longer side is brought to ``WORK_WIDTH``, so a 1 × N strip or a portrait
+    frame is never blown up; a frame too narrow to hold a page has none.
+    """
+    if frame.ndim != 3 or frame.shape[2] != 3:
+        return None
+    scale = WORK_WIDTH / max(frame.shape[:2])
+    if min(frame.shape[:2]) * scale < _MIN_WORK_SIDE:
+        return None
     small = u8(cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
     gray = u8(cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0))
     white = whiteness(small)
