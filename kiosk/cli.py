@@ -322,7 +322,7 @@ def _cmd_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.demo:
         runtime = with_demo_portal(runtime)
     configure_logging(runtime.data_dir, "sync")
-    return sync_command(runtime, once=args.once, out=sys.stdout, err=sys.stderr)
+    return sync_command(runtime, once=args.once, out=sys.stdout, err=sys.stderr, env=env)
 
 
 def _cmd_submit(args: argparse.Namespace, env: Mapping[str, str]) -> int:
