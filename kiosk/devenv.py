@@ -3,6 +3,7 @@
     python3 -m kiosk.devenv run     # demo kiosk in a window, bundled simulator
     python3 -m kiosk.devenv test    # lint, type-check and the whole test suite
     python3 -m kiosk.devenv installer  # build dist folder, check its size and frozen runs
+    python3 -m kiosk.devenv appliance-check  # units verified, install booted in Debian 12
 
 Standard library only, because it runs before anything is installed.  It
 installs the Debian/Ubuntu system libraries Qt and zbar need (through sudo when
@@ -36,6 +37,8 @@ RUNTIME_PACKAGES = (
     # per user on the first request) speaks through espeak-ng's Vietnamese voice.
     "libspeechd2", "speech-dispatcher", "speech-dispatcher-espeak-ng", "espeak-ng",
 )
+# What `kiosk appliance install` adds on a kiosk: the Wayland kiosk compositor, venv, CUPS.
+APPLIANCE_PACKAGES: tuple[str, ...] = ("cage", "python3-venv", "cups-client", "sane-utils")
 # Real local components the tests drive: SANE's test scanner, a CUPS queue that
 # prints to PDF, pdftoppm to look at what was printed; a real X server, a window
 # manager and the tools that look at its windows (the full-screen tests).
@@ -57,10 +60,14 @@ class SetupError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] not in {"run", "test", "setup", "installer"}:
+    if not args or args[0] not in {"run", "test", "setup", "installer", "appliance-check"}:
         print(__doc__)
         return 2
     action, rest = args[0], args[1:]
+    if action == "appliance-check":  # a container of its own: nothing to set up here first
+        from kiosk.appliance.check import main as appliance_check
+
+        return appliance_check(rest)
     try:
         packages = RUNTIME_PACKAGES + (TEST_PACKAGES if action == "test" else ())
         packages += INSTALLER_PACKAGES if action == "installer" else ()

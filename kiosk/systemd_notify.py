@@ -52,13 +52,14 @@ class Notifier:
 
 
 def watchdog_interval(env: Mapping[str, str]) -> float | None:
-    """Half of ``$WATCHDOG_USEC`` in seconds, if it is meant for this process."""
+    """Half of ``$WATCHDOG_USEC`` in seconds, if it is meant for this process: systemd's
+    main process, or its only child (the kiosk under cage, or under xvfb-run)."""
     try:
         usec = int(env.get("WATCHDOG_USEC", ""))
     except ValueError:
         return None
     pid = env.get("WATCHDOG_PID", "")
-    if usec <= 0 or (pid and pid != str(os.getpid())):
+    if usec <= 0 or (pid and pid not in (str(os.getpid()), str(os.getppid()))):
         return None
     return usec / 2_000_000
 
