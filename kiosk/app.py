@@ -86,10 +86,10 @@ def tell_systemd(parent: QObject, env: Mapping[str, str]) -> None:
     timer on the GUI thread, so a hung GUI thread stops the pings and systemd restarts it."""
     from PySide6.QtCore import QTimer
 
-    from kiosk.systemd_notify import READY, WATCHDOG, Notifier
+    from kiosk.systemd_notify import READY, WATCHDOG, Notifier, status
 
     notifier = Notifier(env)
-    if not notifier.send(READY) or notifier.watchdog_seconds is None:
+    if not notifier.send(READY, status("Trang chủ đã hiện")) or notifier.watchdog_seconds is None:
         return
     timer = QTimer(parent)
     timer.setInterval(max(1, int(notifier.watchdog_seconds * 1000)))

@@ -64,9 +64,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(__doc__)
         return 2
     action, rest = args[0], args[1:]
-    if action == "appliance-check":  # a container of its own: nothing to set up here first
+    if action == "appliance-check":  # a Debian 12 container of its own: no venv here
+        from kiosk.appliance.check import CHECK_PACKAGES
         from kiosk.appliance.check import main as appliance_check
 
+        try:
+            ensure_system_packages(CHECK_PACKAGES)
+        except SetupError as exc:
+            print(f"kiosk setup: {exc}", file=sys.stderr)
+            return 1
         return appliance_check(rest)
     try:
         packages = RUNTIME_PACKAGES + (TEST_PACKAGES if action == "test" else ())

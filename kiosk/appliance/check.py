@@ -28,6 +28,7 @@ CACHE = Path.home() / ".cache" / "kiosk"
 ROOTFS = CACHE / "bookworm-rootfs.tar.gz"
 MIRROR = "http://deb.debian.org/debian"
 BASE_PACKAGES = "systemd,systemd-sysv,dbus,python3,python3-venv"
+CHECK_PACKAGES = ("debootstrap", "systemd-container")  # installed by kiosk.devenv first
 INSIDE = Path(__file__).with_name("check_inside.sh")
 
 

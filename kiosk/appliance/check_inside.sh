@@ -68,6 +68,9 @@ step "6. Các dịch vụ lên (READY=1 đã tới systemd)"
 wait_active kiosk.service 180 || fail "kiosk.service không lên"
 wait_active kiosk-sync.service 60 || fail "kiosk-sync.service không lên"
 systemctl --no-pager status kiosk.service kiosk-sync.service | grep -E 'Active|Status|Main PID'
+# READY came from the kiosk itself (its STATUS= rides with it), not from anything else.
+systemctl show -p StatusText --value kiosk.service | grep -q 'Trang chủ đã hiện' \
+  || fail "kiosk.service chưa báo trang chủ đã hiện"
 
 step "7. Watchdog được nuôi: sau 70 giây (WatchdogSec=60) dịch vụ vẫn chạy, không khởi động lại"
 r0=$(systemctl show -p NRestarts --value kiosk.service)
@@ -78,8 +81,13 @@ sleep 70
 echo "Số lần khởi động lại không đổi: kiosk $r0, kiosk-sync $s0"
 
 step "8. kill -9 tiến trình kiosk → systemd tự khởi động lại (Restart=always)"
-ui_pid() { for p in $(pgrep -u kiosk -x kiosk); do
-  tr '\0' ' ' < /proc/$p/cmdline | grep -q 'kiosk run' && echo "$p"; done | head -1; }
+ui_pid() {  # the kiosk's Python process (minbase has no pgrep)
+  for d in /proc/[0-9]*; do
+    [ "$(stat -c %U "$d" 2>/dev/null)" = kiosk ] || continue
+    tr '\0' ' ' < "$d/cmdline" 2>/dev/null \
+      | grep -Eq '^/opt/kiosk/bin/python[0-9.]* /opt/kiosk/bin/kiosk run' && basename "$d"
+  done | head -1
+}
 old=$(ui_pid); [ -n "$old" ] || fail "không thấy tiến trình kiosk run"
 kill -9 "$old"; echo "Đã kill -9 tiến trình $old"
 sleep 3
