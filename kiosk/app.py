@@ -31,6 +31,8 @@ from kiosk.ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from kiosk.background import BackgroundSync
+    from kiosk.metrics.devices import DeviceBoard
+    from kiosk.metrics.exporter import Exporter
     from kiosk.store.db import Database
     from kiosk.ui.context import UiServices
     from kiosk.ui.navigator import Navigator
@@ -118,6 +120,7 @@ class StartUp(QObject):
         self._db: Database | None = None
         self._sync: BackgroundSync | None = None
         self._voice: QtVoice | None = None
+        self._metrics: Exporter | None = None
         self._result: tuple[Database, BackgroundSync] | BaseException | None = None
         self._uninstall_hook: Callable[[], None] | None = None
         self._tapped: list[str] = []
@@ -139,10 +142,13 @@ class StartUp(QObject):
         self._thread.start()
 
     def _load(self) -> None:
+        from kiosk.metrics import start_exporter
+
         try:
             if self._prepare is not None:
                 self._prepare()
             self._result = load_backstage(self._runtime, demo=self._demo)
+            self._metrics = start_exporter(self._runtime, self._result[0], role="run")  # or None
         except BaseException as exc:  # handed to the GUI thread, raised by run_kiosk
             self._result = exc
         self._loaded.emit()
@@ -167,7 +173,8 @@ class StartUp(QObject):
 
         self._db, self._sync = db, sync
         self._voice = QtVoice()  # connects to the speech server on a thread of its own
-        services = build_ui_services(self._runtime, self._db, self._env, self._voice)
+        services = build_ui_services(self._runtime, self._db, self._env, self._voice,
+                                     devices=self._metrics.board if self._metrics else None)
         navigator = Navigator(self._app, self._window, services, BackgroundRunner(self._window),
                               home=self._home)
         self.navigator = navigator
@@ -198,6 +205,8 @@ class StartUp(QObject):
             self.navigator.shutdown()
         if self._voice is not None:
             self._voice.close()
+        if self._metrics is not None:
+            self._metrics.stop()
         try:
             if self._sync is not None:
                 self._sync.stop()
@@ -235,11 +244,13 @@ def load_backstage(runtime: Runtime, *, demo: bool) -> tuple[Database, Backgroun
 
 def build_ui_services(
     runtime: Runtime, db: Database, env: Mapping[str, str], voice: Voice | None = None,
+    devices: DeviceBoard | None = None,
 ) -> UiServices:
+    """``devices``: where the printer, camera and scanner calls say how they went (metrics)."""
     from kiosk.domain.dates import utc_now
     from kiosk.receipts.service import ReceiptPrinter
     from kiosk.scanner.frames import ExclusiveCamera, FrameSource, open_camera
-    from kiosk.scanner.sane import SaneScanner
+    from kiosk.scanner.sane import SaneScanner, Scanner
     from kiosk.services import active_catalogue, build_calendar, build_queue
     from kiosk.store.office import open_office
     from kiosk.submission import Submitter
@@ -256,11 +267,19 @@ def build_ui_services(
     def camera_source() -> FrameSource:
         return open_camera(camera.device, width=camera.width, height=camera.height)
 
+    print_receipt = printer.print
+    open_scanner: Callable[[], Scanner] = lambda: SaneScanner(env)  # noqa: E731
+    if devices is not None:
+        from kiosk.metrics.devices import watch_call, watch_scanner
+
+        print_receipt = watch_call(devices, "printer", print_receipt)
+        camera_source = watch_call(devices, "camera", camera_source)
+        open_scanner = watch_scanner(devices, open_scanner)
     usb_root = Path(config.kiosk.usb_root) if config.kiosk.usb_root else None
     return UiServices(config, active_catalogue(runtime), queue, submitter, utc_now,
-                      print_receipt=printer.print,
+                      print_receipt=print_receipt,
                       open_camera=ExclusiveCamera(camera_source),  # one opener at a time
-                      open_scanner=lambda: SaneScanner(env), usb_root=usb_root, voice=voice,
+                      open_scanner=open_scanner, usb_root=usb_root, voice=voice,
                       office=open_office(db), read_sync=lambda: read_sync_status(db))
 
 

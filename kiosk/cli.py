@@ -122,7 +122,14 @@ def _commands() -> dict[str, Callable[[Any], None]]:
             "queue": _add_queue, "sync": _add_sync, "submit": _add_submit,
             "portal-sim": _add_portal_sim, "decode": _add_capture, "detect": _add_capture,
             "scan": _add_capture, "receipt": _add_receipt, "official": add_official,
-            "audit": add_audit, "purge": add_purge, "appliance": _add_appliance}
+            "audit": add_audit, "purge": add_purge, "db-restore": _add_db_restore,
+            "appliance": _add_appliance}
+
+
+def _add_db_restore(sub: Any) -> None:
+    from kiosk.restore_command import add_restore
+
+    add_restore(sub)
 
 
 def _add_run(sub: Any) -> None:

@@ -116,6 +116,16 @@ class RetentionConfig:
 
 
 @dataclass(frozen=True)
+class MetricsConfig:
+    """Where the Prometheus exporter listens ("host:port", e.g. 127.0.0.1:9108); empty: off."""
+
+    address: str = ""
+    # When the office opens on a working day (it closes at [site] office_close): the
+    # exporter counts working hours from here, so alerts keep quiet at night and on holidays.
+    office_open: time = time(7, 30)
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteConfig = field(default_factory=SiteConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
@@ -125,6 +135,7 @@ class Config:
     session: SessionConfig = field(default_factory=SessionConfig)
     payment: PaymentConfig = field(default_factory=PaymentConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    metrics: MetricsConfig = field(default_factory=MetricsConfig)
     # Fees the provincial council sets, by the catalogue's config_key, in VND.
     fees: Mapping[str, int] = field(default_factory=dict)
 
@@ -136,6 +147,7 @@ ENV_OVERRIDES: Mapping[str, tuple[str, str]] = {
     "KIOSK_PORTAL_CLIENT_SECRET": ("portal", "client_secret"),
     "KIOSK_PRINTER": ("printer", "name"),
     "KIOSK_CAMERA": ("camera", "device"),
+    "KIOSK_METRICS_ADDRESS": ("metrics", "address"),
 }
 
 
@@ -203,6 +215,7 @@ _SECTION_TYPES: Mapping[str, type] = {
     "session": SessionConfig,
     "payment": PaymentConfig,
     "retention": RetentionConfig,
+    "metrics": MetricsConfig,
 }
 
 
@@ -339,6 +352,57 @@ def _check_consistency(config: Config) -> None:
             "bad_value", section="printer", key="mode",
             reason="chỉ nhận 'system', 'escpos-raster' hoặc 'file'",
         )
+    _check_metrics(config)
+
+
+# ---------------------------------------------------------------- [metrics] address
+
+_ADDRESS_REASON = ("phải có dạng máy:cổng, ví dụ 127.0.0.1:9108 hoặc [::1]:9108, với cổng "
+                   "từ 1 đến 65535 (để trống: tắt)")
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
+
+
+def parse_listen_address(text: str) -> tuple[str, int] | None:
+    """``"host:port"`` (an IPv6 host in brackets) as (host, port); None when empty (off).
+
+    ValueError when it is not one: a host is an IP address or a plain host name, the port
+    a number from 1 to 65535.  Nothing is resolved or bound here.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    host, colon, port_text = text.rpartition(":")
+    if not colon or not port_text.isascii() or not port_text.isdigit() or len(port_text) > 5:
+        raise ValueError(text)
+    port = int(port_text)
+    if not 1 <= port <= 65535:
+        raise ValueError(text)
+    if host.startswith("[") and host.endswith("]"):
+        return _ipv6(host[1:-1]), port
+    if not host or not set(host.lower()) <= _HOST_CHARS or ".." in host or host[0] in "-.":
+        raise ValueError(text)
+    if host.replace(".", "").isdigit():  # looks like an IPv4 address: it must be one
+        import ipaddress
+
+        ipaddress.IPv4Address(host)
+    return host, port
+
+
+def _ipv6(host: str) -> str:
+    import ipaddress  # only with an IPv6 address set: no start-up cost otherwise
+
+    return str(ipaddress.IPv6Address(host))  # ValueError when it is none
+
+
+def _check_metrics(config: Config) -> None:
+    try:
+        parse_listen_address(config.metrics.address)
+    except ValueError:
+        raise _error("bad_value", section="metrics", key="address",
+                     reason=_ADDRESS_REASON) from None
+    if config.metrics.office_open >= config.site.office_close:
+        raise _error("bad_value", section="metrics", key="office_open",
+                     reason="giờ mở cửa phải trước giờ đóng cửa (site.office_close)")
 
 
 def _error(code: str, **params: object) -> ConfigError:

@@ -4,11 +4,14 @@
     python3 -m kiosk.devenv test    # lint, type-check and the whole test suite
     python3 -m kiosk.devenv installer  # build dist folder, check its size and frozen runs
     python3 -m kiosk.devenv appliance-check  # units verified, install booted in Debian 12
+    python3 -m kiosk.devenv release    # dist/: wheel, installer tar.gz, SHA256SUMS
 
 Standard library only, because it runs before anything is installed.  It
 installs the Debian/Ubuntu system libraries Qt and zbar need (through sudo when
-not root), creates ``.venv`` with the package and its dev tools, reinstalls
-when ``pyproject.toml`` or ``constraints.txt`` changes, then hands over to the venv.
+not root; when neither can, it stops at once with one message naming every package
+both commands need, in Vietnamese and English), creates ``.venv`` with the package
+and its dev tools, reinstalls when ``pyproject.toml`` or ``constraints.txt`` changes,
+then hands over to the venv.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ APPLIANCE_PACKAGES: tuple[str, ...] = ("cage", "python3-venv", "cups-client", "s
 TEST_PACKAGES: tuple[str, ...] = (
     "sane-utils", "cups", "cups-client", "printer-driver-cups-pdf",
     "xvfb", "matchbox-window-manager", "x11-utils", "xdotool",
+    "prometheus",  # promtool: checks and unit-tests deploy/monitoring's alert rules
 )
 
 # The installer build strips its binaries and reads their links (installer.spec), and
@@ -60,7 +64,8 @@ class SetupError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] not in {"run", "test", "setup", "installer", "appliance-check"}:
+    if not args or args[0] not in {"run", "test", "setup", "installer", "release",
+                                       "appliance-check"}:
         print(__doc__)
         return 2
     action, rest = args[0], args[1:]
@@ -75,10 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         return appliance_check(rest)
     try:
-        packages = RUNTIME_PACKAGES + (TEST_PACKAGES if action == "test" else ())
-        packages += INSTALLER_PACKAGES if action == "installer" else ()
-        ensure_system_packages(packages)
-        python = ensure_venv()
+        base = _find_python()
+        # Everything is checked first: without the right to install, the one message
+        # names what both README commands need, before anything (.venv) is made.
+        ensure_system_packages(action_packages(action, base), readme_packages(base))
+        python = ensure_venv(base)
     except SetupError as exc:
         print(f"kiosk setup: {exc}", file=sys.stderr)
         return 1
@@ -88,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_tests(python, rest)
     if action == "installer":
         return build_installer(python, rest)
+    if action == "release":  # the installer folder, built and checked, then kiosk/release.py
+        code = 0 if "--wheel-only" in rest else build_installer(python, [])
+        return code or _exec([str(python), "-m", "kiosk.release", *rest])
     return 0
 
 
@@ -137,24 +146,83 @@ def _installed(package: str, run: Runner) -> bool:
     return result.returncode == 0 and result.stdout.endswith(b"install ok installed")
 
 
-def apt_command(missing: Sequence[str], is_root: bool, sudo: str | None) -> list[list[str]]:
-    """The commands that install ``missing``, or SetupError saying how to do it by hand."""
-    if is_root:
-        prefix: list[str] = []
-    elif sudo:
-        prefix = [sudo]
-    else:
-        raise SetupError(
-            "thiếu các gói hệ thống sau và không có quyền cài (không phải root, không có sudo):\n"
-            f"    apt-get install {' '.join(missing)}\n"
-            "Nhờ quản trị viên chạy lệnh trên rồi chạy lại."
-        )
+def action_packages(action: str, base: str) -> tuple[str, ...]:
+    """The system packages ``action`` needs on this machine (python3-venv only until
+    ``.venv`` exists)."""
+    packages = RUNTIME_PACKAGES + (TEST_PACKAGES if action == "test" else ())
+    packages += INSTALLER_PACKAGES if action in ("installer", "release") else ()
+    return _unique(packages + venv_packages(base))
+
+
+def readme_packages(base: str) -> tuple[str, ...]:
+    """Every system package the README's two commands (run, test) need, from the lists
+    above: what the message names when nothing can be installed here."""
+    return _unique(RUNTIME_PACKAGES + TEST_PACKAGES + venv_packages(base))
+
+
+def venv_packages(base: str) -> tuple[str, ...]:
+    """The Debian package that lets ``base`` create ``.venv``, while there is none.
+
+    Debian's Pythons (under /usr) keep ``ensurepip`` apart, in pythonX.Y-venv, which
+    python3-venv brings for the default python3 (with the pip wheel: python3-pip is not
+    needed).  A Python built elsewhere (pyenv, python.org) has ensurepip built in."""
+    if (VENV / "bin" / "python").exists() or Path(base).resolve().parent != Path("/usr/bin"):
+        return ()
+    default = Path("/usr/bin/python3")
+    if default.exists() and default.resolve() == Path(base).resolve():
+        return ("python3-venv",)
+    return (f"python{_version_of(base)}-venv",)
+
+
+def _unique(packages: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(packages))
+
+
+def install_prefix(run: Runner = subprocess.run) -> list[str] | None:
+    """How this user runs apt-get: ``[]`` as root, ``[sudo]`` when sudo works without
+    a password (or one typed at this terminal); None when nothing can install here."""
+    if os.geteuid() == 0:
+        return []
+    sudo = shutil.which("sudo")
+    if sudo is None:
+        return None
+    if run([sudo, "-n", "true"], capture_output=True, check=False).returncode == 0:
+        return [sudo]
+    if sys.stdin is None or not sys.stdin.isatty():  # no one to type a password
+        return None
+    print("kiosk setup: sudo cần mật khẩu để cài gói hệ thống / "
+          "sudo needs your password to install system packages", flush=True)
+    return [sudo] if run([sudo, "-v"], check=False).returncode == 0 else None
+
+
+def no_privilege_message(missing: Sequence[str]) -> str:
+    """What to ask an administrator for, in Vietnamese and English: one command for
+    ``missing``, and that nothing was installed."""
+    command = f"sudo apt-get update && sudo apt-get install -y {' '.join(missing)}"
+    return (
+        "thiếu gói hệ thống, và người dùng này không có quyền cài (không phải root; không có "
+        "sudo, hoặc sudo cần mật khẩu).\n"
+        "  Chưa cài gì cả, chưa tạo .venv. Nhờ quản trị viên chạy một lần lệnh dưới đây "
+        "(đủ cho cả `run` và `test`; với tài khoản root thì bỏ chữ sudo), rồi chạy lại.\n"
+        "System packages are missing, and this user may not install them (not root; no "
+        "sudo, or sudo needs a password).\n"
+        "  Nothing was installed and no .venv was created. Ask an administrator to run the "
+        "command below once (it covers both `run` and `test`; as root, without sudo), then "
+        "run again.\n\n"
+        f"    {command}\n"
+    )
+
+
+def apt_command(missing: Sequence[str], prefix: Sequence[str]) -> list[list[str]]:
+    """The commands that install ``missing`` (``prefix``: from install_prefix)."""
     install = [*prefix, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y",
                "--no-install-recommends", *missing]
     return [[*prefix, "apt-get", "update", "-qq"], install]
 
 
-def ensure_system_packages(packages: Sequence[str]) -> None:
+def ensure_system_packages(packages: Sequence[str], wanted: Sequence[str] = ()) -> None:
+    """Install what ``packages`` lacks; when that is not allowed here, SetupError naming
+    every missing package of ``packages`` and ``wanted`` (all the README needs)."""
     if shutil.which("dpkg-query") is None or shutil.which("apt-get") is None:
         print("kiosk setup: not a Debian/Ubuntu system; make sure these are installed: "
               + " ".join(packages), file=sys.stderr)
@@ -162,20 +230,27 @@ def ensure_system_packages(packages: Sequence[str]) -> None:
     missing = missing_packages(packages)
     if not missing:
         return
+    prefix = install_prefix()
+    if prefix is None:
+        raise SetupError(no_privilege_message(missing_packages(_unique([*wanted, *packages]))))
     print(f"kiosk setup: installing system packages: {' '.join(missing)}", flush=True)
-    for command in apt_command(missing, os.geteuid() == 0, shutil.which("sudo")):
+    for command in apt_command(missing, prefix):
         if subprocess.run(command, check=False).returncode != 0:
-            raise SetupError(f"lệnh không thành công: {' '.join(command)}")
+            raise SetupError(
+                f"lệnh không thành công / this command failed: {' '.join(command)}\n"
+                "Không làm bước nào tiếp (chưa đụng tới .venv) / nothing further was done "
+                f"(.venv untouched). Cần các gói / needed: {' '.join(missing)}"
+            )
 
 
 # ---------------------------------------------------------------- virtual environment
 
 
-def ensure_venv() -> Path:
-    """Create or refresh ``.venv``; return its Python."""
+def ensure_venv(base: str) -> Path:
+    """Create (with ``base``) or refresh ``.venv``; return its Python."""
     python = VENV / "bin" / "python"
     if not python.exists():
-        _create_venv()
+        _create_venv(base)
     stamp = _requirements_stamp()
     if not MARKER.exists() or MARKER.read_text() != stamp:
         print("kiosk setup: installing the kiosk and its Python packages into .venv", flush=True)
@@ -188,18 +263,28 @@ def ensure_venv() -> Path:
     return python
 
 
-def _create_venv() -> None:
-    base = _find_python()
+def _create_venv(base: str) -> None:
     if subprocess.run([base, "-m", "venv", str(VENV)], check=False).returncode == 0:
         return
-    shutil.rmtree(VENV, ignore_errors=True)
-    # Debian ships venv's ensurepip separately: install it and try once more.
-    version = subprocess.run(
+    shutil.rmtree(VENV, ignore_errors=True)  # no half-made .venv for the next run to trust
+    package = f"python{_version_of(base)}-venv"
+    raise SetupError(
+        f"không tạo được .venv bằng `{base} -m venv` (đã xoá phần dở dang; lỗi ở trên). Nếu "
+        f"lỗi nói thiếu ensurepip: trên Debian/Ubuntu cần gói {package} (python3-venv cho "
+        "python3 mặc định), cài rồi chạy lại.\n"
+        f"could not create .venv with `{base} -m venv` (the partial one was removed; the "
+        f"error is above). If it says ensurepip is missing: on Debian/Ubuntu install "
+        f"{package} (python3-venv for the default python3) and run again."
+    )
+
+
+def _version_of(base: str) -> str:
+    if Path(base).resolve() == Path(sys.executable).resolve():
+        return f"{sys.version_info[0]}.{sys.version_info[1]}"
+    return subprocess.run(
         [base, "-c", "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"],
         capture_output=True, text=True, check=True,
     ).stdout.strip()
-    ensure_system_packages([f"python{version}-venv"])
-    _check([base, "-m", "venv", str(VENV)])
 
 
 def _find_python() -> str:

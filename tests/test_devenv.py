@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -31,19 +32,35 @@ def test_a_t64_renamed_package_counts_as_installed() -> None:
 
 
 def test_root_installs_directly() -> None:
-    update, install = devenv.apt_command(["libzbar0"], is_root=True, sudo=None)
+    update, install = devenv.apt_command(["libzbar0"], prefix=[])
     assert update[:2] == ["apt-get", "update"]
     assert install[-1] == "libzbar0" and "sudo" not in install
 
 
 def test_a_user_with_sudo_installs_through_sudo() -> None:
-    commands = devenv.apt_command(["libzbar0"], is_root=False, sudo="/usr/bin/sudo")
+    commands = devenv.apt_command(["libzbar0"], prefix=["/usr/bin/sudo"])
     assert all(c[0] == "/usr/bin/sudo" for c in commands)
 
 
 def test_without_root_or_sudo_the_message_says_what_to_run() -> None:
-    with pytest.raises(devenv.SetupError, match="apt-get install libzbar0 libpulse0"):
-        devenv.apt_command(["libzbar0", "libpulse0"], is_root=False, sudo=None)
+    message = devenv.no_privilege_message(["libzbar0", "libpulse0"])
+    assert "sudo apt-get update && sudo apt-get install -y libzbar0 libpulse0" in message
+
+
+@pytest.mark.skipif(not Path("/usr/bin/python3").exists(), reason="Debian's python3")
+def test_the_readme_packages_cover_both_commands_for_debians_python() -> None:
+    # /usr/bin/python3 keeps ensurepip in python3-venv (Debian 12: python3.11-venv, with
+    # the pip wheel from python3-pip-whl): named while there is no .venv.
+    wanted = devenv.readme_packages("/usr/bin/python3")
+    assert set(devenv.action_packages("run", "/usr/bin/python3")) <= set(wanted)
+    assert set(devenv.action_packages("test", "/usr/bin/python3")) <= set(wanted)
+    assert len(wanted) == len(set(wanted))
+    if not devenv.VENV.exists():
+        assert "python3-venv" in wanted
+
+
+def test_a_python_with_ensurepip_built_in_needs_no_venv_package(tmp_path: Path) -> None:
+    assert devenv.venv_packages(str(tmp_path / "bin" / "python3")) == ()
 
 
 def test_the_runtime_list_covers_what_qt_and_zbar_need() -> None:

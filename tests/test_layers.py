@@ -29,11 +29,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("adapters", ("kiosk.sync", "kiosk.scanner", "kiosk.receipts", "kiosk.declarations",
                   "kiosk.catalogue_updates")),
     ("services", ("kiosk.services", "kiosk.submission", "kiosk.draft_file",
-                  "kiosk.office_commands")),
+                  "kiosk.office_commands", "kiosk.metrics")),
     ("ui", ("kiosk.ui",)),
     # the composition roots: commands and the app, which build everything below
     ("entry", ("kiosk.app", "kiosk.cli", "kiosk.__main__", "kiosk.background", "kiosk.doctor",
                "kiosk.office_cli", "kiosk.purge_command", "kiosk.devenv", "kiosk.sync.command",
+               "kiosk.restore_command", "kiosk.release",
                "kiosk.appliance")),
 )
 DEMO = "kiosk.demo"

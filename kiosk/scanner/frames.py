@@ -309,19 +309,22 @@ def open_camera(
     """Open a frame source from a setting: "auto", "demo", a device index, a file or folder.
 
     "auto" takes webcam 0 when it opens and gives a frame, otherwise the demo
-    feed, so ``kiosk run --demo`` on a laptop without a camera still works.
+    feed, so ``kiosk run --demo`` on a laptop without a camera still works; an
+    appliance has no demo package, and there "auto" without a webcam is a missing
+    camera, never a made-up card.
     """
-    from kiosk.demo.camera import DemoCamera  # the demo pulls in the synthetic renderer
-
     if spec == "demo":
-        return DemoCamera(size=(width, height))
+        return _demo_camera(width, height)
     if spec == "auto":
         cam = WebcamSource(0, width=width, height=height, fps=CAMERA_FPS,
                            capture_factory=capture_factory)
         if cam.is_open and cam.read() is not None:
             return cam
         cam.close()
-        return DemoCamera(size=(width, height))
+        try:
+            return _demo_camera(width, height)
+        except ImportError:  # the appliance: kiosk/demo left out
+            raise error_from_table(CaptureError, MESSAGES, "camera_missing") from None
     if spec.isdigit():
         cam = WebcamSource(int(spec), width=width, height=height, fps=CAMERA_FPS,
                            capture_factory=capture_factory)
@@ -332,6 +335,12 @@ def open_camera(
     if path.is_dir():
         return ImageFolderSource(path, loop=True, size=(width, height))
     return VideoFileSource(path, loop=True, size=(width, height))
+
+
+def _demo_camera(width: int, height: int) -> FrameSource:
+    from kiosk.demo.camera import DemoCamera  # the demo pulls in the synthetic renderer
+
+    return DemoCamera(size=(width, height))
 
 
 def _fit(frame: Frame, size: tuple[int, int] | None) -> Frame:

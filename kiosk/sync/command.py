@@ -15,6 +15,7 @@ from typing import TextIO
 
 from kiosk.catalogue_updates import CatalogueUpdates
 from kiosk.domain.dates import utc_now
+from kiosk.metrics import start_exporter
 from kiosk.services import Runtime, build_queue, open_database
 from kiosk.store.db import Database
 from kiosk.store.ratings import Ratings
@@ -79,6 +80,7 @@ def sync_command(runtime: Runtime, *, once: bool, out: TextIO, err: TextIO | Non
     db = open_database(runtime)
     client = portal_client(runtime)
     worker = build_worker(runtime, db, client, "kiosk-sync", out)
+    exporter = None if once else start_exporter(runtime, db, role="sync")  # None: off
     try:
         if once:
             with worker.leased():
@@ -89,6 +91,8 @@ def sync_command(runtime: Runtime, *, once: bool, out: TextIO, err: TextIO | Non
         _run_notifying(worker, Notifier(env or {}))
         return 0
     finally:
+        if exporter is not None:
+            exporter.stop()
         client.close()
         db.dispose()
 

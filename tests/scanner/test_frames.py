@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,18 @@ def test_open_camera_auto_falls_back_to_the_demo_without_a_webcam() -> None:
     device = FakeDevice()
     device.plugged = False
     assert isinstance(open_camera("auto", capture_factory=device.factory), DemoCamera)
+
+
+def test_open_camera_auto_on_an_appliance_without_a_webcam_is_a_missing_camera(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No demo package (the appliance leaves it out): no made-up card, a clear message."""
+    monkeypatch.setitem(sys.modules, "kiosk.demo.camera", None)  # import now fails
+    device = FakeDevice()
+    device.plugged = False
+    with pytest.raises(CaptureError) as caught:
+        open_camera("auto", capture_factory=device.factory)
+    assert "Không mở được camera" in str(caught.value)
 
 
 def test_open_camera_auto_prefers_a_working_webcam() -> None:
