@@ -106,8 +106,10 @@ echo "$holder" | grep -q "($sync_pid," || fail "kiosk-sync không giữ quyền 
 
 step "10. Số liệu Prometheus (nếu mẫu cấu hình bật [metrics] address = \"127.0.0.1:9108\")"
 if grep -Eq '^address *= *"127.0.0.1:9108"' /root/check/src/deploy/kiosk.toml.in; then
-  python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9108/metrics", timeout=10).read().decode()[:1500])' \
+  page=$(python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9108/metrics", timeout=10).read().decode())') \
     || fail "trang số liệu không trả lời"
+  echo "$page" | grep -E '^kiosk_(info|dossiers|oldest_unsent)'
+  echo "$page" | grep -q '^kiosk_dossiers{state="PENDING"}' || fail "trang số liệu thiếu số hồ sơ chờ gửi"
 else
   echo "Mẫu cấu hình chưa bật [metrics]: bỏ qua bước này (không tính là lỗi)."
 fi
