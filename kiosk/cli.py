@@ -122,7 +122,8 @@ def _commands() -> dict[str, Callable[[Any], None]]:
             "queue": _add_queue, "sync": _add_sync, "submit": _add_submit,
             "portal-sim": _add_portal_sim, "decode": _add_capture, "detect": _add_capture,
             "scan": _add_capture, "receipt": _add_receipt, "official": add_official,
-            "audit": add_audit, "purge": add_purge, "db-restore": _add_db_restore}
+            "audit": add_audit, "purge": add_purge, "db-restore": _add_db_restore,
+            "appliance": _add_appliance}
 
 
 def _add_db_restore(sub: Any) -> None:
@@ -214,7 +215,21 @@ def _add_receipt(sub: Any) -> None:
     p.set_defaults(handler=_cmd_receipt)
 
 
+def _add_appliance(sub: Any) -> None:
+    from kiosk.appliance.install import add_command  # the standard library only
+
+    add_command(sub)
+
+
+def _no_demo() -> int | None:
+    from kiosk.appliance import demo_missing  # an appliance has no kiosk/demo: say so
+
+    return demo_missing()
+
+
 def _cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    if args.demo and (code := _no_demo()) is not None:
+        return code
     from kiosk.app import run_kiosk  # Qt is loaded only when the kiosk itself starts
     from kiosk.services import resolve_runtime
 
@@ -320,6 +335,8 @@ def _queue_detail(q: Any) -> str:
 
 
 def _cmd_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    if args.demo and (code := _no_demo()) is not None:
+        return code
     from kiosk.logsetup import configure_logging
     from kiosk.services import resolve_runtime
     from kiosk.sync.command import sync_command, with_demo_portal
@@ -328,7 +345,7 @@ def _cmd_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.demo:
         runtime = with_demo_portal(runtime)
     configure_logging(runtime.data_dir, "sync")
-    return sync_command(runtime, once=args.once, out=sys.stdout, err=sys.stderr)
+    return sync_command(runtime, once=args.once, out=sys.stdout, err=sys.stderr, env=env)
 
 
 def _cmd_submit(args: argparse.Namespace, env: Mapping[str, str]) -> int:
@@ -345,6 +362,8 @@ def _cmd_submit(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def _cmd_portal_sim(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    if (code := _no_demo()) is not None:
+        return code
     from kiosk.demo.simulator import run_simulator_cli
     from kiosk.services import resolve_runtime
 

@@ -3,6 +3,7 @@
     python3 -m kiosk.devenv run     # demo kiosk in a window, bundled simulator
     python3 -m kiosk.devenv test    # lint, type-check and the whole test suite
     python3 -m kiosk.devenv installer  # build dist folder, check its size and frozen runs
+    python3 -m kiosk.devenv appliance-check  # units verified, install booted in Debian 12
     python3 -m kiosk.devenv release    # dist/: wheel, installer tar.gz, SHA256SUMS
 
 Standard library only, because it runs before anything is installed.  It
@@ -39,6 +40,8 @@ RUNTIME_PACKAGES = (
     # per user on the first request) speaks through espeak-ng's Vietnamese voice.
     "libspeechd2", "speech-dispatcher", "speech-dispatcher-espeak-ng", "espeak-ng",
 )
+# What `kiosk appliance install` adds on a kiosk: the Wayland kiosk compositor, venv, CUPS.
+APPLIANCE_PACKAGES: tuple[str, ...] = ("cage", "python3-venv", "cups-client", "sane-utils")
 # Real local components the tests drive: SANE's test scanner, a CUPS queue that
 # prints to PDF, pdftoppm to look at what was printed; a real X server, a window
 # manager and the tools that look at its windows (the full-screen tests).
@@ -61,10 +64,21 @@ class SetupError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] not in {"run", "test", "setup", "installer", "release"}:
+    if not args or args[0] not in {"run", "test", "setup", "installer", "release",
+                                       "appliance-check"}:
         print(__doc__)
         return 2
     action, rest = args[0], args[1:]
+    if action == "appliance-check":  # a Debian 12 container of its own: no venv here
+        from kiosk.appliance.check import CHECK_PACKAGES
+        from kiosk.appliance.check import main as appliance_check
+
+        try:
+            ensure_system_packages(CHECK_PACKAGES)
+        except SetupError as exc:
+            print(f"kiosk setup: {exc}", file=sys.stderr)
+            return 1
+        return appliance_check(rest)
     try:
         base = _find_python()
         # Everything is checked first: without the right to install, the one message
