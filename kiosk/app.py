@@ -70,7 +70,9 @@ def run_kiosk(
     start = StartUp(app, window, home, runtime, env, demo=demo, prepare=prepare)
     start.on_ready = on_ready
     start.quit_when_ready = quit_when_ready
-    FirstPaint(home).painted.connect(start.home_painted)
+    painted = FirstPaint(home).painted
+    painted.connect(start.home_painted)
+    painted.connect(lambda _ms: tell_systemd(window, env))
     window.show_for_kiosk(windowed)
     try:
         code = app.exec()
@@ -79,6 +81,22 @@ def run_kiosk(
     if start.error is not None:
         raise start.error  # the caller says it in Vietnamese (a StoreError: exit code 5)
     return code
+
+
+def tell_systemd(parent: QObject, env: Mapping[str, str]) -> None:
+    """Under systemd (``Type=notify``): READY once Home is painted, then WATCHDOG from a
+    timer on the GUI thread, so a hung GUI thread stops the pings and systemd restarts it."""
+    from PySide6.QtCore import QTimer
+
+    from kiosk.systemd_notify import READY, WATCHDOG, Notifier, status
+
+    notifier = Notifier(env)
+    if not notifier.send(READY, status("Trang chủ đã hiện")) or notifier.watchdog_seconds is None:
+        return
+    timer = QTimer(parent)
+    timer.setInterval(max(1, int(notifier.watchdog_seconds * 1000)))
+    timer.timeout.connect(lambda: notifier.send(WATCHDOG))
+    timer.start()
 
 
 class StartUp(QObject):

@@ -53,6 +53,9 @@ SUMMARIES: Mapping[str, str] = {
     "audit": "nhật ký thao tác của cán bộ, mới nhất trước (chỉ đọc)",
     "purge": ("xoá dữ liệu cá nhân và tệp đính kèm của hồ sơ cổng dịch vụ công đã nhận "
               "quá số ngày lưu giữ; ghi nhật ký"),
+    "db-restore": ("khôi phục cơ sở dữ liệu từ một bản sao lưu (quay lại phiên bản cũ); "
+                   "kiosk phải dừng"),
+    "appliance": "cài kiosk thành thiết bị (systemd, cage) trên Debian 12",
 }
 
 
@@ -212,7 +215,8 @@ def _commands() -> dict[str, Callable[[Any], None]]:
             "queue": _add_queue, "sync": _add_sync, "submit": _add_submit,
             "portal-sim": _add_portal_sim, "decode": _add_capture, "detect": _add_capture,
             "scan": _add_capture, "receipt": _add_receipt, "official": _add_official,
-            "audit": _add_audit, "purge": _add_purge}
+            "audit": _add_audit, "purge": _add_purge, "db-restore": _add_db_restore,
+            "appliance": _add_appliance}
 
 
 def _add_official(sub: Any) -> None:
@@ -231,6 +235,12 @@ def _add_purge(sub: Any) -> None:
     from kiosk.purge_command import add_purge
 
     add_purge(sub)
+
+
+def _add_db_restore(sub: Any) -> None:
+    from kiosk.restore_command import add_restore
+
+    add_restore(sub)
 
 
 def _add_run(sub: Any) -> None:
@@ -318,7 +328,21 @@ def _add_receipt(sub: Any) -> None:
     p.set_defaults(handler=_cmd_receipt)
 
 
+def _add_appliance(sub: Any) -> None:
+    from kiosk.appliance.install import add_command  # the standard library only
+
+    add_command(sub)
+
+
+def _no_demo() -> int | None:
+    from kiosk.appliance import demo_missing  # an appliance has no kiosk/demo: say so
+
+    return demo_missing()
+
+
 def _cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    if args.demo and (code := _no_demo()) is not None:
+        return code
     from kiosk.services import resolve_runtime
 
     # The settings are read before Qt loads: PySide6 reads the source of every module
@@ -427,6 +451,8 @@ def _queue_detail(q: Any) -> str:
 
 
 def _cmd_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    if args.demo and (code := _no_demo()) is not None:
+        return code
     from kiosk.logsetup import configure_logging
     from kiosk.services import resolve_runtime
     from kiosk.sync.command import sync_command, with_demo_portal
@@ -435,7 +461,7 @@ def _cmd_sync(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.demo:
         runtime = with_demo_portal(runtime)
     configure_logging(runtime.data_dir, "sync")
-    return sync_command(runtime, once=args.once, out=sys.stdout, err=sys.stderr)
+    return sync_command(runtime, once=args.once, out=sys.stdout, err=sys.stderr, env=env)
 
 
 def _cmd_submit(args: argparse.Namespace, env: Mapping[str, str]) -> int:
@@ -452,6 +478,8 @@ def _cmd_submit(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def _cmd_portal_sim(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    if (code := _no_demo()) is not None:
+        return code
     from kiosk.demo.simulator import run_simulator_cli
     from kiosk.services import resolve_runtime
 

@@ -3,6 +3,8 @@
     python3 -m kiosk.devenv run     # demo kiosk in a window, bundled simulator
     python3 -m kiosk.devenv test    # lint, type-check and the whole test suite
     python3 -m kiosk.devenv installer  # build dist folder, check its size and frozen runs
+    python3 -m kiosk.devenv appliance-check  # units verified, install booted in Debian 12
+    python3 -m kiosk.devenv release    # dist/: wheel, installer tar.gz, SHA256SUMS
 
 Standard library only, because it runs before anything is installed.  It
 installs the Debian/Ubuntu system libraries Qt and zbar need (through sudo when
@@ -38,6 +40,8 @@ RUNTIME_PACKAGES = (
     # per user on the first request) speaks through espeak-ng's Vietnamese voice.
     "libspeechd2", "speech-dispatcher", "speech-dispatcher-espeak-ng", "espeak-ng",
 )
+# What `kiosk appliance install` adds on a kiosk: the Wayland kiosk compositor, venv, CUPS.
+APPLIANCE_PACKAGES: tuple[str, ...] = ("cage", "python3-venv", "cups-client", "sane-utils")
 # Real local components the tests drive: SANE's test scanner, a CUPS queue that
 # prints to PDF, pdftoppm to look at what was printed; a real X server, a window
 # manager and the tools that look at its windows (the full-screen tests).
@@ -60,10 +64,21 @@ class SetupError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] not in {"run", "test", "setup", "installer"}:
+    if not args or args[0] not in {"run", "test", "setup", "installer", "release",
+                                       "appliance-check"}:
         print(__doc__)
         return 2
     action, rest = args[0], args[1:]
+    if action == "appliance-check":  # a Debian 12 container of its own: no venv here
+        from kiosk.appliance.check import CHECK_PACKAGES
+        from kiosk.appliance.check import main as appliance_check
+
+        try:
+            ensure_system_packages(CHECK_PACKAGES)
+        except SetupError as exc:
+            print(f"kiosk setup: {exc}", file=sys.stderr)
+            return 1
+        return appliance_check(rest)
     try:
         base = _find_python()
         # Everything is checked first: without the right to install, the one message
@@ -79,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_tests(python, rest)
     if action == "installer":
         return build_installer(python, rest)
+    if action == "release":  # the installer folder, built and checked, then kiosk/release.py
+        code = 0 if "--wheel-only" in rest else build_installer(python, [])
+        return code or _exec([str(python), "-m", "kiosk.release", *rest])
     return 0
 
 
@@ -132,7 +150,7 @@ def action_packages(action: str, base: str) -> tuple[str, ...]:
     """The system packages ``action`` needs on this machine (python3-venv only until
     ``.venv`` exists)."""
     packages = RUNTIME_PACKAGES + (TEST_PACKAGES if action == "test" else ())
-    packages += INSTALLER_PACKAGES if action == "installer" else ()
+    packages += INSTALLER_PACKAGES if action in ("installer", "release") else ()
     return _unique(packages + venv_packages(base))
 
 

@@ -32,7 +32,7 @@ ATTACHMENTS_DIR = "attachments"
 # Everything the kiosk writes at the top of its data dir (a folder holding only these
 # is the kiosk's own, and is made private if it is not).
 OWN_NAMES = (DATABASE_FILE, ATTACHMENTS_DIR, "logs", "receipts", "portal-sim",
-             UPDATES_FILE, ".doctor-write-test", "catalogue-json.cache")
+             UPDATES_FILE, ".doctor-write-test", "backups", "catalogue-json.cache")
 
 
 @dataclass(frozen=True)

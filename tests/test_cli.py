@@ -15,7 +15,8 @@ from kiosk.cli import build_parser, main
 from tests.support.cli_runner import Ran, run_kiosk
 
 SUBCOMMANDS = ["run", "portal-sim", "sync", "queue", "submit", "receipt", "catalog",
-               "decode", "detect", "scan", "doctor", "official", "audit", "purge"]
+               "decode", "detect", "scan", "doctor", "official", "audit", "purge", "db-restore",
+               "appliance"]
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> Ran:

@@ -27,9 +27,9 @@ CATALOGUE = ROOT / "resources" / "catalogue" / "procedures.json"
 
 # Added this round by other helpers of issue 14 and missing on this branch until they
 # merge: REMOVE these at merge (every name below must then exist for real).
-ADDED_THIS_ROUND_COMMANDS = frozenset({"appliance", "db-restore"})
-ADDED_THIS_ROUND_KEYS = frozenset({("metrics", "address")})
-ADDED_THIS_ROUND_VARIABLES = frozenset({"KIOSK_METRICS_ADDRESS"})
+ADDED_THIS_ROUND_COMMANDS = frozenset({"appliance"})
+ADDED_THIS_ROUND_KEYS: frozenset[tuple[str, str]] = frozenset()
+ADDED_THIS_ROUND_VARIABLES: frozenset[str] = frozenset()
 
 FENCE = re.compile(r"^[ \t]*```(\w*)\n(.*?)^[ \t]*```", re.S | re.M)  # also inside a list
 SPAN = re.compile(r"`([^`]+)`")

@@ -23,7 +23,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kiosk"
 # bottom → top; a module belongs to the layer of the longest prefix that names it
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("domain", ("kiosk.domain", "kiosk.config", "kiosk.paths", "kiosk.draft_schema",
-                "kiosk.admin_units", "kiosk.memory", "kiosk.logsetup")),
+                "kiosk.admin_units", "kiosk.memory", "kiosk.logsetup",
+                "kiosk.systemd_notify")),
     ("store", ("kiosk.store",)),
     ("adapters", ("kiosk.sync", "kiosk.scanner", "kiosk.receipts", "kiosk.declarations",
                   "kiosk.catalogue_updates")),
@@ -32,7 +33,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ui", ("kiosk.ui",)),
     # the composition roots: commands and the app, which build everything below
     ("entry", ("kiosk.app", "kiosk.cli", "kiosk.__main__", "kiosk.background", "kiosk.doctor",
-               "kiosk.office_cli", "kiosk.purge_command", "kiosk.devenv", "kiosk.sync.command")),
+               "kiosk.office_cli", "kiosk.purge_command", "kiosk.devenv", "kiosk.sync.command",
+               "kiosk.restore_command", "kiosk.release",
+               "kiosk.appliance")),
 )
 DEMO = "kiosk.demo"
 # the demo package may lean on these layers (it renders cards, serves the portal's API)

@@ -58,3 +58,11 @@ def test_bad_frames_give_nothing() -> None:
     live = LiveCodeReader()
     assert live.feed(np.zeros((480, 640, 3), np.uint8)) == []
     assert live.feed(np.zeros((8, 8), np.uint8)) == []
+
+
+def test_a_new_frame_size_forgets_the_old_region() -> None:
+    live = LiveCodeReader()
+    live.feed(scene())
+    assert live.region is not None
+    assert live.feed(np.full((480, 640), 200, np.uint8)) == []
+    assert live.region is None or live.region[0] + live.region[2] <= 640

@@ -7,6 +7,8 @@ frames: first the plain frame (cheap, and enough for most), then the regions
 that look like codes (dense, high-contrast texture), stretched to full contrast,
 enlarged and strongly sharpened at the scale of a module (a webcam's blur spreads
 2–3 px modules into each other), then with contrast evened out and binarised.
+A crop that shows a clear motion streak (``kiosk.scanner.deblur``: a hand moving
+the card while the shutter was open) is first Wiener-deconvolved along it.
 Attempts stop at the first success, and none starts that would likely end past
 the frame's time budget (each is expected to cost what the previous one did), so
 a frame stays within the live rate.
@@ -26,6 +28,7 @@ import zxingcpp
 
 from kiosk.domain.errors import error_from_table
 from kiosk.domain.textnorm import repair_mojibake
+from kiosk.scanner import deblur
 from kiosk.scanner.arrays import Frame, u8
 from kiosk.scanner.errors import CaptureError
 
@@ -38,6 +41,8 @@ QR = "QRCode"
 CODE128 = "Code128"
 BACKENDS = ("zxing", "zbar")
 _MAX_REGIONS = 3
+MIN_SIDE = 16  # px: a smaller image holds no readable code (and breaks the region search)
+MAX_SIDE = 4096  # px: a larger image is read shrunk to this (a 12 MP still fits; time bounded)
 BUDGET_MS = 25.0  # no attempt starts that would end later (live video: 33 ms a frame)
 # Sharpened enlargements of a code region, most successful first on blurred webcam
 # frames: (longest side after enlarging, unsharp radius in source pixels, amount, then
@@ -47,6 +52,12 @@ _SHARPENED = ((800, 1.5, 8.0, "fixed"), (1100, 1.5, 8.0, "local"), (800, 1.0, 6.
 _BINARIZERS = {"global": zxingcpp.Binarizer.GlobalHistogram,
                "fixed": zxingcpp.Binarizer.FixedThreshold}
 _CLAHE = cv2.createCLAHE(clipLimit=2.5, tileGridSize=(8, 8))
+# A motion streak is undone only when it is clear (gradients across it at least this much
+# stronger than along it, as a share of both) and long enough to hide modules.
+_STREAK_ANISOTROPY = 0.3
+_STREAK_MIN_PX = 4.0
+_DEBLUR_NOISE = 0.01  # Wiener noise-to-signal: JPEG and sensor noise of a webcam frame
+_DEBLUR_LONGEST = 800  # the deconvolved crop is enlarged up to this (at most twice)
 
 
 @dataclass(frozen=True)
@@ -151,25 +162,29 @@ class CodeReader:
 
     def __init__(
         self, backend: CodeBackend | str = "zxing", *, max_attempts: int = 8,
-        budget_ms: float = BUDGET_MS,
+        budget_ms: float = BUDGET_MS, deblur: bool = True,
     ) -> None:
         self.backend = make_backend(backend) if isinstance(backend, str) else backend
         self.max_attempts = max_attempts
         self.budget_ms = budget_ms
+        self.deblur = deblur  # False: no motion streak is undone (for comparison)
 
     def decode(self, frame: Frame) -> list[Decoded]:
         """All codes found in the frame, or an empty list; never raises on a bad frame."""
         start = time.perf_counter()
-        gray = to_gray(frame)
+        prepared = usable_gray(frame)
+        if prepared is None:
+            return []
+        gray, factor = prepared
         found = self.backend.decode(gray)
-        if found:
-            return found
-        return self.decode_regions(gray, code_regions(gray)[:_MAX_REGIONS], start=start)
+        if not found:
+            found = self.decode_regions(gray, code_regions(gray)[:_MAX_REGIONS], start=start)
+        return rescaled(found, factor)
 
     def decode_regions(
         self, gray: Frame, regions: Sequence[Box], *, start: float | None = None,
         first: int = 0, budget_ms: float | None = None, max_attempts: int | None = None,
-        offset: tuple[int, int] = (0, 0),
+        offset: tuple[int, int] = (0, 0), strict: bool = False,
     ) -> list[Decoded]:
         """Codes read from enlarged, sharpened or binarised crops of ``regions`` of ``gray``.
 
@@ -177,6 +192,8 @@ class CodeReader:
         begin (a live reader starts each frame at another one); ``start`` is
         when the frame's budget began (now if not given); ``offset`` is added to
         the corners found (``gray`` was itself a crop of the frame at ``offset``).
+        ``strict`` (live video) starts no attempt once the budget is spent, not even
+        the first enlarged crop: the next frame will try again.
         """
         start = time.perf_counter() if start is None else start
         budget = self.budget_ms if budget_ms is None else budget_ms
@@ -191,7 +208,8 @@ class CodeReader:
             mark = now
             # The first enlarged crop is always tried: a slow backend spends the
             # budget on the plain frame alone, and the crop is its best chance.
-            late = attempts > 2 and (now - start) * 1000 + last > budget
+            spent = (now - start) * 1000
+            late = (attempts > 2 and spent + last > budget) or (strict and spent >= budget)
             if attempts > most or late:
                 break
             found = self._enlarged(image, binarise)
@@ -211,15 +229,21 @@ class CodeReader:
     ) -> Iterator[tuple[Frame, str, float, tuple[int, int]]]:
         # Variant by variant across the regions: the best variant of each region is
         # tried before any region's second best (the code is not always the first region).
+        # A variant that does not apply to its crop (no motion streak to undo) is skipped.
         lists = []
         for x, y, w, h in regions:
-            makers = _region_variants(partial(_stretch, gray[y:y + h, x:x + w]), (w, h))
+            if w < 1 or h < 1:
+                continue
+            makers = _region_variants(partial(_stretch, gray[y:y + h, x:x + w]), (w, h),
+                                      deblurred=self.deblur)
             turn = first % len(makers)
             lists.append(((x, y), makers[turn:] + makers[:turn]))
         for rank in range(max((len(makers) for _, makers in lists), default=0)):
             for origin, makers in lists:
-                image, binarise, scale = makers[rank]()
-                yield image, binarise, scale, origin
+                made = makers[rank]()
+                if made is not None:
+                    image, binarise, scale = made
+                    yield image, binarise, scale, origin
 
 
 Box = tuple[int, int, int, int]
@@ -229,19 +253,92 @@ def to_gray(frame: Frame) -> Frame:
     return frame if frame.ndim == 2 else u8(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
 
 
-def _region_variants(crop: Callable[[], Frame], size: tuple[int, int]
-                     ) -> list[Callable[[], tuple[Frame, str, float]]]:
+def usable_gray(frame: object) -> tuple[Frame, float] | None:
+    """``frame`` as a contiguous 8-bit gray image and the factor it was shrunk by, or ``None``.
+
+    ``None`` for what holds no code a camera could give: not an 8-bit array, not
+    gray/BGR/BGRA, or under ``MIN_SIDE`` on a side.  An image over ``MAX_SIDE``
+    is shrunk to it (corners found in it are divided by the factor).
+    """
+    if not isinstance(frame, np.ndarray) or frame.dtype != np.uint8:
+        return None
+    if frame.ndim == 3 and frame.shape[2] == 1:
+        frame = frame[..., 0]
+    if frame.ndim not in (2, 3) or min(frame.shape[:2]) < MIN_SIDE:
+        return None
+    if frame.ndim == 3:
+        if frame.shape[2] not in (3, 4):
+            return None
+        code = cv2.COLOR_BGR2GRAY if frame.shape[2] == 3 else cv2.COLOR_BGRA2GRAY
+        frame = u8(cv2.cvtColor(np.ascontiguousarray(frame), code))
+    gray = u8(np.ascontiguousarray(frame))
+    longest = max(gray.shape)
+    if longest <= MAX_SIDE:
+        return gray, 1.0
+    factor = MAX_SIDE / longest
+    small = u8(cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA))
+    if min(small.shape) < MIN_SIDE:
+        return None
+    return small, factor
+
+
+Variant = tuple[Frame, str, float]
+
+
+def _region_variants(crop: Callable[[], Frame], size: tuple[int, int], *, deblurred: bool = True
+                     ) -> list[Callable[[], Variant | None]]:
     """Ways to present one region's crop (made once, when first needed) to the decoder."""
     w, h = size
     crop = _once(crop)
-    makers: list[Callable[[], tuple[Frame, str, float]]] = []
+    makers: list[Callable[[], Variant | None]] = []
     for longest, radius, amount, binarise in _SHARPENED:
         scale = float(np.clip(longest / max(w, h), 1.0, 5.0))
         makers.append(partial(_sharpened_variant, crop, scale, radius, amount, binarise))
+    # A clear streak undone comes second: the first enlargement reads most crops that
+    # need any help, and no sharpening reads a code smeared over whole modules.
+    if deblurred:
+        scale = float(np.clip(_DEBLUR_LONGEST / max(w, h), 1.0, 2.0))
+        unblurred = _once_optional(partial(_deblurred, crop, scale))
+        makers.insert(1, partial(_deblurred_variant, unblurred, scale, "local"))
+        makers.append(partial(_deblurred_variant, unblurred, scale, "global"))
     scale = float(np.clip(480 / max(w, h), 1.0, 3.0))
     makers.append(partial(_even_variant, crop, scale, False))
     makers.append(partial(_even_variant, crop, scale, True))
     return makers
+
+
+def _once_optional(make: Callable[[], Frame | None]) -> Callable[[], Frame | None]:
+    made: list[Frame | None] = []
+
+    def get() -> Frame | None:
+        if not made:
+            made.append(make())
+        return made[0]
+    return get
+
+
+def _deblurred(crop: Callable[[], Frame], scale: float) -> Frame | None:
+    """The crop enlarged by ``scale`` with its motion streak undone, or ``None`` if it has none.
+
+    Enlarged first: deconvolving at 2–3 px a module rings over whole modules.
+    """
+    image = crop()
+    small, factor = deblur.shrink_for(image)
+    streak = deblur.estimate(small)
+    if streak is None or streak.anisotropy < _STREAK_ANISOTROPY:
+        return None
+    length = streak.length / factor
+    if length < _STREAK_MIN_PX or length > deblur.MAX_LENGTH:
+        return None
+    big = u8(cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC))
+    return deblur.deconvolve(big, deblur.Streak(streak.degrees, length * scale,
+                                                streak.anisotropy), noise=_DEBLUR_NOISE)
+
+
+def _deblurred_variant(unblurred: Callable[[], Frame | None], scale: float, binarise: str
+                       ) -> Variant | None:
+    image = unblurred()
+    return None if image is None else (image, binarise, scale)
 
 
 def _once(make: Callable[[], Frame]) -> Callable[[], Frame]:
@@ -255,12 +352,11 @@ def _once(make: Callable[[], Frame]) -> Callable[[], Frame]:
 
 
 def _sharpened_variant(crop: Callable[[], Frame], scale: float, radius: float, amount: float,
-                       binarise: str) -> tuple[Frame, str, float]:
+                       binarise: str) -> Variant:
     return _sharpened(crop(), scale, radius, amount, binarise == "otsu"), binarise, scale
 
 
-def _even_variant(crop: Callable[[], Frame], scale: float, adaptive: bool
-                  ) -> tuple[Frame, str, float]:
+def _even_variant(crop: Callable[[], Frame], scale: float, adaptive: bool) -> Variant:
     big = cv2.resize(crop(), None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     even = u8(_CLAHE.apply(big))
     if adaptive:
@@ -340,6 +436,11 @@ def _from_zxing(code: zxingcpp.Barcode) -> Decoded:
     )
     kind = QR if code.format == zxingcpp.BarcodeFormat.QRCode else CODE128
     return Decoded(code.text, kind, bytes(code.bytes), corners)
+
+
+def rescaled(found: list[Decoded], factor: float) -> list[Decoded]:
+    """Codes found in an image shrunk by ``factor`` (``usable_gray``), in the frame's pixels."""
+    return found if factor == 1.0 else [_to_frame(code, factor, (0, 0)) for code in found]
 
 
 def _to_frame(code: Decoded, scale: float, offset: tuple[int, int]) -> Decoded:

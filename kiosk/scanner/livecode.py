@@ -13,7 +13,10 @@ compression).  ``LiveCodeReader`` keeps what it learnt from earlier frames:
   correlation, which evens out sensor noise and JPEG blocks that no single
   frame is free of (reset when the code moves away or changes size).
 
-``feed`` never raises on a bad frame and spends at most about ``budget_ms``.
+``feed`` never raises on a bad frame.  Each frame runs the full-frame decode,
+the region search and one attempt on the running average (the across-frames
+path: a loaded machine must not starve it); further crop attempts start only
+while ``budget_ms`` is not yet spent.
 No Qt here: ``kiosk.ui.camera.CameraCodeReader`` runs it on the camera thread.
 """
 
@@ -26,7 +29,15 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.scanner.arrays import Frame, f32, u8
-from kiosk.scanner.barcodes import BUDGET_MS, Box, CodeReader, Decoded, code_regions, to_gray
+from kiosk.scanner.barcodes import (
+    BUDGET_MS,
+    Box,
+    CodeReader,
+    Decoded,
+    code_regions,
+    rescaled,
+    usable_gray,
+)
 
 KEEP_FRAMES = 15  # a region neither read nor seen again is forgotten after a second at 15 fps
 _FUSE_WEIGHT = 0.35  # weight of the newest crop in the running average
@@ -43,6 +54,7 @@ class LiveCodeReader:
         self._age = 0
         self._turn = 0
         self._fused: npt.NDArray[np.float32] | None = None
+        self._shape: tuple[int, ...] = ()
 
     def reset(self) -> None:
         """Forget the tracked region (a new resident, a restarted camera)."""
@@ -51,7 +63,16 @@ class LiveCodeReader:
     def feed(self, frame: Frame) -> list[Decoded]:
         """The codes read in ``frame`` (an empty list when none); never raises on a bad frame."""
         start = time.perf_counter()
-        gray = to_gray(frame)
+        prepared = usable_gray(frame)
+        if prepared is None:
+            return []
+        gray, factor = prepared
+        if self.region is not None and self._shape != gray.shape:
+            self.reset()  # another camera or resolution: the old region means nothing here
+        self._shape = gray.shape
+        return rescaled(self._feed(gray, start), factor)
+
+    def _feed(self, gray: Frame, start: float) -> list[Decoded]:
         self._turn += 1
         found = self.reader.backend.decode(gray)
         if found:
@@ -63,7 +84,7 @@ class LiveCodeReader:
         found = self._fused_read(gray, start)
         if not found:
             found = self.reader.decode_regions(gray, regions[:3], start=start, first=self._turn,
-                                               budget_ms=self.budget_ms)
+                                               budget_ms=self.budget_ms, strict=True)
         if found:
             self._track_read(found, gray.shape)
             return found

@@ -30,8 +30,10 @@ import numpy.typing as npt
 from kiosk.scanner.arrays import Frame, Points, f32, u8
 from kiosk.scanner.geometry import intersect, is_convex, order_corners, quad_area, reduce_to_quad
 from kiosk.scanner.pagelines import line_quads, paper_like
+from kiosk.scanner.pageregion import grow, lab
 
 WORK_WIDTH = 640
+_MIN_WORK_SIDE = 32  # work-size pixels: below this a frame is a strip, not a view
 MIN_AREA_SHARE = 0.04  # smaller than this is a business card across the hall, not a page
 _SIDE_SAMPLES = 24
 _REFINE_RADII = (20, 6)  # full-resolution pixels searched across a side: coarse, then fine
@@ -57,6 +59,7 @@ _SMOOTH_VARIANCE = 15.0
 _OUTER_SHARE = 0.7  # see ``_fit_side``
 _INLIER = 4.0  # full-resolution pixels from a side's first fit
 _REFINE_SLACK = 0.02  # a refined outline may score this much less and still replace it
+_GROWN = 3  # best candidates a paper-coloured region is grown from
 
 
 @dataclass(frozen=True)
@@ -68,14 +71,27 @@ class Detection:
 
 
 def detect_page(frame: Frame) -> Detection | None:
-    """Find the most paper-like quadrilateral in a BGR frame, or ``None``."""
-    scale = WORK_WIDTH / frame.shape[1]
+    """Find the most paper-like quadrilateral in a BGR frame, or ``None``.
+
+    The longer side is brought to ``WORK_WIDTH``, so a 1 × N strip or a portrait
+    frame is never blown up; a frame too narrow to hold a page has none.
+    """
+    if frame.ndim != 3 or frame.shape[2] != 3:
+        return None
+    scale = WORK_WIDTH / max(frame.shape[:2])
+    if min(frame.shape[:2]) * scale < _MIN_WORK_SIDE:
+        return None
     small = u8(cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
     gray = u8(cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0))
     white = whiteness(small)
     views = (gray, u8(cv2.GaussianBlur(white, (5, 5), 0)))
     min_area = MIN_AREA_SHARE * gray.shape[0] * gray.shape[1]
     quads = line_quads(gray, gray_median(gray), min_area) + _candidates(white, gray, min_area)
+    # The best few candidates seed paper-coloured regions, whose outlines join in:
+    # a candidate that closed on a finger or a desk's line still lies mostly on the sheet.
+    first = supports(quads, views)
+    seeds = [quads[i] for i in np.argsort(first)[::-1][:_GROWN]]
+    quads = quads + _grown(seeds, lab(small), min_area)
     scored = sorted(zip(supports(quads, views), range(len(quads)), quads, strict=True),
                     reverse=True, key=_first)
     # Refining can turn a rough outline (a page whose corners an opening rounded)
@@ -91,6 +107,18 @@ def detect_page(frame: Frame) -> Detection | None:
     if best is None or best.score < _MIN_SCORE:
         return None
     return best
+
+
+def _grown(seeds: list[Points], colour: Frame, min_area: float
+           ) -> list[Points]:
+    """Quads of the paper-coloured regions grown from the best candidates (``pageregion``)."""
+    found = []
+    for seed in seeds:
+        contour = grow(seed, colour)
+        quad = None if contour is None else contour_to_quad(contour)
+        if quad is not None and quad_area(quad) >= min_area and paper_like(quad):
+            found.append(quad)
+    return found
 
 
 def whiteness(small: Frame) -> Frame:

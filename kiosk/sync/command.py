@@ -8,6 +8,8 @@ the sync lease sends, the other waits (``kiosk sync``) or says so and leaves
 from __future__ import annotations
 
 import signal
+import threading
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TextIO
 
@@ -21,6 +23,7 @@ from kiosk.store.retention import Housekeeper, Retention
 from kiosk.store.syncstate import LeaseOwner, SyncHealthLog, SyncLease
 from kiosk.sync.client import PortalClient
 from kiosk.sync.worker import MESSAGES, SyncReport, SyncWorker, describe_holder
+from kiosk.systemd_notify import READY, STOPPING, Heartbeat, Notifier, status
 
 EXIT_PAUSED = 1  # the portal is out of reach or refused the kiosk's login
 EXIT_BUSY = 3  # another sync process holds the lease
@@ -67,8 +70,10 @@ def portal_client(runtime: Runtime) -> PortalClient:
                         timeout=portal.timeout_seconds)
 
 
-def sync_command(runtime: Runtime, *, once: bool, out: TextIO, err: TextIO | None = None) -> int:
-    """Send what is due and follow statuses; ``once``: one pass, else until stopped."""
+def sync_command(runtime: Runtime, *, once: bool, out: TextIO, err: TextIO | None = None,
+                 env: Mapping[str, str] | None = None) -> int:
+    """Send what is due and follow statuses; ``once``: one pass, else until stopped (under
+    systemd, ``env``'s NOTIFY_SOCKET hears READY and the watchdog's pings)."""
     if not runtime.config.portal.configured:
         print(COMMAND_MESSAGES["not_configured"], file=err or out)
         return EXIT_NOT_CONFIGURED
@@ -83,13 +88,27 @@ def sync_command(runtime: Runtime, *, once: bool, out: TextIO, err: TextIO | Non
                 worker.housekeep()  # a `kiosk sync --once` from cron erases what is due too
             return _print_report(report, out)
         _stop_on_signals(worker)
-        worker.run_forever()
+        _run_notifying(worker, Notifier(env or {}))
         return 0
     finally:
         if exporter is not None:
             exporter.stop()
         client.close()
         db.dispose()
+
+
+def _run_notifying(worker: SyncWorker, notifier: Notifier) -> None:
+    """``run_forever`` on this thread; systemd's watchdog is fed while that loop runs (a
+    pass is bounded by the portal's timeouts, the wait between passes by ``stop()``)."""
+    loop = threading.current_thread()
+    heartbeat = Heartbeat(notifier, loop.is_alive)
+    notifier.send(READY, status("Đang đồng bộ hồ sơ với cổng dịch vụ công"))
+    heartbeat.start()
+    try:
+        worker.run_forever()
+    finally:
+        notifier.send(STOPPING)
+        heartbeat.stop()
 
 
 def _stop_on_signals(worker: SyncWorker) -> None:

@@ -16,9 +16,11 @@ from kiosk.scanner.barcodes import (
     Decoded,
     code_regions,
     make_backend,
+    texts,
     zbar_text,
 )
 from kiosk.scanner.errors import CaptureError
+from kiosk.scanner.livecode import LiveCodeReader
 
 PAYLOAD = synthetic.SAMPLE_CCCD_PAYLOAD
 RECEIPT = synthetic.SAMPLE_RECEIPT_CODE
@@ -98,6 +100,19 @@ def test_time_budget_stops_the_cascade_after_the_first_crop() -> None:
     assert patient.calls == 6
 
 
+def test_a_strict_budget_spent_starts_no_crop_at_all() -> None:
+    # Live video: once the frame's budget is gone the next frame tries again.
+    shot = synthetic.card_shot(np.random.default_rng(14), PAYLOAD, hard=True)
+    gray = u8(cv2.cvtColor(shot.frame, cv2.COLOR_BGR2GRAY))
+    regions = code_regions(gray)[:3]
+    strict = CountingBackend()
+    assert CodeReader(strict, budget_ms=0).decode_regions(gray, regions, strict=True) == []
+    assert strict.calls == 0
+    lenient = CountingBackend()
+    CodeReader(lenient, budget_ms=0).decode_regions(gray, regions)
+    assert lenient.calls == 1
+
+
 def test_code_regions_put_the_code_first() -> None:
     shot = synthetic.card_shot(np.random.default_rng(5), PAYLOAD)
     gray = u8(cv2.cvtColor(shot.frame, cv2.COLOR_BGR2GRAY))
@@ -133,3 +148,34 @@ def test_unknown_backend_is_a_typed_error() -> None:
     with pytest.raises(CaptureError) as caught:
         make_backend("quirc")
     assert caught.value.code == "backend_unknown"
+
+
+@pytest.mark.parametrize("frame", [
+    np.zeros((0, 0), np.uint8), np.zeros((0, 5, 3), np.uint8), np.zeros((1, 5000), np.uint8),
+    np.zeros((5000, 1), np.uint8), np.zeros((2, 2), np.uint8), np.zeros((100, 100), np.float32),
+    np.zeros((100, 100, 2), np.uint8), np.zeros((4, 4, 4, 4), np.uint8), "not an image",
+], ids=["empty", "empty-bgr", "one-row", "one-column", "tiny", "float", "two-channel",
+        "four-d", "text"])
+def test_frames_that_hold_no_image_give_nothing_without_raising(frame: object) -> None:
+    assert CodeReader().decode(frame) == []  # type: ignore[arg-type]
+    assert LiveCodeReader().feed(frame) == []  # type: ignore[arg-type]
+
+
+def test_odd_layouts_of_a_real_frame_are_read() -> None:
+    gray = on_paper(synthetic.code_image(PAYLOAD, module_px=4))
+    bgra = np.ascontiguousarray(np.dstack([gray, gray, gray, np.full_like(gray, 255)]))
+    strided = np.repeat(gray, 2, axis=1)[:, ::2]  # not contiguous in memory
+    for frame in (bgra, gray[..., None], strided):
+        assert texts(CodeReader().decode(frame)) == [PAYLOAD]
+
+
+def test_a_frame_larger_than_any_camera_is_read_shrunk_with_corners_in_its_pixels() -> None:
+    code = synthetic.code_image(PAYLOAD, module_px=14)
+    canvas = np.full((5000, 6000), 225, np.uint8)
+    canvas[3000:3000 + code.shape[0], 4000:4000 + code.shape[1]] = code
+    found = CodeReader().decode(canvas)
+    assert texts(found) == [PAYLOAD]
+    xs = [x for x, _ in found[0].corners]
+    ys = [y for _, y in found[0].corners]
+    assert min(xs) > 3900 and max(xs) < 4100 + code.shape[1]
+    assert min(ys) > 2900 and max(ys) < 3100 + code.shape[0]
