@@ -120,9 +120,18 @@ class MetricsConfig:
     """Where the Prometheus exporter listens ("host:port", e.g. 127.0.0.1:9108); empty: off."""
 
     address: str = ""
+    # Where ``kiosk sync`` listens when it runs beside ``kiosk run`` (the appliance's two
+    # services read one config file, so they need two ports); empty: ``address``.
+    sync_address: str = ""
     # When the office opens on a working day (it closes at [site] office_close): the
     # exporter counts working hours from here, so alerts keep quiet at night and on holidays.
     office_open: time = time(7, 30)
+
+    def address_for(self, role: str) -> str:
+        """The address the exporter of ``role`` ("run" or "sync") listens on; "" when off."""
+        if role == "sync":
+            return (self.sync_address.strip() or self.address.strip())
+        return self.address.strip()
 
 
 @dataclass(frozen=True)
@@ -148,6 +157,7 @@ ENV_OVERRIDES: Mapping[str, tuple[str, str]] = {
     "KIOSK_PRINTER": ("printer", "name"),
     "KIOSK_CAMERA": ("camera", "device"),
     "KIOSK_METRICS_ADDRESS": ("metrics", "address"),
+    "KIOSK_METRICS_SYNC_ADDRESS": ("metrics", "sync_address"),
 }
 
 
@@ -395,11 +405,15 @@ def _ipv6(host: str) -> str:
 
 
 def _check_metrics(config: Config) -> None:
-    try:
-        parse_listen_address(config.metrics.address)
-    except ValueError:
-        raise _error("bad_value", section="metrics", key="address",
-                     reason=_ADDRESS_REASON) from None
+    for key in ("address", "sync_address"):
+        try:
+            parse_listen_address(getattr(config.metrics, key))
+        except ValueError:
+            raise _error("bad_value", section="metrics", key=key,
+                         reason=_ADDRESS_REASON) from None
+    if config.metrics.sync_address.strip() == config.metrics.address.strip() != "":
+        raise _error("bad_value", section="metrics", key="sync_address",
+                     reason="phải khác metrics.address (hai tiến trình không dùng chung một cổng)")
     if config.metrics.office_open >= config.site.office_close:
         raise _error("bad_value", section="metrics", key="office_open",
                      reason="giờ mở cửa phải trước giờ đóng cửa (site.office_close)")

@@ -128,6 +128,9 @@ def test_parse_config_accepts_an_empty_mapping() -> None:
 def test_the_documented_example_file_states_exactly_the_defaults() -> None:
     example = Path(__file__).resolve().parent.parent / "examples" / "kiosk.toml"
     assert load_config(example) == Config()
+    text = example.read_text(encoding="utf-8")
+    for section in fields(Config):  # and names every section
+        assert f"[{section.name}]" in text, section.name
 
 
 def test_without_a_config_file_there_is_no_portal_and_no_demo_credential() -> None:

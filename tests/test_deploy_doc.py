@@ -25,11 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "deploy.md"
 CATALOGUE = ROOT / "resources" / "catalogue" / "procedures.json"
 
-# Added this round by other helpers of issue 14 and missing on this branch until they
-# merge: REMOVE these at merge (every name below must then exist for real).
-ADDED_THIS_ROUND_COMMANDS = frozenset({"appliance"})
-ADDED_THIS_ROUND_KEYS: frozenset[tuple[str, str]] = frozenset()
-ADDED_THIS_ROUND_VARIABLES: frozenset[str] = frozenset()
 
 FENCE = re.compile(r"^[ \t]*```(\w*)\n(.*?)^[ \t]*```", re.S | re.M)  # also inside a list
 SPAN = re.compile(r"`([^`]+)`")
@@ -107,7 +102,7 @@ def test_every_config_key_the_doc_names_is_a_field_of_the_real_config() -> None:
     sections = {f.name: hints[f.name] for f in dataclasses.fields(config.Config)}
     unknown = []
     for section, key in sorted(named_keys(doc_text())):
-        if (section, key) in ADDED_THIS_ROUND_KEYS or section == "fees":  # fees: next test
+        if section == "fees":  # fees: next test
             continue
         cls = sections.get(section)
         dataclass = isinstance(cls, type) and dataclasses.is_dataclass(cls)
@@ -128,7 +123,7 @@ def test_every_kiosk_command_the_doc_names_is_in_the_real_parser() -> None:
     commands = subcommands(cli.build_parser())
     wrong = []
     for words in kiosk_commands(doc_text()):
-        if not words or placeholder(words[0]) or words[0] in ADDED_THIS_ROUND_COMMANDS:
+        if not words or placeholder(words[0]):
             continue
         if words[0] not in commands:
             wrong.append(" ".join(words))
@@ -143,7 +138,7 @@ def test_every_variable_the_doc_names_is_read_by_the_kiosk() -> None:
     parser_help = " ".join(a.help or "" for a in cli.build_parser()._actions)
     known = set(config.ENV_OVERRIDES) | set(VARIABLE.findall(parser_help))
     named = set(VARIABLE.findall(doc_text()))
-    assert named - known - ADDED_THIS_ROUND_VARIABLES == set()
+    assert named - known == set()
 
 
 def test_the_sample_kiosk_toml_in_the_doc_loads() -> None:
@@ -151,8 +146,6 @@ def test_the_sample_kiosk_toml_in_the_doc_loads() -> None:
     assert samples
     for sample in samples:
         raw = tomllib.loads(sample)
-        for section, key in ADDED_THIS_ROUND_KEYS:
-            raw.get(section, {}).pop(key, None)
         raw = {name: values for name, values in raw.items() if values}
         loaded = config.parse_config(raw)
         assert loaded.kiosk.sequence_start <= loaded.kiosk.sequence_end

@@ -110,6 +110,12 @@ if grep -Eq '^address *= *"127.0.0.1:9108"' /root/check/src/deploy/kiosk.toml.in
     || fail "trang số liệu không trả lời"
   echo "$page" | grep -E '^kiosk_(info|dossiers|oldest_unsent)'
   echo "$page" | grep -q '^kiosk_dossiers{state="PENDING"}' || fail "trang số liệu thiếu số hồ sơ chờ gửi"
+  echo "$page" | grep -q 'role="run"' || fail "cổng 9108 phải là của giao diện kiosk (role=run)"
+  if grep -Eq '^sync_address *= *"127.0.0.1:9109"' /root/check/src/deploy/kiosk.toml.in; then
+    sync_page=$(python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9109/metrics", timeout=10).read().decode())') \
+      || fail "trang số liệu của kiosk-sync không trả lời"
+    echo "$sync_page" | grep -q 'role="sync"' || fail "cổng 9109 phải là của kiosk-sync (role=sync)"
+  fi
 else
   echo "Mẫu cấu hình chưa bật [metrics]: bỏ qua bước này (không tính là lỗi)."
 fi

@@ -19,7 +19,7 @@ def start_exporter(runtime: Runtime, db: Database, *, role: str) -> Exporter | N
 
     Never raises for a port in use or an address it cannot bind: it logs why, in Vietnamese.
     """
-    if not runtime.config.metrics.address.strip():
+    if not runtime.config.metrics.address_for(role):
         return None
     from kiosk.metrics.exporter import start_exporter as start
 

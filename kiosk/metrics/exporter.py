@@ -69,7 +69,7 @@ def start_exporter(
     """Serve ``/metrics`` at the configured address; None when off or when it cannot be."""
     if role not in ROLES:
         raise ValueError(role)
-    text = runtime.config.metrics.address.strip()
+    text = runtime.config.metrics.address_for(role)
     address = parse_listen_address(text)  # checked when the config was loaded
     if address is None:
         return None

@@ -102,3 +102,29 @@ def test_every_ip_address_and_port_comes_back_as_given(
 def test_a_port_out_of_range_is_refused(port: int) -> None:
     with pytest.raises(ConfigError):
         loaded(f"127.0.0.1:{port}")
+
+
+def test_the_sync_worker_has_its_own_address_beside_the_kiosk(tmp_path: Path) -> None:
+    """The appliance's two services read one file: each process takes its own key."""
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[metrics]\naddress = "127.0.0.1:9108"\nsync_address = "127.0.0.1:9109"\n',
+                    encoding="utf-8")
+    metrics = load_config(path, {}).metrics
+    assert (metrics.address_for("run"), metrics.address_for("sync")) == ("127.0.0.1:9108",
+                                                                         "127.0.0.1:9109")
+    alone = load_config(None, {"KIOSK_METRICS_ADDRESS": "127.0.0.1:9200"}).metrics
+    assert alone.address_for("sync") == "127.0.0.1:9200"  # a sync process alone (cron)
+    over = load_config(path, {"KIOSK_METRICS_SYNC_ADDRESS": "127.0.0.1:9300"}).metrics
+    assert over.address_for("sync") == "127.0.0.1:9300"
+
+
+@pytest.mark.parametrize(("body", "key"), [
+    ('address = "127.0.0.1:9108"\nsync_address = "127.0.0.1:9108"\n', "sync_address"),
+    ('sync_address = "abc"\n', "sync_address"),
+])
+def test_a_clashing_or_bad_sync_address_is_refused(tmp_path: Path, body: str, key: str) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text("[metrics]\n" + body, encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_config(path, {})
+    assert refused.value.field == f"metrics.{key}"
