@@ -104,15 +104,31 @@ print(sqlite3.connect("/var/lib/kiosk/kiosk.sqlite3").execute("SELECT pid, owner
 echo "Người giữ: $holder (MainPID của kiosk-sync: $sync_pid)"
 echo "$holder" | grep -q "($sync_pid," || fail "kiosk-sync không giữ quyền đồng bộ"
 
+# The page of a port, waiting up to a minute: the kiosk restarted in step 8 opens its
+# exporter on the start-up thread, after Home is painted.
+scrape() {
+  python3 - "$1" <<'PY'
+import sys, time, urllib.request
+for attempt in range(60):
+    try:
+        print(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=10).read().decode())
+        break
+    except OSError:
+        time.sleep(1)
+else:
+    sys.exit(1)
+PY
+}
+
 step "10. Số liệu Prometheus (nếu mẫu cấu hình bật [metrics] address = \"127.0.0.1:9108\")"
 if grep -Eq '^address *= *"127.0.0.1:9108"' /root/check/src/deploy/kiosk.toml.in; then
-  page=$(python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9108/metrics", timeout=10).read().decode())') \
+  page=$(scrape 9108) \
     || fail "trang số liệu không trả lời"
   echo "$page" | grep -E '^kiosk_(info|dossiers|oldest_unsent)'
   echo "$page" | grep -q '^kiosk_dossiers{state="PENDING"}' || fail "trang số liệu thiếu số hồ sơ chờ gửi"
   echo "$page" | grep -q 'role="run"' || fail "cổng 9108 phải là của giao diện kiosk (role=run)"
   if grep -Eq '^sync_address *= *"127.0.0.1:9109"' /root/check/src/deploy/kiosk.toml.in; then
-    sync_page=$(python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9109/metrics", timeout=10).read().decode())') \
+    sync_page=$(scrape 9109) \
       || fail "trang số liệu của kiosk-sync không trả lời"
     echo "$sync_page" | grep -q 'role="sync"' || fail "cổng 9109 phải là của kiosk-sync (role=sync)"
   fi
