@@ -25,6 +25,7 @@ from kiosk.services import DATABASE_FILE
 from kiosk.store.ratings import Ratings
 from kiosk.store.syncstate import LeaseOwner, SyncHealthLog, SyncLease
 from tests.support.kiosk import birth_draft, open_kiosk
+from tests.support.xserver import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE_SECONDS = 90.0
@@ -66,13 +67,7 @@ def started(command: list[str], env: dict[str, str], logs: Path
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=20)
+        stop(process, timeout_s=20)
 
 
 def wait_for(condition: Callable[[], object], what: str,

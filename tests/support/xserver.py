@@ -113,15 +113,15 @@ def _root_properties(x: XServer) -> str:
     return done.stdout
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate, then kill if it does not go within five seconds."""
+def stop(process: subprocess.Popen[bytes], timeout_s: float = 5) -> None:
+    """Terminate, then kill if it does not go within ``timeout_s``."""
     if process.poll() is None:
         process.terminate()
         try:
-            process.wait(timeout=5)
+            process.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait(timeout=5)
+            process.wait(timeout=timeout_s)
 
 
 def wait_for(condition: Callable[[], bool], timeout_s: float = 30) -> bool:
