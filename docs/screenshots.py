@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from kiosk.app import build_window  # noqa: E402
 from kiosk.demo.camera import DemoCamera  # noqa: E402
-from kiosk.scanner.sane import FakeScanner  # noqa: E402
+from kiosk.demo.scanner import FakeScanner  # noqa: E402
 from kiosk.ui.context import UiServices  # noqa: E402
 from kiosk.ui.draft_state import DraftState  # noqa: E402
 from kiosk.ui.main_window import MainWindow  # noqa: E402
