@@ -11,7 +11,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from kiosk.declarations.layout import PAGE_H, PAGE_W, Box, Page
-from kiosk.receipts.paper import register_fonts
+from kiosk.receipts.paper import EMBEDDING, register_fonts
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,8 @@ def paint(pages: Sequence[Page], signature_png: bytes | None, title: str,
             else:
                 _box(canvas, box)
         canvas.showPage()
-    canvas.save()
+    with EMBEDDING:
+        canvas.save()
     return buffer.getvalue()
 
 

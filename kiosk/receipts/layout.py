@@ -36,7 +36,14 @@ from kiosk.domain.dates import format_date
 from kiosk.receipts import texts
 from kiosk.receipts.data import ReceiptData as ReceiptData
 from kiosk.receipts.data import receipt_from_dossier as receipt_from_dossier
-from kiosk.receipts.paper import BOLD, REGULAR, PaperSpec, paper_spec, register_fonts
+from kiosk.receipts.paper import (
+    BOLD,
+    EMBEDDING,
+    REGULAR,
+    PaperSpec,
+    paper_spec,
+    register_fonts,
+)
 from kiosk.receipts.qr import QrFlowable
 
 __all__ = ["ReceiptData", "receipt_from_dossier", "render_pdf"]
@@ -67,7 +74,8 @@ def render_pdf(data: ReceiptData, paper: str) -> bytes:
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="slip",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="slip", frames=[frame])])
-    doc.build(list(story))
+    with EMBEDDING:  # build() ends by writing the PDF, fonts and all
+        doc.build(list(story))
     return buffer.getvalue()
 
 

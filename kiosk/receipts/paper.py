@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,6 +19,15 @@ BOLD = "NotoSans-Bold"
 
 # A thermal head prints 8 dots per mm (203 dpi); 576 dots = 72 mm on an 80 mm roll.
 THERMAL_DOT = 0.125 * mm
+
+EMBEDDING = threading.Lock()
+"""Held while a PDF embedding the bundled fonts is written out.
+
+reportlab's TrueType face reads its glyph table through one shared cursor, so
+two threads subsetting it at once read each other's glyphs: an IndexError, or
+worse a wrong glyph printed without a word. A seal (tờ khai, runner thread)
+can meet a slip being printed; they take turns here.
+"""
 
 
 @dataclass(frozen=True)
