@@ -46,8 +46,9 @@ _NAME = re.compile(r"^kiosk-(?P<rev>[0-9A-Za-z_]+)-(?P<stamp>\d{8}T\d{6}\d*Z)\.s
 _COPY = re.compile(r"^(?P<base>(?:kiosk-[0-9A-Za-z_]+|replaced)-(?P<stamp>\d{8}T\d{6})"
                    r"(?P<micro>\d{0,6})Z\.sqlite3)(?P<suffix>-wal|-shm|-journal|\.part)?$")
 COMPANIONS = ("-wal", "-shm", "-journal")
-# A .part this young may be a copy being written right now (under the migration's write
-# lock, which the purge does not take): never pulled from under it.
+# A .part this young may be a copy being written right now (the migration copies under
+# its write lock; the expiry runs without that lock): never pulled from under it, even
+# with no retention at all.
 PART_GRACE = timedelta(hours=1)
 
 log = logging.getLogger(__name__)
@@ -126,8 +127,8 @@ def expire(db_path: Path, now: datetime, days: int) -> Expiry:
     ``days`` after it, so no backup keeps a sent dossier's data longer than the live
     database does (``days = 0``: erased at the next pass, like the dossiers; the way back
     from an update then exists only until the sync worker's first housekeeping).  A copy
-    named with a time in the future (the clock was wrong) waits until that time; KEEP
-    bounds how many there can be.
+    named with a time in the future (the clock was wrong) waits until that time plus
+    ``days``; KEEP bounds how many there can be.
 
     Only regular files named like a copy are touched (not a folder or symlink so named,
     nor anything else in the folder); each is unlinked, without overwriting
