@@ -4,11 +4,12 @@ longer needs (PDPL 91/2025/QH15, Decree 13/2023/NĐ-CP).
 Every dossier the portal holds (state SENT) and sent at least DAYS days ago
 (``[retention] days`` of the config, 7 by default) keeps only its code, procedure,
 dates, documents' names and pages, fees and the applicant's masked name and ID; its
-attachment files are overwritten and deleted.  Dossiers not yet held by the portal
-are never touched; running it twice changes nothing the second time.  Each dossier
-purged is one line of the audit log (actor ``cli:<unix user>``), written in the same
-transaction as the erase.  The sync worker does the same by itself
-(``kiosk.store.retention.Housekeeper``).
+attachment files are overwritten and deleted; the database backups made before updates
+(``<data dir>/backups``) DAYS days old or more are deleted too, as each holds every
+resident's data of its day.  Dossiers not yet held by the portal are never touched;
+running it twice changes nothing the second time.  Each dossier purged is one line of
+the audit log (actor ``cli:<unix user>``), written in the same transaction as the
+erase.  The sync worker does the same by itself (``kiosk.store.retention.Housekeeper``).
 
 Exit codes: 0 done (also when nothing was due), 20 the number of days is out of range,
 21 the database or the attachments folder could not be written (nothing half-erased:
@@ -38,7 +39,8 @@ MAX_DAYS = 3650
 MESSAGES: Mapping[str, str] = {
     "help": ("xoá dữ liệu cá nhân và tệp đính kèm của hồ sơ cổng dịch vụ công đã nhận "
              "quá số ngày lưu giữ; ghi nhật ký"),
-    "older_than": "số ngày lưu giữ sau khi gửi (mặc định: [retention] days trong cấu hình, 7)",
+    "older_than": ("số ngày lưu giữ sau khi gửi, cũng là tuổi tối đa của bản sao lưu cơ sở dữ "
+                   "liệu (mặc định: [retention] days trong cấu hình, 7)"),
     "json": "in dạng JSON",
     "bad_days": "phải là số nguyên từ 0 đến {max}",
     "nothing": ("Không có hồ sơ nào cần xoá dữ liệu: các hồ sơ đã gửi lên cổng đều còn trong "
@@ -49,6 +51,10 @@ MESSAGES: Mapping[str, str] = {
     "files": ("Tệp đính kèm: {erased} tệp đã xoá, {kept} tệp còn giữ vì hồ sơ khác chưa hết "
               "hạn cũng dùng."),
     "orphans": "Đã dọn {count} tệp thừa không thuộc hồ sơ nào (còn lại sau một lần mất điện).",
+    "backups": ("Đã xoá {count} bản sao lưu cơ sở dữ liệu đã quá {days} ngày (bản sao lưu "
+                "trước khi cập nhật cũng chứa dữ liệu cá nhân của người dân)."),
+    "backups_stuck": ("Không xoá được {count} bản sao lưu đã quá hạn lưu giữ trong thư mục "
+                      "backups (thư mục chỉ cho đọc?); kiosk sẽ thử lại ở lần dọn sau."),
     "code_line": "  • {code}",
     "store": "Không ghi được vào cơ sở dữ liệu hoặc thư mục tệp: {reason} Chưa xoá gì; "
              "xin chạy lại lệnh.",
@@ -67,8 +73,9 @@ def purge(retention: Retention, older_than_days: int, as_json: bool, ctx: Contex
         if exc.code == "bad_retention":
             return _refuse(streams.err, "bad_retention", exc.message)
         return _refuse(streams.err, "store", MESSAGES["store"].format(reason=exc.message))
-    log.info("purge by %s: %d dossier(s), %d file(s) erased", ctx.actor, result.dossiers,
-             result.files_erased)
+    log.info("purge by %s: %d dossier(s), %d file(s) erased, %d backup(s) erased, %d backup(s) "
+             "could not be erased", ctx.actor, result.dossiers, result.files_erased,
+             result.backups_erased, result.backups_stuck)
     if as_json:
         body: dict[str, Any] = {"older_than_days": older_than_days, **result.as_dict()}
         streams.out.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
@@ -87,6 +94,10 @@ def describe(result: PurgeResult, days: int) -> str:
         lines += [MESSAGES["code_line"].format(code=c) for c in result.codes]
     if result.orphans:
         lines.append(MESSAGES["orphans"].format(count=result.orphans))
+    if result.backups_erased:
+        lines.append(MESSAGES["backups"].format(count=result.backups_erased, days=days))
+    if result.backups_stuck:
+        lines.append(MESSAGES["backups_stuck"].format(count=result.backups_stuck))
     return "\n".join(lines)
 
 

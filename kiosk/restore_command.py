@@ -2,7 +2,9 @@
 
 The way back from an update (README «Cập nhật và quay lại phiên bản cũ»): stop the
 kiosk and the sync worker, install the old version, then restore the backup the
-update made (``<data dir>/backups/kiosk-<revision>-<time>.sqlite3``).  The checks and
+update made (``<data dir>/backups/kiosk-<revision>-<time>.sqlite3``), within
+``[retention] days`` of it: older backups are erased with the residents' data they hold
+(``kiosk.store.backup.expire``), and asking for one says so.  The checks and
 the replacing are ``kiosk.store.restore``'s; this module says what happened.
 
 Exit codes: 0 restored, 5 refused or failed (the message says why; nothing replaced).
@@ -44,9 +46,12 @@ def _cmd_restore(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from kiosk.store.migrate import is_known
     from kiosk.store.restore import restore
 
-    data_dir = resolve_runtime(args.data_dir, args.config, env).data_dir
+    runtime = resolve_runtime(args.data_dir, args.config, env)
+    data_dir = runtime.data_dir
+    # the configured retention: a backup it erased is told as such, not as a wrong path
     result = restore(args.backup, data_dir / DATABASE_FILE, data_dir / ATTACHMENTS_DIR,
-                     datetime.now(UTC), known=is_known, force=args.force)
+                     datetime.now(UTC), known=is_known, force=args.force,
+                     retention_days=runtime.config.retention.days)
     print(MESSAGES["done"].format(backup=args.backup, rev=result.backup.revision))
     if result.replaced is not None:
         print(MESSAGES["kept"].format(path=result.replaced))

@@ -22,9 +22,10 @@ from kiosk.office_commands import Context, Streams
 from kiosk.purge_command import EXIT_CODES, add_purge, purge
 from kiosk.services import ATTACHMENTS_DIR, DATABASE_FILE
 from kiosk.store.audit import AuditLog
+from kiosk.store.backup import back_up, list_backups
 from kiosk.store.db import Database
 from kiosk.store.files import FileStore
-from kiosk.store.migrate import upgrade
+from kiosk.store.migrate import head_revision, upgrade
 from kiosk.store.queue import DossierQueue, Sealing
 from kiosk.store.records import AttachmentInput
 from kiosk.store.retention import Retention
@@ -99,8 +100,28 @@ def test_json_gives_the_counts_and_the_codes(db: Database, queue: DossierQueue) 
     status, out, _ = run(Retention(db, queue.files), 7, as_json=True)
     assert status == 0
     assert json.loads(out) == {"older_than_days": 7, "dossiers": 1, "files_erased": 1,
-                               "files_kept": 0, "orphans": 0, "codes": [old]}
+                               "files_kept": 0, "orphans": 0, "backups_erased": 0,
+                               "backups_stuck": 0, "codes": [old]}
     assert PERSONAL_ID not in out
+
+
+def test_backups_past_the_retention_are_erased_said_and_counted_in_the_json(
+    db: Database, queue: DossierQueue
+) -> None:
+    sealed_and_sent(queue, NOW - timedelta(days=1))  # nothing due among the dossiers
+    old = back_up(db.path, head_revision(), NOW - timedelta(days=10))
+    fresh = back_up(db.path, head_revision(), NOW - timedelta(days=1))
+    status, out, _ = run(Retention(db, queue.files), 7)
+    assert status == 0
+    assert out.splitlines()[-1] == ("Đã xoá 1 bản sao lưu cơ sở dữ liệu đã quá 7 ngày (bản sao "
+                                    "lưu trước khi cập nhật cũng chứa dữ liệu cá nhân của người "
+                                    "dân).")
+    assert list_backups(db.path) == [fresh] and not old.exists()
+    status, out, _ = run(Retention(db, queue.files), 0, as_json=True)
+    assert status == 0
+    body = json.loads(out)
+    assert (body["backups_erased"], body["backups_stuck"], body["dossiers"]) == (1, 0, 1)
+    assert list_backups(db.path) == []
 
 
 def test_days_out_of_range_and_an_unwritable_database_have_their_exit_codes(

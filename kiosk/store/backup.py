@@ -14,16 +14,24 @@ written once and never changed, and no migration touches them.  A restored datab
 names only files that were there when it was copied; the one way one can go missing
 since is the retention purge of a dossier the portal already holds, which
 ``check_files`` reports (the restore command says so).
+
+A backup holds every resident's data as it was when it was made, so it is kept no longer
+than the retention allows (Decree 13/2023/NĐ-CP: no longer than needed): ``expire``,
+called by the retention purge, erases every copy made ``[retention] days`` ago or more.
+That costs nothing it is needed for: a backup is the way back from ONE update, useful
+in the hours after it, not weeks later.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sqlite3
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kiosk.store.db import BUSY_TIMEOUT_MS, StoreError
@@ -32,6 +40,18 @@ BACKUPS_DIR = "backups"
 KEEP = 5
 PART = ".part"
 _NAME = re.compile(r"^kiosk-(?P<rev>[0-9A-Za-z_]+)-(?P<stamp>\d{8}T\d{6}\d*Z)\.sqlite3$")
+# Every file a copy of the database leaves in the folder: a backup (kiosk-<rev>-<time>),
+# the live database kept by a restore (replaced-<time>), what SQLite may put beside
+# either when someone opens it (-wal, -shm, -journal), and an interrupted copy (.part).
+_COPY = re.compile(r"^(?P<base>(?:kiosk-[0-9A-Za-z_]+|replaced)-(?P<stamp>\d{8}T\d{6})"
+                   r"(?P<micro>\d{0,6})Z\.sqlite3)(?P<suffix>-wal|-shm|-journal|\.part)?$")
+COMPANIONS = ("-wal", "-shm", "-journal")
+# A .part this young may be a copy being written right now (the migration copies under
+# its write lock; the expiry runs without that lock): never pulled from under it, even
+# with no retention at all.
+PART_GRACE = timedelta(hours=1)
+
+log = logging.getLogger(__name__)
 
 MESSAGES: Mapping[str, str] = {
     "backup_failed": (
@@ -45,6 +65,12 @@ MESSAGES: Mapping[str, str] = {
         "{folder} (lệnh kiosk db-restore)."
     ),
 }
+
+
+@dataclass(frozen=True)
+class Expiry:
+    erased: int  # copies of the database erased (their -wal/-shm/-journal with them)
+    stuck: int  # copies past the retention that could not be erased (tried again next time)
 
 
 @dataclass(frozen=True)
@@ -65,6 +91,105 @@ def list_backups(db_path: Path) -> list[Path]:
         return []
     found = [(m["stamp"], p) for p in folder.iterdir() if (m := _NAME.match(p.name))]
     return [p for _, p in sorted(found)]
+
+
+def copies(db_path: Path) -> list[Path]:
+    """Every whole copy of the database in the backups folder (backups and the databases a
+    restore replaced), oldest first: what ``kiosk db-restore`` can still be given."""
+    folder = backups_dir(db_path)
+    if not folder.is_dir():
+        return []
+    found = [(made, p) for p in folder.iterdir()
+             if (m := _COPY.match(p.name)) and m["suffix"] is None
+             and (made := made_at(p)) is not None and _regular(p)]
+    return [p for _, p in sorted(found)]
+
+
+def made_at(path: Path) -> datetime | None:
+    """When the copy at ``path`` was made (UTC, from its name); None: not a copy's name."""
+    match = _COPY.match(path.name)
+    if match is None:
+        return None
+    try:
+        made = datetime.strptime(match["stamp"], "%Y%m%dT%H%M%S")
+    except ValueError:  # kiosk-…-20261399T…: named like one, but no time of ours
+        return None
+    return made.replace(microsecond=int(match["micro"].ljust(6, "0")), tzinfo=UTC)
+
+
+def expire(db_path: Path, now: datetime, days: int) -> Expiry:
+    """Erase the copies of the database made ``days`` ago or more; never raises.
+
+    "Older" is the time in the copy's name, the moment its data was read, written once by
+    the code that made it: a copied or touched file keeps it, where its mtime would make
+    an old copy look new and keep residents' data past the retention.  It is also the
+    right bound: a dossier sent before the copy was made is due for the purge at most
+    ``days`` after it, so no backup keeps a sent dossier's data longer than the live
+    database does (``days = 0``: erased at the next pass, like the dossiers; the way back
+    from an update then exists only until the sync worker's first housekeeping).  A copy
+    named with a time in the future (the clock was wrong) waits until that time plus
+    ``days``; KEEP bounds how many there can be.
+
+    Only regular files named like a copy are touched (not a folder or symlink so named,
+    nor anything else in the folder); each is unlinked, without overwriting
+    (``secure_delete`` is for pages inside a database; a file is simply gone), its
+    companions first, so one that cannot be erased leaves its database to be found and
+    tried again.  Whatever cannot be erased (a read-only folder) is logged and counted."""
+    cutoff = now - timedelta(days=days)
+    folder = backups_dir(db_path)
+    try:
+        names = sorted(os.listdir(folder))
+    except FileNotFoundError:
+        return Expiry(0, 0)
+    except OSError as exc:
+        log.warning("backups in %s could not be listed for expiry (%s); tried again at "
+                    "the next pass", folder, _reason(exc))
+        return Expiry(0, 1)
+    return _erase_expired(folder, names, cutoff, min(cutoff, now - PART_GRACE))
+
+
+def _erase_expired(folder: Path, names: list[str], cutoff: datetime, part_cutoff: datetime
+                   ) -> Expiry:
+    erased = 0
+    stuck: set[str] = set()  # copies (by name) past the retention still on disk
+    # companions before their database: "x.sqlite3-wal" sorts before "x.sqlite3"
+    for name in sorted(names, key=lambda n: (n.split(".sqlite3")[0], n.endswith(".sqlite3"))):
+        match, made = _COPY.match(name), made_at(folder / name)
+        if match is None or made is None or not _regular(folder / name):
+            continue
+        if made > (part_cutoff if match["suffix"] == PART else cutoff):
+            continue
+        if match["base"] in stuck:  # its companion stayed: the copy stays, to be found again
+            continue
+        try:
+            (folder / name).unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            log.warning("backup file %s past the retention could not be erased (%s); tried "
+                        "again at the next pass", folder / name, _reason(exc))
+            stuck.add(match["base"])
+            continue
+        if match["suffix"] is None:  # a companion or a .part is not a backup of its own
+            erased += 1
+    if erased:
+        _sync_dir_quietly(folder)
+        log.info("%d database backup(s) past the retention erased from %s", erased, folder)
+    return Expiry(erased, len(stuck))
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)  # lstat: a symlink is never followed
+    except OSError:
+        return False
+
+
+def _sync_dir_quietly(folder: Path) -> None:
+    try:
+        _fsync_dir(folder)
+    except OSError as exc:  # the unlinks are done; only their durability is in doubt
+        log.warning("backups folder %s not flushed after expiry (%s)", folder, _reason(exc))
 
 
 def revision_of_name(path: Path) -> str | None:
@@ -161,6 +286,8 @@ def _copy(source: sqlite3.Connection, part: Path) -> None:
 
 def _prune(db_path: Path, keep: int) -> None:
     for old in list_backups(db_path)[:-keep] if keep > 0 else []:
+        for companion in COMPANIONS:  # a -wal left by someone opening it holds data too
+            old.with_name(old.name + companion).unlink(missing_ok=True)
         old.unlink(missing_ok=True)
 
 

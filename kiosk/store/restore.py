@@ -22,10 +22,18 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from kiosk.store.backup import BackupInfo, backups_dir, copy_database, inspect
+from kiosk.domain.dates import format_moment
+from kiosk.store.backup import (
+    BackupInfo,
+    backups_dir,
+    copies,
+    copy_database,
+    inspect,
+    made_at,
+)
 from kiosk.store.db import StoreError
 from kiosk.store.syncstate import process_alive
 
@@ -35,7 +43,22 @@ _SHM_DMS_BYTE = 128
 _STORED_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"  # kiosk.store.models.UtcDateTime: sorts as text
 
 MESSAGES: Mapping[str, str] = {
-    "backup_missing": "Không tìm thấy tệp sao lưu {path}.",
+    "backup_missing": "Không tìm thấy tệp sao lưu {path}. {left}",
+    # A backup holds every resident's data of its day: it is erased once as old as the
+    # retention (kiosk.store.backup.expire), so a technician asking for one may meet this.
+    "backup_expired": (
+        "Bản sao lưu {name} (tạo lúc {made}) không còn: kiosk tự động xoá bản sao lưu sau "
+        "{days} ngày theo quy định lưu giữ dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP; mục "
+        "[retention] days của tệp cấu hình). {left}"
+    ),
+    "nothing_left": (
+        "Không có gì để khôi phục: thư mục {folder} không còn bản sao lưu nào. Bản sao lưu "
+        "chỉ được tạo ngay trước mỗi lần cập nhật phần mềm và được tự động xoá sau {days} ngày "
+        "theo quy định lưu giữ dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP; mục [retention] days "
+        "của tệp cấu hình)."
+    ),
+    "left_some": "Các bản sao lưu còn lại trong {folder}: {names}.",
+    "left_none": "Thư mục {folder} không còn bản sao lưu nào: không có gì để khôi phục.",
     "backup_damaged": (
         "Tệp sao lưu {path} bị hỏng (kiểm tra toàn vẹn báo: {check}), không dùng để khôi phục "
         "được. Xin chọn một bản sao lưu khác trong thư mục backups."
@@ -68,8 +91,14 @@ class RestoreResult:
 
 
 def restore(backup: Path, db_path: Path, attachments: Path, now: datetime, *,
-            known: Callable[[str], bool], force: bool = False) -> RestoreResult:
-    """Replace the database at ``db_path`` with ``backup``; StoreError when refused."""
+            known: Callable[[str], bool], force: bool = False,
+            retention_days: int | None = None) -> RestoreResult:
+    """Replace the database at ``db_path`` with ``backup``; StoreError when refused.
+
+    ``retention_days`` (the configured ``[retention] days``) lets a missing backup be
+    told as one the retention erased, rather than as a wrong path."""
+    if not backup.is_file():
+        raise _missing(backup, db_path, now, retention_days)
     info = _checked(backup, known)
     _refuse_if_running(db_path, now)
     live = db_path.is_file() and db_path.stat().st_size > 0
@@ -84,9 +113,23 @@ def restore(backup: Path, db_path: Path, attachments: Path, now: datetime, *,
     return RestoreResult(info, replaced, tuple(sorted(lost)), _missing_files(db_path, attachments))
 
 
+def _missing(backup: Path, db_path: Path, now: datetime, days: int | None) -> StoreError:
+    """Why there is no ``backup``: erased by the retention (its name says when it was
+    made), none left at all, or a path that names no backup; with the backups left."""
+    folder = backups_dir(db_path)
+    left = [p.name for p in copies(db_path)][-5:]  # the newest few: the ones worth naming
+    made = made_at(backup)
+    listing = (MESSAGES["left_some"].format(folder=folder, names=", ".join(left)) if left
+               else MESSAGES["left_none"].format(folder=folder))
+    if days is not None and made is not None and made <= now - timedelta(days=days):
+        return _error("backup_expired", name=backup.name, made=format_moment(made), days=days,
+                      left=listing)
+    if days is not None and not left:
+        return _error("nothing_left", folder=folder, days=days)
+    return _error("backup_missing", path=backup, left=listing)
+
+
 def _checked(backup: Path, known: Callable[[str], bool]) -> BackupInfo:
-    if not backup.is_file():
-        raise _error("backup_missing", path=backup)
     try:
         info = inspect(backup)
     except sqlite3.Error as exc:

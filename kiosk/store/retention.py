@@ -14,7 +14,12 @@ reprints), the purge erases what the kiosk no longer needs:
   overwritten with zeros and unlinked (a file shared with a dossier not yet purged stays);
 - one audit row per dossier (``dossier_purge``), in the same transaction;
 - after the commit, a WAL checkpoint (TRUNCATE): with ``PRAGMA secure_delete = ON`` the
-  old content is zeroed in the database file, and the WAL that held it is emptied.
+  old content is zeroed in the database file, and the WAL that held it is emptied;
+- the backups made before updates (``kiosk.store.backup.expire``) once as old as the
+  retention: each holds every resident's data of its day, so it goes when they would.
+  Done first and never failing the purge: a database that cannot be written does not
+  keep old backups, and a backups folder that cannot be written is logged and counted
+  (``backups_stuck``) while the dossiers are purged all the same.
 
 Guarded like every change of the queue: ``UPDATE … WHERE id = ? AND state = 'SENT' AND
 purged_at IS NULL``; a dossier not yet held by the portal is never touched; running it
@@ -28,7 +33,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
@@ -37,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.domain.masking import minimal_payload
 from kiosk.domain.states import DossierState
+from kiosk.store import backup
 from kiosk.store.audit import KIOSK_ACTOR, append_in
 from kiosk.store.db import BUSY_TIMEOUT_MS, Database, StoreError
 from kiosk.store.files import FileStore
@@ -63,10 +69,13 @@ class PurgeResult:
     files_kept: int  # files still named by a dossier not yet purged
     orphans: int  # files no row named (left by a crash), erased
     codes: tuple[str, ...] = ()
+    backups_erased: int = 0  # database backups past the retention, erased
+    backups_stuck: int = 0  # backups past the retention that could not be (read-only)
 
     def as_dict(self) -> dict[str, object]:
         return {"dossiers": self.dossiers, "files_erased": self.files_erased,
                 "files_kept": self.files_kept, "orphans": self.orphans,
+                "backups_erased": self.backups_erased, "backups_stuck": self.backups_stuck,
                 "codes": list(self.codes)}
 
 
@@ -85,8 +94,11 @@ class Retention:
         A database that cannot be written (locked past the busy timeout, read-only,
         full) is a StoreError ``store_unwritable``: the batch in progress rolled back,
         the batches before it stay done, and running it again goes on from there."""
+        days = _checked_days(older_than_days)
+        expired = backup.expire(self._db.path, now, days)
         try:
-            return self._purge(now, older_than_days, actor)
+            return replace(self._purge(now, days, actor), backups_erased=expired.erased,
+                           backups_stuck=expired.stuck)
         except (OperationalError, OSError) as exc:
             raise StoreError("store_unwritable", MESSAGES["store_unwritable"]) from exc
 
@@ -177,9 +189,11 @@ class Housekeeper:
         except Exception:
             log.exception("retention purge failed; tried again at the next pass")
             return None
-        if result.dossiers or result.orphans:
-            log.info("retention: %d dossier(s) purged, %d file(s) erased, %d orphan(s)",
-                     result.dossiers, result.files_erased, result.orphans)
+        if result.dossiers or result.orphans or result.backups_erased or result.backups_stuck:
+            log.info("retention: %d dossier(s) purged, %d file(s) erased, %d orphan(s), "
+                     "%d backup(s) erased, %d backup(s) could not be erased",
+                     result.dossiers, result.files_erased, result.orphans,
+                     result.backups_erased, result.backups_stuck)
         return result
 
 

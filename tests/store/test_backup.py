@@ -18,8 +18,10 @@ from kiosk.services import (
 )
 from kiosk.store.backup import KEEP, back_up, inspect, list_backups
 from kiosk.store.db import Database, StoreError
+from kiosk.store.files import FileStore
 from kiosk.store.migrate import head_revision, is_known, upgrade
 from kiosk.store.restore import restore
+from kiosk.store.retention import Retention
 from tests.store.test_upgrade_keeps_dossiers import CONFIG, kiosk, old_kiosk, rows
 
 T0 = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
@@ -89,3 +91,70 @@ def test_a_file_erased_since_the_backup_is_reported_by_the_restore(tmp_path: Pat
     erased.unlink()
     result = restore(backup, db_path, tmp_path / ATTACHMENTS_DIR, T0, known=is_known)
     assert result.missing_files == 1
+
+
+def erased_by_the_retention(tmp_path: Path, *, keep_fresh: bool) -> tuple[Path, Path, Path]:
+    """A kiosk whose backup of ten days ago the purge erased (and one of today, if asked)."""
+    db = Database(tmp_path / DATABASE_FILE)
+    upgrade(db)
+    try:
+        old = back_up(db.path, head_revision(), T0 - timedelta(days=10))
+        fresh = back_up(db.path, head_revision(), T0 - timedelta(hours=1)) if keep_fresh else old
+        assert Retention(db, FileStore(tmp_path / ATTACHMENTS_DIR)).purge(
+            T0, 7, "kiosk").backups_erased == 1
+    finally:
+        db.dispose()
+    return db.path, old, fresh
+
+
+def test_asking_for_a_backup_the_retention_erased_says_there_is_nothing_to_restore(
+    tmp_path: Path,
+) -> None:
+    db_path, old, _ = erased_by_the_retention(tmp_path, keep_fresh=False)
+    with pytest.raises(StoreError) as refused:
+        restore(old, db_path, tmp_path / ATTACHMENTS_DIR, T0, known=is_known, retention_days=7)
+    assert refused.value.code == "backup_expired"
+    assert refused.value.message == (
+        f"Bản sao lưu {old.name} (tạo lúc 15:00 ngày 23/11/2026) không còn: kiosk tự động xoá "
+        "bản sao lưu sau 7 ngày theo quy định lưu giữ dữ liệu cá nhân (Nghị định "
+        "13/2023/NĐ-CP; mục [retention] days của tệp cấu hình). Thư mục "
+        f"{old.parent} không còn bản sao lưu nào: không có gì để khôi phục.")
+
+
+def test_asking_for_an_erased_backup_names_the_ones_left(tmp_path: Path) -> None:
+    db_path, old, fresh = erased_by_the_retention(tmp_path, keep_fresh=True)
+    with pytest.raises(StoreError) as refused:
+        restore(old, db_path, tmp_path / ATTACHMENTS_DIR, T0, known=is_known, retention_days=7)
+    assert refused.value.code == "backup_expired"
+    assert refused.value.message.endswith(
+        f"Các bản sao lưu còn lại trong {fresh.parent}: {fresh.name}.")
+    restored = restore(fresh, db_path, tmp_path / ATTACHMENTS_DIR, T0, known=is_known,
+                       retention_days=7)
+    assert restored.backup.path == fresh
+
+
+def test_no_backup_left_at_all_is_told_with_the_retention_rule(tmp_path: Path) -> None:
+    db = Database(tmp_path / DATABASE_FILE)
+    upgrade(db)
+    db.dispose()
+    with pytest.raises(StoreError) as refused:
+        restore(tmp_path / "kiosk-cu.sqlite3", db.path, tmp_path / ATTACHMENTS_DIR, T0,
+                known=is_known, retention_days=3)
+    assert refused.value.code == "nothing_left"
+    assert refused.value.message.startswith(
+        f"Không có gì để khôi phục: thư mục {tmp_path / 'backups'} không còn bản sao lưu nào.")
+    assert "tự động xoá sau 3 ngày theo quy định lưu giữ dữ liệu cá nhân" in refused.value.message
+
+
+def test_kiosk_db_restore_of_an_erased_backup_says_why_in_vietnamese(tmp_path: Path) -> None:
+    db = Database(tmp_path / DATABASE_FILE)
+    upgrade(db)
+    db.dispose()
+    made = datetime.now(UTC) - timedelta(days=30)  # the command runs on the real clock
+    backup = back_up(db.path, head_revision(), made)
+    backup.unlink()  # as the housekeeping of the days since erased it
+    done = kiosk(tmp_path, "db-restore", str(backup))
+    assert done.returncode == 5, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "không còn: kiosk tự động xoá bản sao lưu sau 7 ngày" in done.stderr
+    assert "không có gì để khôi phục" in done.stderr
