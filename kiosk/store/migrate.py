@@ -34,8 +34,8 @@ NEWER_SCHEMA = (
 )
 RESTORE_HOW = "kiosk db-restore {backup}"
 NO_BACKUP_HOW = (
-    "trong thư mục {folder} không có bản sao lưu nào dùng được cho phiên bản này; xin gọi "
-    "cán bộ kỹ thuật."
+    "trong thư mục {folder} không có bản sao lưu nào dùng được cho phiên bản này (bản sao lưu "
+    "bị xoá sau số ngày lưu giữ dữ liệu đã đặt); xin gọi cán bộ kỹ thuật."
 )
 
 Clock = Callable[[], datetime]
