@@ -43,7 +43,8 @@ from kiosk.ui.widgets.basics import plain_label
 from kiosk.ui.widgets.card_scan import CardScan
 from kiosk.ui.widgets.card_summary import CardSummary
 from kiosk.ui.widgets.dock import KeyboardDock
-from kiosk.ui.widgets.fields import FieldEditor, FieldList
+from kiosk.ui.widgets.field_list import FieldList
+from kiosk.ui.widgets.fields import FieldEditor
 
 __all__ = ["AHEAD_MS", "PAGE_FIELDS", "TEXTS", "FormPages", "PagePlan", "PageTurning", "plan_pages"]
 
