@@ -1,8 +1,8 @@
 """Reading CCCD QR codes and receipt codes (QR, Code128) from camera frames.
 
-Two decoding libraries sit behind ``CodeBackend``: zxing-cpp (the default: no
-system library, and it reads more webcam frames) and pyzbar over libzbar0
-(selectable).  ``CodeReader`` wraps either with preprocessing that wins hard
+Two decoding libraries sit behind ``CodeBackend`` (``kiosk.scanner.codebackends``):
+zxing-cpp (the default: no system library, and it reads more webcam frames) and
+pyzbar over libzbar0 (selectable).  ``CodeReader`` wraps either with preprocessing that wins hard
 frames: first the plain frame (cheap, and enough for most), then the regions
 that look like codes (dense, high-contrast texture), stretched to full contrast,
 enlarged and strongly sharpened at the scale of a module (a webcam's blur spreads
@@ -18,28 +18,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import partial
-from typing import Protocol
 
 import cv2
 import numpy as np
-import zxingcpp
 
-from kiosk.domain.errors import error_from_table
-from kiosk.domain.textnorm import repair_mojibake
 from kiosk.scanner import deblur
 from kiosk.scanner.arrays import Frame, u8
-from kiosk.scanner.errors import CaptureError
+from kiosk.scanner.codebackends import CodeBackend, Decoded, make_backend
 
-MESSAGES: dict[str, str] = {
-    "backend_unknown": "Không có bộ đọc mã tên {name}. Chọn zxing hoặc zbar.",
-    "zbar_missing": "Máy chưa cài thư viện đọc mã zbar (gói libzbar0). Xin dùng bộ đọc zxing.",
-}
-
-QR = "QRCode"
-CODE128 = "Code128"
-BACKENDS = ("zxing", "zbar")
 _MAX_REGIONS = 3
 MIN_SIDE = 16  # px: a smaller image holds no readable code (and breaks the region search)
 MAX_SIDE = 4096  # px: a larger image is read shrunk to this (a 12 MP still fits; time bounded)
@@ -49,8 +36,6 @@ BUDGET_MS = 25.0  # no attempt starts that would end later (live video: 33 ms a 
 # binarised by zxing's local average, its global histogram, its fixed mid-gray, or by Otsu).
 _SHARPENED = ((800, 1.5, 8.0, "fixed"), (1100, 1.5, 8.0, "local"), (800, 1.0, 6.0, "local"),
               (600, 1.5, 4.0, "local"), (600, 2.0, 2.5, "otsu"), (600, 1.0, 2.0, "global"))
-_BINARIZERS = {"global": zxingcpp.Binarizer.GlobalHistogram,
-               "fixed": zxingcpp.Binarizer.FixedThreshold}
 _CLAHE = cv2.createCLAHE(clipLimit=2.5, tileGridSize=(8, 8))
 # A motion streak is undone only when it is clear (gradients across it at least this much
 # stronger than along it, as a share of both) and long enough to hide modules.
@@ -58,103 +43,6 @@ _STREAK_ANISOTROPY = 0.3
 _STREAK_MIN_PX = 4.0
 _DEBLUR_NOISE = 0.01  # Wiener noise-to-signal: JPEG and sensor noise of a webcam frame
 _DEBLUR_LONGEST = 800  # the deconvolved crop is enlarged up to this (at most twice)
-
-
-@dataclass(frozen=True)
-class Decoded:
-    """One code read from an image: its text (correct UTF-8 Vietnamese) and kind."""
-
-    text: str
-    format: str
-    raw: bytes
-    corners: tuple[tuple[int, int], ...] = ()
-
-
-class CodeBackend(Protocol):
-    """A decoding library: finds and decodes QR and Code128 symbols in a gray image."""
-
-    name: str
-
-    def decode(self, gray: Frame) -> list[Decoded]: ...
-
-
-class ZxingBackend:
-    """zxing-cpp: decodes UTF-8 QR payloads correctly by itself."""
-
-    name = "zxing"
-
-    def __init__(self) -> None:
-        self._formats = zxingcpp.barcode_formats_from_str("QRCode,Code128")
-
-    def decode(self, gray: Frame) -> list[Decoded]:
-        found = zxingcpp.read_barcodes(gray, formats=self._formats)
-        return [_from_zxing(code) for code in found if code.valid and code.text]
-
-    def decode_enlarged(self, gray: Frame, *, binarise: str = "local") -> list[Decoded]:
-        """``decode`` for an enlarged crop: no smaller copies tried, no light-on-dark.
-
-        ``binarise`` "global" uses one histogram threshold for the crop, "fixed"
-        the middle gray (for a crop already stretched and sharpened to 0…255),
-        instead of zxing's local average (which a blurred module grid fools).
-        """
-        binarizer = _BINARIZERS.get(binarise, zxingcpp.Binarizer.LocalAverage)
-        found = zxingcpp.read_barcodes(gray, formats=self._formats, try_downscale=False,
-                                       try_invert=False, binarizer=binarizer)
-        return [_from_zxing(code) for code in found if code.valid and code.text]
-
-
-class ZbarBackend:
-    """pyzbar over libzbar0; its text is re-read from the raw bytes (see ``zbar_text``)."""
-
-    name = "zbar"
-
-    def __init__(self) -> None:
-        try:
-            from pyzbar import pyzbar
-        except (ImportError, OSError):  # OSError: the Python package is there, libzbar0 is not
-            raise error_from_table(CaptureError, MESSAGES, "zbar_missing") from None
-        self._pyzbar = pyzbar
-        self._symbols = [pyzbar.ZBarSymbol.QRCODE, pyzbar.ZBarSymbol.CODE128]
-
-    def decode(self, gray: Frame) -> list[Decoded]:
-        found = self._pyzbar.decode(gray, symbols=self._symbols)
-        results = []
-        for code in found:
-            kind = QR if code.type == "QRCODE" else CODE128
-            corners = tuple((int(p.x), int(p.y)) for p in code.polygon)
-            results.append(Decoded(zbar_text(code.data), kind, bytes(code.data), corners))
-        return results
-
-
-def make_backend(name: str = "zxing") -> CodeBackend:
-    """The backend called ``name`` ("zxing" or "zbar"; "zbar" needs libzbar0)."""
-    if name == "zxing":
-        return ZxingBackend()
-    if name in ("zbar", "pyzbar"):
-        return ZbarBackend()
-    raise error_from_table(CaptureError, MESSAGES, "backend_unknown", name=name)
-
-
-def zbar_text(data: bytes) -> str:
-    """The text zbar meant, whichever way it mangled a UTF-8 payload.
-
-    zbar guesses the encoding of a QR code without an ECI marker and, depending
-    on its version, hands back the UTF-8 bytes as they were, or re-encodes them
-    to UTF-8 after reading them as Latin-1 or Shift-JIS.  Each undoing is tried
-    and only kept if it gives strictly valid UTF-8, which mangled text never does
-    by accident.
-    """
-    text = data.decode("utf-8", errors="replace")
-    if "\ufffd" not in text and text.isascii():
-        return text
-    for codec in ("latin-1", "cp1252", "shift_jis"):
-        try:
-            undone = text.encode(codec).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        if undone != text:
-            return undone
-    return repair_mojibake(text)
 
 
 class CodeReader:
@@ -425,17 +313,6 @@ def _sharpened(crop: Frame, scale: float, radius: float, amount: float, otsu: bo
     if otsu:
         sharp = u8(cv2.threshold(sharp, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1])
     return sharp
-
-
-def _from_zxing(code: zxingcpp.Barcode) -> Decoded:
-    position = code.position
-    corners = tuple(
-        (int(p.x), int(p.y))
-        for p in (position.top_left, position.top_right, position.bottom_right,
-                  position.bottom_left)
-    )
-    kind = QR if code.format == zxingcpp.BarcodeFormat.QRCode else CODE128
-    return Decoded(code.text, kind, bytes(code.bytes), corners)
 
 
 def rescaled(found: list[Decoded], factor: float) -> list[Decoded]:

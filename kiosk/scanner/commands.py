@@ -22,7 +22,8 @@ import cv2
 from kiosk.domain.errors import DomainError, ValidationError
 from kiosk.domain.identity import CccdCard, parse_cccd_qr
 from kiosk.scanner.arrays import Frame
-from kiosk.scanner.barcodes import QR, CodeReader, Decoded
+from kiosk.scanner.barcodes import CodeReader
+from kiosk.scanner.codebackends import QR, Decoded
 from kiosk.scanner.errors import CaptureError
 from kiosk.scanner.pagedetect import detect_page
 from kiosk.scanner.quality import assess

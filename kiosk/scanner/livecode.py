@@ -33,11 +33,11 @@ from kiosk.scanner.barcodes import (
     BUDGET_MS,
     Box,
     CodeReader,
-    Decoded,
     code_regions,
     rescaled,
     usable_gray,
 )
+from kiosk.scanner.codebackends import Decoded
 
 KEEP_FRAMES = 15  # a region neither read nor seen again is forgotten after a second at 15 fps
 _FUSE_WEIGHT = 0.35  # weight of the newest crop in the running average

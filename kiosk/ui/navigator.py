@@ -5,7 +5,8 @@ navigate.  The session ends in one place, ``end_session``: after Done, after an
 idle timeout and after an error, every trace of the resident is wiped — and
 every setting a resident chose (the text size) goes back to its default, any
 speech stops, the resident's background jobs (USB files, scans) are cancelled
-and the clipboard is emptied.  A new screen stops the speech too.  The
+and the clipboard is emptied (a call for help nobody took is closed:
+``kiosk.ui.help_flow`` keeps the call).  A new screen stops the speech too.  The
 navigator also installs the lockdown (``kiosk.ui.lockdown``: no context menu,
 copy, drag or close key) and lets the window close only when the kiosk quits.
 """
@@ -20,13 +21,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.domain.draft import Helper
-from kiosk.store.helpcalls import HelpCall
 from kiosk.store.records import QueuedDossier
 from kiosk.ui import theme
 from kiosk.ui.camera import CameraWorker
-from kiosk.ui.chime import Chime
 from kiosk.ui.context import UiServices
 from kiosk.ui.device_status import DeviceProbe
+from kiosk.ui.help_flow import HelpFlow
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.lockdown import Lockdown, clear_clipboard
 from kiosk.ui.main_window import MainWindow
@@ -58,9 +58,6 @@ from kiosk.ui.wizard import StepScreen, Wizard
 log = logging.getLogger(__name__)
 
 REVIEW_STEP = 6
-# Waiting for an official, the idle watch stands down; after this long with nobody there the
-# session is wiped all the same (privacy), the call closed.
-HELP_WAIT_SECONDS = 600
 CAMERA_RELEASE_SECONDS = 5.0  # a camera still opening at exit gets this long to let go
 _W = TypeVar("_W", bound=QWidget)
 
@@ -172,7 +169,7 @@ class Navigator(QObject):
         if screen is not self.track:
             self.track_flow.stop()
         if screen is not self.help_wait:
-            self.help_timer.stop()
+            self.help_flow.timer.stop()
         self.voice.stop()
         self._window.stack.setCurrentWidget(screen)
         self._attach_voice()
@@ -218,7 +215,7 @@ class Navigator(QObject):
     def end_session(self) -> None:
         """The one way a resident's session ends: everything wiped, then Home."""
         self._wipe()
-        self._forget_help()
+        self.help_flow.forget()
         if self.official.signed_in:  # an official's filing done: back to the dashboard
             self.official.show_dashboard()
         else:
@@ -245,23 +242,21 @@ class Navigator(QObject):
 
     def _build_help(self) -> None:
         self.help_wait = self._add(HelpWaitScreen())
-        self.help_wait.continue_requested.connect(self.resume_after_help)
         self.help_wait.official_requested.connect(
             lambda: self.request_official(self.open_help_call))
-        self._chime = Chime(parent=self)
-        self._help_call: HelpCall | None = None
-        self._help_opening = False  # a call's write is in flight
-        self._help_session = 0  # counts ended sessions: a call answered after its own ended
-        self._help_return: QWidget | None = None
-        self.help_timer = QTimer(self)
-        self.help_timer.setSingleShot(True)
-        self.help_timer.setInterval(HELP_WAIT_SECONDS * 1000)
-        self.help_timer.timeout.connect(self.end_session)
+        self.help_flow = HelpFlow(self._services, self._runner, self.help_wait, self._show,
+                                  self._window.stack.currentWidget, lambda: self.home,
+                                  self.end_session, parent=self)
+
+    @property
+    def help_timer(self) -> QTimer:
+        """Waiting for an official: when it runs out, the session is wiped all the same."""
+        return self.help_flow.timer
 
     @property
     def open_help_call(self) -> int | None:
         """The id of the resident's open call for help (for the official's takeover)."""
-        return self._help_call.id if self._help_call is not None else None
+        return self.help_flow.open_call
 
     def _wizard_help(self) -> None:
         index = self.wizard.index
@@ -269,55 +264,8 @@ class Navigator(QObject):
         self.request_help("wizard", f"{index + 1} {type(content).__name__}")
 
     def request_help(self, screen: str, step: str | None = None) -> None:
-        """«Gọi cán bộ hỗ trợ»: one call recorded (off the GUI thread), a chime, then the
-        waiting screen; where the resident was is kept for «Tiếp tục tự làm»."""
-        shown = self._window.stack.currentWidget()
-        if shown is not self.help_wait:
-            self._help_return = shown
-        if self._help_call is None and not self._help_opening:
-            self._help_opening = True
-            calls, now = self._services.office.help_calls, self._services.clock()
-            session = self._help_session
-            self._runner.submit(lambda: calls.open(screen, step, now),
-                                lambda call: self._help_opened(call, session), self._help_failed)
-        self._chime.play()
-        self._show(self.help_wait)
-        self.help_timer.start()
-
-    def _help_opened(self, call: HelpCall, session: int) -> None:
-        self._help_opening = False
-        self._help_call = call
-        if session != self._help_session:  # that resident has gone: not the next one's call
-            self._forget_help()
-
-    def _help_failed(self, error: BaseException) -> None:
-        self._help_opening = False  # the resident still sees the waiting screen; logged only
-        log.error("help call not recorded", exc_info=error)
-
-    def resume_after_help(self) -> None:
-        """Back to exactly the screen the resident called from, the draft untouched; the
-        call stays open for the official who is coming."""
-        back = self._help_return or self.home
-        self._help_return = None
-        self._show(back)
-
-    def _help_handed_over(self) -> None:
-        """An official has come: the call is theirs now (they close it when the filing
-        ends), the wait and its timer are over."""
-        self.help_timer.stop()
-        self._help_return, self._help_call = None, None
-
-    def _forget_help(self) -> None:
-        """End of a session: a call nobody took is closed, the next resident starts clean."""
-        self.help_timer.stop()
-        self._help_return = None
-        self._help_session += 1
-        call, self._help_call = self._help_call, None
-        if call is not None and call.state == "open":
-            calls, now = self._services.office.help_calls, self._services.clock()
-            self._runner.submit(lambda: calls.close(call.id, None, now), lambda _c: None,
-                                lambda e: log.warning("help call %s not closed", call.id,
-                                                      exc_info=e))
+        """«Gọi cán bộ hỗ trợ» on ``screen`` (``kiosk.ui.help_flow``)."""
+        self.help_flow.request(screen, step)
 
     @property
     def text_size(self) -> theme.TextSize:
@@ -367,7 +315,7 @@ class Navigator(QObject):
         self.official.open_pad(call_id)
 
     def _start_assisted(self, helper: Helper) -> None:
-        self._help_handed_over()
+        self.help_flow.handed_over()
         self.wizard.start()
         self.wizard.state.assisted_by = helper  # NguoiHoTro, and the receipt's «Cán bộ hỗ trợ»
 
@@ -375,7 +323,7 @@ class Navigator(QObject):
         """Take the resident's filing over where they stopped; False if none was begun."""
         if self.wizard.state.procedure is None:
             return False
-        self._help_handed_over()
+        self.help_flow.handed_over()
         self.wizard.state.assisted_by = helper
         self.wizard.go(self.wizard.index)
         return True

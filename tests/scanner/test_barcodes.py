@@ -8,17 +8,8 @@ import pytest
 
 from kiosk.demo import synthetic
 from kiosk.scanner.arrays import Frame, u8
-from kiosk.scanner.barcodes import (
-    BACKENDS,
-    CODE128,
-    QR,
-    CodeReader,
-    Decoded,
-    code_regions,
-    make_backend,
-    texts,
-    zbar_text,
-)
+from kiosk.scanner.barcodes import CodeReader, code_regions, texts
+from kiosk.scanner.codebackends import BACKENDS, CODE128, QR, Decoded, make_backend, zbar_text
 from kiosk.scanner.errors import CaptureError
 from kiosk.scanner.livecode import LiveCodeReader
 

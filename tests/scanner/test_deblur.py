@@ -10,7 +10,8 @@ from benchmarks.scenes.clips import _smear
 from kiosk.demo import synthetic
 from kiosk.scanner import deblur
 from kiosk.scanner.arrays import Frame, f32, u8
-from kiosk.scanner.barcodes import CodeReader, code_regions, make_backend, texts
+from kiosk.scanner.barcodes import CodeReader, code_regions, texts
+from kiosk.scanner.codebackends import make_backend
 
 PAYLOAD = synthetic.SAMPLE_CCCD_PAYLOAD
 # Streaks of 7-11 px at 3 px a module (2-4 modules), along the axes and diagonals.

@@ -197,6 +197,22 @@ def test_deleting_a_page_leaves_the_others_in_the_pdf(open_screen: Open) -> None
     assert gcs.pages == 1
 
 
+def test_deleting_a_file_after_a_page_drops_the_file_and_keeps_the_page(
+    open_screen: Open, usb: Path,
+) -> None:
+    documents, state = open_screen(usb_root=usb)
+    tap(documents.rows["GCS"], "Quét bằng máy quét")
+    spin_until(lambda: tiles(documents, "GCS") == 1 and settled(documents), 30_000)
+    open_usb(documents, "GCS")
+    click(usb_button(documents, "to-khai.pdf"))
+    spin_until(lambda: tiles(documents, "GCS") == 2 and settled(documents), 10_000)
+    tap(documents.rows["GCS"], "Xoá", index=1)  # the file's tile comes after the page's
+    spin_until(lambda: tiles(documents, "GCS") == 1, 10_000)
+    documents.commit(state, date(2026, 11, 24))
+    (gcs,) = [d for d in state.documents if d.component_code == "GCS"]
+    assert (gcs.kind, gcs.pages) == ("pdf", 1) and gcs.file_name == "gcs.pdf"
+
+
 # -- USB: «Xin cắm USB» until a stick is in --------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from kiosk.paths import resource
 from kiosk.scanner.frames import FrameSource, VideoFileSource
 from kiosk.ui import theme
 from kiosk.ui.widgets.dock import KeyboardDock
-from kiosk.ui.widgets.fields import FieldList
+from kiosk.ui.widgets.field_list import FieldList
 from tests.support.touch import Finger
 
 pytestmark = pytest.mark.gui

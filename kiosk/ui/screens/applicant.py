@@ -34,8 +34,9 @@ from kiosk.domain.identity import CccdCard, parse_cccd_qr
 from kiosk.scanner.frames import FrameSource
 from kiosk.ui.camera import CameraCodeReader
 from kiosk.ui.draft_state import DraftState
-from kiosk.ui.screens.form_pages import AHEAD_MS, FormPages, PagePlan, PageTurning
+from kiosk.ui.screens.form_pages import AHEAD_MS, FormPages, PagePlan
 from kiosk.ui.screens.form_pages import TEXTS as PAGE_TEXTS
+from kiosk.ui.screens.page_turning import PageTurning
 from kiosk.ui.theme import Metrics, kinetic
 from kiosk.ui.widgets.dock import KeyboardDock, set_capitalise
 from kiosk.ui.widgets.fields import label

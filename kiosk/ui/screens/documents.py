@@ -15,7 +15,6 @@ documents into the draft and refuses to go on while a required one is missing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -23,10 +22,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QHideEvent, QImage
 from PySide6.QtWidgets import QFrame, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.domain.catalogue import DocumentComponent, Procedure
+from kiosk.domain.catalogue import Procedure
 from kiosk.domain.draft import DraftDocument, check_documents
 from kiosk.domain.errors import DomainError, Problems, ValidationError
-from kiosk.draft_file import CONTENT_TYPES
 from kiosk.scanner.arrays import Frame
 from kiosk.scanner.assemble import AssembledPdf, assemble_pdf
 from kiosk.scanner.availability import ScannerAvailability, probe_scanner
@@ -36,8 +34,9 @@ from kiosk.ui.context import UiServices
 from kiosk.ui.draft_state import DraftState
 from kiosk.ui.runner import BackgroundRunner, Lane
 from kiosk.ui.screens.capture import CaptureScreen
+from kiosk.ui.screens.document_papers import Papers, generated
 from kiosk.ui.widgets.basics import plain_label, scroll_area
-from kiosk.ui.widgets.document_row import DocumentRow, Tile, file_thumbnail, page_thumbnail
+from kiosk.ui.widgets.document_row import DocumentRow, file_thumbnail
 from kiosk.ui.widgets.more import KeepInView
 from kiosk.ui.widgets.usb_picker import UsbPicker
 from kiosk.ui.wizard import StepScreen
@@ -72,20 +71,6 @@ ASSEMBLE_SECONDS = 60.0
 NO_DEVICE = frozenset(("scanner_none", "scanner_missing"))  # a scan that shows none is there
 
 
-@dataclass
-class _Papers:
-    """What one component holds: pages that make one PDF, and files kept as they are."""
-
-    component: DocumentComponent
-    pages: list[Frame] = field(default_factory=list)
-    thumbs: list[QImage] = field(default_factory=list)
-    files: list[DraftDocument] = field(default_factory=list)
-    file_thumbs: list[QImage | None] = field(default_factory=list)
-    pdf: AssembledPdf | None = None
-    version: int = 0  # bumped on every page change: an older assembly is dropped
-    jobs: int = 0  # scans and assemblies under way
-
-
 class DocumentsScreen(StepScreen):
     title = TEXTS["title"]
 
@@ -99,7 +84,7 @@ class DocumentsScreen(StepScreen):
         self._scanner_factory = scanner_factory
         self.scanner = ScannerAvailability()
         self._procedure: Procedure | None = None
-        self._papers: dict[str, _Papers] = {}
+        self._papers: dict[str, Papers] = {}
         self.rows: dict[str, DocumentRow] = {}
         self._target: str | None = None  # the component the camera or USB view adds to
         self.views = QStackedWidget()
@@ -161,7 +146,7 @@ class DocumentsScreen(StepScreen):
         if any(p.jobs for p in self._papers.values()):
             self._say(TEXTS["busy"])
             return Problems((ValidationError("documents_busy", TEXTS["busy"], field="documents"),))
-        state.documents = _generated(self._procedure, state.documents) + self.documents()
+        state.documents = generated(self._procedure, state.documents) + self.documents()
         problems = check_documents(self._procedure, state.documents)
         self._say("\n".join(e.message for e in problems.errors))
         return problems
@@ -176,13 +161,7 @@ class DocumentsScreen(StepScreen):
 
     def documents(self) -> list[DraftDocument]:
         """The component files in catalogue order: each one's pages as one PDF, then its files."""
-        found = []
-        for code, papers in self._papers.items():
-            if papers.pdf is not None:
-                found.append(DraftDocument(code, f"{code.lower()}.pdf", "pdf", "application/pdf",
-                                           papers.pdf.data, papers.pdf.page_count))
-            found.extend(papers.files)
-        return found
+        return [document for papers in self._papers.values() for document in papers.documents()]
 
     def _say(self, text: str) -> None:
         self.message.setText(text)
@@ -205,7 +184,7 @@ class DocumentsScreen(StepScreen):
             row.usb_requested.connect(self._open_usb)
             row.delete_requested.connect(self.delete_item)
             self._keep.watch(row.title)
-            self._papers[component.code] = _Papers(component)
+            self._papers[component.code] = Papers(component)
             self.rows[component.code] = row
             if self.list_layout.count():
                 self.list_layout.addWidget(_rule())
@@ -290,13 +269,13 @@ class DocumentsScreen(StepScreen):
                             lambda error: self._scan_failed(papers, error),
                             lane=Lane.FILES, time_limit=SCAN_SECONDS)
 
-    def _scanned(self, papers: _Papers, page: Frame) -> None:
+    def _scanned(self, papers: Papers, page: Frame) -> None:
         papers.jobs -= 1
         if self._papers.get(papers.component.code) is papers:
             self.rows[papers.component.code].set_status(TEXTS["scanned"])
             self._add_page(papers, page)
 
-    def _scan_failed(self, papers: _Papers, error: BaseException) -> None:
+    def _scan_failed(self, papers: Papers, error: BaseException) -> None:
         papers.jobs -= 1
         if isinstance(error, DomainError) and error.code in NO_DEVICE:
             self.scanner.forget()  # unplugged since the probe: ask again, hide if gone
@@ -330,24 +309,19 @@ class DocumentsScreen(StepScreen):
                             lane=Lane.FILES, time_limit=THUMB_SECONDS)
 
     def _files_ready(
-        self, papers: _Papers, found: list[ImportedFile], thumbs: list[QImage | None]
+        self, papers: Papers, found: list[ImportedFile], thumbs: list[QImage | None]
     ) -> None:
         papers.jobs -= 1
         if self._papers.get(papers.component.code) is not papers:
             return
-        for item, thumb in zip(found, thumbs, strict=True):
-            papers.files.append(DraftDocument(
-                papers.component.code, item.name, item.kind.value,
-                CONTENT_TYPES[item.kind.value], item.data, item.pages or 1))
-            papers.file_thumbs.append(thumb)
+        papers.add_files(found, thumbs)
         self._refresh(papers.component.code)
         self.show_list()
 
     # -- pages and their PDF -------------------------------------------------------------
 
-    def _add_page(self, papers: _Papers, page: Frame) -> None:
-        papers.pages.append(page)
-        papers.thumbs.append(page_thumbnail(page))
+    def _add_page(self, papers: Papers, page: Frame) -> None:
+        papers.add_page(page)
         self._pages_changed(papers)
 
     def delete_item(self, code: str, index: int) -> None:
@@ -355,16 +329,13 @@ class DocumentsScreen(StepScreen):
         papers = self._papers.get(code)
         if papers is None:
             return
-        if index < len(papers.pages):
-            del papers.pages[index]
-            del papers.thumbs[index]
+        removed = papers.remove(index)
+        if removed == "page":
             self._pages_changed(papers)
-        elif index - len(papers.pages) < len(papers.files):
-            del papers.files[index - len(papers.pages)]
-            del papers.file_thumbs[index - len(papers.pages)]
+        elif removed == "file":
             self._refresh(code)
 
-    def _pages_changed(self, papers: _Papers) -> None:
+    def _pages_changed(self, papers: Papers) -> None:
         papers.version += 1
         papers.pdf = None
         self._refresh(papers.component.code)
@@ -377,7 +348,7 @@ class DocumentsScreen(StepScreen):
                             lambda _error: self._assembled(papers, version, None),
                             lane=Lane.FILES, time_limit=ASSEMBLE_SECONDS)
 
-    def _assembled(self, papers: _Papers, version: int, pdf: AssembledPdf | None) -> None:
+    def _assembled(self, papers: Papers, version: int, pdf: AssembledPdf | None) -> None:
         papers.jobs -= 1
         if version != papers.version or self._papers.get(papers.component.code) is not papers:
             return
@@ -386,22 +357,7 @@ class DocumentsScreen(StepScreen):
             self.rows[papers.component.code].set_status(TEXTS["assemble_failed"])
 
     def _refresh(self, code: str) -> None:
-        papers = self._papers[code]
-        tiles = [Tile(thumb, TEXTS["page"].format(number=n))
-                 for n, thumb in enumerate(papers.thumbs, start=1)]
-        tiles += [Tile(thumb, _short(doc.file_name), doc.kind)
-                  for doc, thumb in zip(papers.files, papers.file_thumbs, strict=True)]
-        self.rows[code].show_items(tiles)
-
-
-def _generated(procedure: Procedure, documents: list[DraftDocument]) -> list[DraftDocument]:
-    """The draft's files of components the kiosk writes itself: not this step's to drop."""
-    codes = {c.code for c in procedure.documents if getattr(c, "generated", False)}
-    return [d for d in documents if d.component_code in codes]
-
-
-def _short(name: str, limit: int = 12) -> str:
-    return name if len(name) <= limit else name[:limit - 1] + "…"
+        self.rows[code].show_items(self._papers[code].tiles(TEXTS["page"]))
 
 
 def _rule() -> QFrame:

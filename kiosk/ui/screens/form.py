@@ -22,8 +22,9 @@ from kiosk.domain.errors import Problems
 from kiosk.domain.forms import FormField, validate_form
 from kiosk.scanner.frames import FrameSource
 from kiosk.ui.draft_state import DraftState
-from kiosk.ui.screens.form_pages import AHEAD_MS, FormPages, PageTurning
+from kiosk.ui.screens.form_pages import AHEAD_MS, FormPages
 from kiosk.ui.screens.form_pages import TEXTS as PAGE_TEXTS
+from kiosk.ui.screens.page_turning import PageTurning
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets.dock import KeyboardDock
 from kiosk.ui.widgets.fields import label

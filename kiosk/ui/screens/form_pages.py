@@ -19,8 +19,7 @@ mother and the father) share one page, side by side.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
-from functools import partial
+from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
@@ -43,9 +42,11 @@ from kiosk.ui.widgets.basics import plain_label
 from kiosk.ui.widgets.card_scan import CardScan
 from kiosk.ui.widgets.card_summary import CardSummary
 from kiosk.ui.widgets.dock import KeyboardDock
-from kiosk.ui.widgets.fields import FieldEditor, FieldList
+from kiosk.ui.widgets.field_list import FieldList
+from kiosk.ui.widgets.fields import FieldEditor
+from kiosk.ui.widgets.scan_sharing import share_scanner
 
-__all__ = ["AHEAD_MS", "PAGE_FIELDS", "TEXTS", "FormPages", "PagePlan", "PageTurning", "plan_pages"]
+__all__ = ["AHEAD_MS", "PAGE_FIELDS", "TEXTS", "FormPages", "PagePlan", "plan_pages"]
 
 AHEAD_MS = 40  # between two pieces built ahead (a page, a picker): time for a tap and a paint
 
@@ -110,7 +111,8 @@ class FormPages(QStackedWidget):
         if plan.cards:
             lists = [self._person_column(column, card, dock, narrow=len(plan.columns) > 1)
                      for column, card in zip(plan.columns, plan.cards, strict=True)]
-            self._share_scanner([scan for fields in lists for scan in fields.scans.values()])
+            share_scanner([scan for fields in lists for scan in fields.scans.values()],
+                          self.values)
         else:
             # One «Quét thẻ căn cước» panel a page, across the top of both columns, filling
             # the fields of every column (and of the person's other pages: card_read goes
@@ -157,26 +159,6 @@ class FormPages(QStackedWidget):
                            optional=optional)
         column.summary_edit.connect(lambda: self.open_card(group))
         return column
-
-    def _share_scanner(self, scans: list[CardScan]) -> None:
-        """Two people's panels on one page: a USB scanner's card goes to the one last
-        tapped, else to the first person without a card read."""
-        for scan in scans:
-            scan.takes_burst = partial(self._is_burst_target, scan, scans)
-            scan.button.clicked.connect(lambda _=False, scan=scan: _only_tapped(scan, scans))
-            # The panel that took a card stops the Enter: the others forget its keys.
-            scan.read.connect(lambda _values, scan=scan: _forget_elsewhere(scan, scans))
-
-    def _is_burst_target(self, scan: CardScan, scans: list[CardScan]) -> bool:
-        return self._burst_target(scans) is scan
-
-    def _burst_target(self, scans: list[CardScan]) -> CardScan | None:
-        tapped = [scan for scan in scans if scan.tapped]
-        values = self.values()
-        unread = [scan for scan in scans
-                  if not any(values.get(spec.name, "").strip() not in ("", spec.default)
-                             for spec in scan.fields)]
-        return next(iter(tapped or unread or scans), None)
 
     def open_card(self, group: str) -> None:
         """The editors of a person's card values, from «Sửa» / «Nhập tay» on its summary;
@@ -363,17 +345,6 @@ def _summary_problem(summary: CardSummary, problems: Problems, only: str | None)
     summary.show_problem(wrong[0].message if wrong else "")
 
 
-def _forget_elsewhere(reader: CardScan, scans: list[CardScan]) -> None:
-    for scan in scans:
-        if scan is not reader:
-            scan.forget_keys()
-
-
-def _only_tapped(tapped: CardScan, scans: list[CardScan]) -> None:
-    for scan in scans:
-        scan.tapped = scan is tapped
-
-
 def _watch(editor: FieldEditor, changed: Callable[[str], None]) -> None:
     """``changed(name)`` whenever the field's value may have changed."""
     name = editor.spec.name
@@ -382,67 +353,3 @@ def _watch(editor: FieldEditor, changed: Callable[[str], None]) -> None:
         inner.textChanged.connect(lambda *_: changed(name))
     for button in editor.choices.values():
         button.toggled.connect(lambda *_: changed(name))
-
-
-class PageTurning:
-    """The step protocol's page turning for a screen whose ``fields`` are ``FormPages``."""
-
-    fields: FormPages
-    dock: KeyboardDock
-    _clock: Callable[[], datetime]
-
-    def specs(self) -> Sequence[FormField]:
-        raise NotImplementedError
-
-    def advance_within(self) -> bool:
-        """"Tiếp tục": this page's messages, or the next page; False on the last page."""
-        if self.fields.index >= self.fields.last:
-            return False
-        self.dock.close_keyboard()
-        if self.fields.show_page_problems(self.problems()):
-            return True
-        following = self.fields.next_page()
-        if following > self.fields.last:
-            return False
-        self.fields.turn(following)
-        return True
-
-    def retreat_within(self) -> bool:
-        previous = self.fields.previous_page()
-        if previous < 0:
-            return False
-        self.dock.close_keyboard()
-        self.fields.turn(previous)
-        return True
-
-    def turn_to_end(self) -> None:
-        """Back from the next step: the last page «Tiếp tục» showed."""
-        self.fields.turn(self.fields.last_shown())
-
-    def turn_to(self, name: str) -> None:
-        self.fields.turn(self.fields.page_of(name))
-
-    def problems(self) -> Problems:
-        _cleaned, found = validate_form(self.specs(), self.fields.values(), self._clock().date())
-        return found
-
-    def check_one(self, name: str) -> None:
-        """After typing in a field: its own message, only when something was typed."""
-        if not self.fields.values().get(name, "").strip():
-            self.fields.editors[name].show_error("")
-            return
-        self.fields.show_problems(self.problems(), only=name)
-
-    def recheck(self, name: str) -> None:
-        """While a message shows: gone as soon as the field is right (never a new one)."""
-        editor = self.fields.editors.get(name)
-        if editor is None or not editor.error.text():
-            return
-        if not any(error.field == name for error in self.problems().errors):
-            editor.show_error("")
-
-    def shown_wrong_page(self, problems: Problems) -> None:
-        """After a check of every page: the first page with a message."""
-        wrong = self.fields.first_page_with(problems)
-        if wrong is not None:
-            self.fields.turn(wrong)
