@@ -3,11 +3,11 @@
 On a clean Debian 12 (bookworm) made by debootstrap (cached as a tarball under
 ~/.cache/kiosk, with apt's and pip's downloads, so a second run is fast) and booted
 with ``systemd-nspawn -b``: the wheel is built here (kiosk/release.py) and is all that
-goes in: ``kiosk appliance install`` runs inside from a throwaway venv holding only that
-wheel, no sources beside it (pip there trusts this machine's CA bundle), ``systemd-analyze verify``
-checks the installed units against the real binaries (any warning fails), the
-services come up, a ``kill -9`` of the kiosk is answered by systemd restarting it,
-and the sync service holds the sync lease.
+goes in; ``kiosk appliance install`` runs inside from a throwaway venv holding only that
+wheel, no sources beside it (pip there trusts this machine's CA bundle);
+``systemd-analyze verify`` checks the installed units against the real binaries (any
+warning fails), the services come up, a ``kill -9`` of the kiosk is answered by
+systemd restarting it, and the sync service holds the sync lease.
 The container has no display: for this check only, a drop-in runs the kiosk under
 Xvfb (xvfb-run, QT_QPA_PLATFORM=xcb) instead of cage on tty1.  If the config
 template enables ``[metrics] address = "127.0.0.1:9108"``, the exporter is scraped
