@@ -7,7 +7,8 @@ Every file is named with the version in ``pyproject.toml``, which must equal
 ``kiosk.__version__`` (the one ``kiosk --version`` prints): a release whose files and
 program disagree about their version is refused.  The wheel is built by pip
 (``pip wheel --no-deps``) from a clean copy of the sources, so nothing left in a
-``build/`` folder of the checkout slips into it.  Standard library only.
+``build/`` folder of the checkout slips into it; ``resources/`` and ``deploy/`` go in as
+package data (pyproject.toml), so the wheel alone installs a kiosk.  Standard library only.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALLER_FOLDER = ROOT / "build" / "installer" / "dist" / "kiosk"  # benchmarks.bench_installer
-SOURCES = ("pyproject.toml", "README.md", "kiosk")
+SOURCES = ("pyproject.toml", "README.md", "kiosk", "resources", "deploy")
 SUMS = "SHA256SUMS"
 
 

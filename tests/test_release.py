@@ -1,5 +1,6 @@
-"""The release: one version everywhere, a wheel holding the product (not its tests), the
-installer folder packed under the version's name, and sums ``sha256sum -c`` accepts."""
+"""The release: one version everywhere, a wheel holding the product (not its tests) with its
+resources and deploy files, the installer folder packed under the version's name, and sums
+``sha256sum -c`` accepts."""
 
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ def test_a_release_whose_versions_disagree_is_refused(tmp_path: Path) -> None:
         checked_version(tmp_path)
 
 
-def test_the_wheel_holds_every_kiosk_module_and_no_test(tmp_path: Path) -> None:
+def test_the_wheel_holds_every_kiosk_module_resource_and_deploy_file_and_no_test(
+    tmp_path: Path,
+) -> None:
     dist = tmp_path / "dist"
     done = subprocess.run([sys.executable, "-m", "kiosk.release", "--wheel-only", "--dist",
                            str(dist)], capture_output=True, text=True, cwd=tmp_path,
@@ -48,7 +51,17 @@ def test_the_wheel_holds_every_kiosk_module_and_no_test(tmp_path: Path) -> None:
                if "__pycache__" not in p.parts}
     assert modules <= names
     assert "kiosk/store/migrations/versions/0001_code_counters.py" in names
-    assert not any(n.startswith(("tests/", "benchmarks/", "installer/")) for n in names)
+    # resources/ and deploy/ as package data (kiosk/paths.py finds them there), byte for byte.
+    for folder in ("resources", "deploy"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.is_file() and not path.name.startswith("."):
+                inside = f"kiosk/{path.relative_to(ROOT).as_posix()}"
+                assert zipfile.ZipFile(wheel).read(inside) == path.read_bytes(), inside
+    assert {"kiosk/resources/fonts/NotoSans-Regular.ttf", "kiosk/deploy/kiosk.toml.in",
+            "kiosk/deploy/systemd/kiosk.service",
+            "kiosk/deploy/systemd/kiosk-sync.service"} <= names
+    assert not any(n.startswith(("tests/", "benchmarks/", "installer/", "resources/", "deploy/"))
+                   for n in names)
     assert not any(n.endswith(".pyc") for n in names)
     entry = zipfile.ZipFile(wheel).read(
         f"commune_kiosk-{__version__}.dist-info/entry_points.txt").decode()

@@ -2,11 +2,12 @@
 
 On a clean Debian 12 (bookworm) made by debootstrap (cached as a tarball under
 ~/.cache/kiosk, with apt's and pip's downloads, so a second run is fast) and booted
-with ``systemd-nspawn -b``: the wheel is built here, ``kiosk appliance install``
-runs inside (pip there trusts this machine's CA bundle), ``systemd-analyze verify``
-checks the installed units against the real binaries (any warning fails), the
-services come up, a ``kill -9`` of the kiosk is answered by systemd restarting it,
-and the sync service holds the sync lease.
+with ``systemd-nspawn -b``: the wheel is built here (kiosk/release.py) and is all that
+goes in; ``kiosk appliance install`` runs inside from a throwaway venv holding only that
+wheel, no sources beside it (pip there trusts this machine's CA bundle);
+``systemd-analyze verify`` checks the installed units against the real binaries (any
+warning fails), the services come up, a ``kill -9`` of the kiosk is answered by
+systemd restarting it, and the sync service holds the sync lease.
 The container has no display: for this check only, a drop-in runs the kiosk under
 Xvfb (xvfb-run, QT_QPA_PLATFORM=xcb) instead of cage on tty1.  If the config
 template enables ``[metrics] address = "127.0.0.1:9108"``, the exporter is scraped
@@ -72,18 +73,14 @@ def unpack_rootfs(machine: Path) -> None:
 
 
 def stage(check: Path, tmp: Path) -> None:
-    say("Đóng gói wheel của kiosk (pip wheel --no-deps)…")
-    wheels = tmp / "wheel"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels),
-                    str(ROOT)], check=True)
+    say("Đóng gói wheel của kiosk (python -m kiosk.release, pip wheel --no-deps)…")
+    from kiosk.release import build_wheel
+
+    # From a clean copy of the sources, as a release is; the wheel carries resources/ and
+    # deploy/, so nothing else of the checkout goes into the container.
+    wheel = build_wheel(tmp / "wheel", ROOT)
     check.mkdir(parents=True)
-    wheel = next(wheels.glob("*.whl"))
     shutil.copy(wheel, check / wheel.name)
-    src = check / "src"
-    # The installer runs from the release's files: the package, deploy/ and resources/.
-    for name in ("kiosk", "deploy", "resources"):
-        shutil.copytree(ROOT / name, src / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     shutil.copy(INSIDE, check / "inside.sh")
     # pip inside trusts what this machine trusts (its way to PyPI may re-sign TLS).
     bundle = os.environ.get("PIP_CERT") or os.environ.get("SSL_CERT_FILE") or ""

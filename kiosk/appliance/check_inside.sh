@@ -3,10 +3,11 @@
 # in Vietnamese, exits non-zero at the first failure.
 set -uo pipefail
 export DEBIAN_FRONTEND=noninteractive
-cd /root/check
+cd /
 [ -f /root/check/ca.crt ] && export PIP_CERT=/root/check/ca.crt
 WHEEL=$(ls /root/check/*.whl)
-INSTALL=(env PYTHONPATH=/root/check/src python3 -m kiosk.appliance install --wheel "$WHEEL")
+BOOT=/root/check/boot  # the installer's own venv: the wheel alone, no sources anywhere here
+INSTALL=("$BOOT/bin/kiosk" appliance install --wheel "$WHEEL")
 step() { echo; echo "== $*"; }
 fail() {
   echo "THẤT BẠI: $*"
@@ -21,6 +22,11 @@ wait_active() {  # unit, seconds: Type=notify, so "active" means READY=1 was hea
   return 1
 }
 
+step "0. Chỉ có tệp wheel: cài nó (không kèm thư viện) vào môi trường Python tạm $BOOT"
+python3 -m venv "$BOOT" && "$BOOT/bin/pip" install -q --no-deps "$WHEEL" \
+  || fail "không cài được wheel vào môi trường tạm"
+ls -d /root/check/src 2>/dev/null && fail "mã nguồn không được có trong máy kiểm tra"
+
 step "1. Cài lần đầu (chưa khởi động dịch vụ): ${INSTALL[*]} --no-start"
 "${INSTALL[@]}" --no-start || fail "cài đặt không thành công"
 
@@ -31,6 +37,8 @@ echo "${out:-(không có cảnh báo)}"
 [ $rc -eq 0 ] && [ -z "$out" ] || fail "systemd-analyze verify báo lỗi hoặc cảnh báo"
 
 step "3. Quyền: /var/lib/kiosk 0700 kiosk, /etc/kiosk/kiosk.toml 0640 root:kiosk, không có gói demo"
+ls /opt/kiosk/lib/python3*/site-packages/kiosk/resources/fonts/NotoSans-Regular.ttf \
+  || fail "bản cài thiếu phông chữ (tài nguyên phải đi cùng wheel)"
 stat -c '%n %a %U:%G' /var/lib/kiosk /etc/kiosk/kiosk.toml
 [ "$(stat -c '%a %U' /var/lib/kiosk)" = "700 kiosk" ] || fail "quyền thư mục dữ liệu sai"
 [ "$(stat -c '%a %U:%G' /etc/kiosk/kiosk.toml)" = "640 root:kiosk" ] || fail "quyền cấu hình sai"
@@ -121,13 +129,13 @@ PY
 }
 
 step "10. Số liệu Prometheus (nếu mẫu cấu hình bật [metrics] address = \"127.0.0.1:9108\")"
-if grep -Eq '^address *= *"127.0.0.1:9108"' /root/check/src/deploy/kiosk.toml.in; then
+if grep -Eq '^address *= *"127.0.0.1:9108"' /etc/kiosk/kiosk.toml; then
   page=$(scrape 9108) \
     || fail "trang số liệu không trả lời"
   echo "$page" | grep -E '^kiosk_(info|dossiers|oldest_unsent)'
   echo "$page" | grep -q '^kiosk_dossiers{state="PENDING"}' || fail "trang số liệu thiếu số hồ sơ chờ gửi"
   echo "$page" | grep -q 'role="run"' || fail "cổng 9108 phải là của giao diện kiosk (role=run)"
-  if grep -Eq '^sync_address *= *"127.0.0.1:9109"' /root/check/src/deploy/kiosk.toml.in; then
+  if grep -Eq '^sync_address *= *"127.0.0.1:9109"' /etc/kiosk/kiosk.toml; then
     sync_page=$(scrape 9109) \
       || fail "trang số liệu của kiosk-sync không trả lời"
     echo "$sync_page" | grep -q 'role="sync"' || fail "cổng 9109 phải là của kiosk-sync (role=sync)"

@@ -6,8 +6,10 @@ From the wheel (a venv in /opt/kiosk) or the PyInstaller folder (copied to
 /var/lib/kiosk (0700, kiosk's) and /etc/kiosk/kiosk.toml (0640, root:kiosk, from
 the template, never overwritten), then ``systemctl enable --now``.  Running it
 twice gives the same machine.  ``--root DIR`` installs into a chroot or an image.
-The units and the config template come from ``deploy/`` beside the package (the
-release's checkout, or the folder's bundled files).
+The units and the config template come from ``deploy/`` where kiosk/paths.py finds
+it: the wheel's package data (``kiosk appliance install`` of an installed wheel), the
+folder's bundled files, or a checkout (``python3 -m kiosk.appliance``).  The wheel carries
+``resources/`` itself, so nothing beside it is needed.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.devenv import APPLIANCE_PACKAGES, RUNTIME_PACKAGES
+from kiosk.paths import RESOURCES, deploy_dir
 
 USER = "kiosk"
 # Devices the kiosk opens: cameras and the GPU (video, render), the touch screen (input),
@@ -34,8 +37,6 @@ DATA = Path("var/lib/kiosk")
 CONFIG_DIR = Path("etc/kiosk")
 UNITS_DIR = Path("etc/systemd/system")
 UNITS = ("kiosk.service", "kiosk-sync.service")
-DEPLOY = Path(__file__).resolve().parent.parent.parent / "deploy"
-RESOURCES = DEPLOY.parent / "resources"
 
 
 class InstallError(Exception):
@@ -146,9 +147,9 @@ class Installer:
             self.command([*pip, "/var/tmp/" + wheel.name])
         finally:
             staged.unlink()
-        site = self.site_packages()
-        self.copy_resources(site)
-        self.drop_demo(site / "kiosk")
+        package = self.site_packages() / "kiosk"
+        self.check_resources(package, wheel)
+        self.drop_demo(package)
 
     def from_folder(self, folder: Path) -> None:
         if not (folder / "kiosk").is_file():
@@ -219,12 +220,13 @@ class Installer:
             shutil.rmtree(demo)
             self.say("Đã bỏ gói trình diễn (kiosk/demo) khỏi bản cài.")
 
-    def copy_resources(self, site: Path) -> None:
-        """resources/ where kiosk/paths.py looks from site-packages (the wheel has none)."""
-        if (site / "resources").is_dir() or not RESOURCES.is_dir():
-            return
-        shutil.copytree(RESOURCES, site / "resources")
-        self.say("Chép thư mục tài nguyên (phông chữ, danh mục thủ tục) vào bản cài.")
+    @staticmethod
+    def check_resources(package: Path, wheel: Path) -> None:
+        """The fonts and the catalogue came with the wheel (one built before they were
+        package data would give a kiosk that fails at its first screen)."""
+        if not (package / RESOURCES).is_dir():
+            raise InstallError(f"tệp wheel {wheel.name} không có thư mục tài nguyên (phông chữ, "
+                               "danh mục thủ tục): hãy đóng gói lại bằng python -m kiosk.release.")
 
     def site_packages(self) -> Path:
         found = sorted((self.root / PREFIX / "lib").glob("python3*/site-packages"))
@@ -232,10 +234,11 @@ class Installer:
             raise InstallError("môi trường Python trong /opt/kiosk không có site-packages.")
         return found[-1]
 
-    def deploy_file(self, *parts: str) -> Path:
-        for base in (DEPLOY, Path(getattr(sys, "_MEIPASS", DEPLOY)) / "deploy"):
-            if base.joinpath(*parts).is_file():
-                return base.joinpath(*parts)
+    @staticmethod
+    def deploy_file(*parts: str) -> Path:
+        found = deploy_dir().joinpath(*parts)
+        if found.is_file():
+            return found
         raise InstallError(f"không thấy tệp {'/'.join(parts)} trong thư mục deploy/ của bản "
                            "phát hành.")
 
