@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.domain.errors import DataError, error_from_table
 from kiosk.domain.textnorm import SearchText, fold
+from kiosk.paths import resource
 
 MESSAGES = {
     "list_shape": "Tệp danh sách «{path}» không đúng cấu trúc: {detail}.",
@@ -77,10 +77,8 @@ def canonical(options: Sequence[Option], text: str) -> str | None:
 
 
 def lists_dir() -> Path:
-    """``resources/lists`` of a checkout, a wheel or a frozen build (as kiosk.paths finds it)."""
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    root = Path(frozen_root) if frozen_root else Path(__file__).resolve().parents[2]
-    return root / "resources" / "lists"
+    """``resources/lists`` of a checkout, a wheel or a frozen build."""
+    return resource("lists")
 
 
 def _shape_error(path: Path, detail: str) -> DataError:

@@ -19,9 +19,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QGuiApplication
 
+from kiosk.paths import resource
+
 log = logging.getLogger(__name__)
 
-CHIME_PATH = Path(__file__).resolve().parents[2] / "resources" / "sounds" / "chime.wav"
+CHIME_PATH = resource("sounds", "chime.wav")
 RATE = 22_050
 NOTES = ((880.0, 0.18), (660.0, 0.32))  # A5 then E5: «ding-dong», half a second
 VOLUME = 0.35
