@@ -6,11 +6,12 @@ found down.  ``kiosk`` alone starts the kiosk (``kiosk run``).
 This module's top level loads argparse and the standard library only (issue 13:
 ``kiosk --help`` and ``kiosk catalog --json`` within 3× ``python -c pass``).  The
 commands are listed, with their summaries and what adds each to the parser, in
-``kiosk.cli_commands``; what they do is in their own modules (``kiosk.cli_handlers``
-for the small ones, ``kiosk.cli_catalogue`` for ``catalog --json``'s text), imported
-only when a command is named.  A line naming one command gets a parser holding that
-command alone; ``kiosk --help`` (and any line naming no command) gets the commands'
-names and summaries only, without their options or modules.
+``kiosk.cli_commands`` (no heavier); what they do is in their own modules
+(``kiosk.cli_handlers`` for the small ones, ``kiosk.cli_catalogue`` for ``catalog``
+and its kept JSON), imported only when a command is named.  A line naming one
+command gets a parser holding that command alone; ``kiosk --help`` (and any line
+naming no command) gets the commands' names and summaries only, without their
+options or modules.
 """
 
 from __future__ import annotations

@@ -1,22 +1,49 @@
-"""``kiosk catalog --json``: the active catalogue as JSON, kept in the data dir.
+"""``kiosk catalog``: the procedures, with the fees as the settings set them; or, with
+``--json``, the active catalogue as JSON, kept in the data dir.
 
-The settings do not change that text, so they are not read; while its inputs stay
-the same it is printed from the copy kept in the data dir, without loading the
-domain's entries (issue 13: within 3× ``python -c pass``).
+With ``--json`` this module is all the command loads of its own.  The settings do
+not change that text, so they are not read; while its inputs stay the same it is
+printed from the copy kept in the data dir, without loading the domain's entries
+(issue 13: within 3× ``python -c pass``).
 """
 
 from __future__ import annotations
 
+import argparse
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 from kiosk import __version__
+from kiosk.cli import EXIT_OK
 
 # `kiosk catalog --json`'s inputs: the shipped catalogue (what kiosk.services reads) and
 # the portal's updates in the data dir (kiosk.catalogue_updates.UPDATES_FILE); its cache.
 SHIPPED_CATALOGUE = ("catalogue", "procedures.json")
 CATALOGUE_UPDATES = "catalogue-updates.json"
 CATALOGUE_CACHE = "catalogue-json.cache"
+
+
+def cmd_catalog(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    """``kiosk catalog [--search WORDS] [--json]``."""
+    if args.json:  # the catalogue as it is: the settings' fees do not change it
+        sys.stdout.write(catalogue_json(data_dir_of(args.data_dir, env), args.search))
+        return EXIT_OK
+    from kiosk.domain.fees import describe_fee
+    from kiosk.services import active_catalogue, resolve_runtime
+
+    runtime = resolve_runtime(args.data_dir, args.config, env)
+    overrides = runtime.config.fees
+    found = active_catalogue(runtime).search(args.search)
+    if not found:
+        print(f"Không tìm thấy thủ tục nào với từ khoá “{args.search}”.")
+        return EXIT_OK
+    for p in found:
+        days = p.time_limit.working_days
+        limit = "trong ngày" if days == 0 else f"{days} ngày làm việc"
+        fees = "; ".join(describe_fee(f, overrides) for f in p.fees) or "Miễn phí"
+        print(f"{p.code:10} {p.name} — {p.field} — {p.level_name} — {limit} — {fees}")
+    return EXIT_OK
 
 
 def data_dir_of(chosen: str | None, env: Mapping[str, str]) -> Path:

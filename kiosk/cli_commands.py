@@ -87,7 +87,7 @@ def _add_run(sub: Any) -> None:
 
 
 def _add_catalog(sub: Any) -> None:
-    from kiosk.cli_handlers import cmd_catalog
+    from kiosk.cli_catalogue import cmd_catalog
 
     p = sub.add_parser("catalog", help=SUMMARIES["catalog"])
     p.add_argument("--search", default="",

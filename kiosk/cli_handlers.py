@@ -1,6 +1,6 @@
-"""What the ``kiosk`` commands of this package do (each added to the parser by
-``kiosk.cli_commands``): run, catalog, doctor, queue, sync, submit, portal-sim,
-decode, detect, scan, receipt.
+"""What the small ``kiosk`` commands do (each added to the parser by
+``kiosk.cli_commands``): run, doctor, queue, sync, submit, portal-sim, decode,
+detect, scan, receipt (catalog's is in ``kiosk.cli_catalogue``).
 
 Loaded only once a command is named (``kiosk --help`` reads none of it); each
 handler imports what its command needs inside itself, so one command costs no other's.
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping
 
 from kiosk.cli import EXIT_FAILED, EXIT_OK
-from kiosk.cli_catalogue import catalogue_json, data_dir_of, json_text
+from kiosk.cli_catalogue import json_text
 
 TYPE_CHECKING = False  # typing itself costs every command: mypy and ruff read the name
 if TYPE_CHECKING:
@@ -57,27 +57,6 @@ def run_config(chosen: str | None, env: Mapping[str, str], *, demo: bool) -> str
     if explicit or not demo:
         return explicit
     return str(demo_settings())
-
-
-def cmd_catalog(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    if args.json:  # the catalogue as it is: the settings' fees do not change it
-        sys.stdout.write(catalogue_json(data_dir_of(args.data_dir, env), args.search))
-        return EXIT_OK
-    from kiosk.domain.fees import describe_fee
-    from kiosk.services import active_catalogue, resolve_runtime
-
-    runtime = resolve_runtime(args.data_dir, args.config, env)
-    overrides = runtime.config.fees
-    found = active_catalogue(runtime).search(args.search)
-    if not found:
-        print(f"Không tìm thấy thủ tục nào với từ khoá “{args.search}”.")
-        return EXIT_OK
-    for p in found:
-        days = p.time_limit.working_days
-        limit = "trong ngày" if days == 0 else f"{days} ngày làm việc"
-        fees = "; ".join(describe_fee(f, overrides) for f in p.fees) or "Miễn phí"
-        print(f"{p.code:10} {p.name} — {p.field} — {p.level_name} — {limit} — {fees}")
-    return EXIT_OK
 
 
 def cmd_doctor(args: argparse.Namespace, env: Mapping[str, str]) -> int:

@@ -94,5 +94,6 @@ def test_catalog_json_from_the_kept_text_loads_neither_the_domain_nor_heavy_libr
         tmp_path: Path, kept: Path) -> None:
     loaded = loaded_by(tmp_path, "catalog", "--json", data_dir=kept)
     assert "kiosk.domain.catalogue_cache" in loaded
+    assert "kiosk.cli_handlers" not in loaded  # the other commands' handlers
     assert packages(loaded).isdisjoint(HEAVY), sorted(packages(loaded) & set(HEAVY))
     assert loaded.isdisjoint(LIGHT_PATH_FREE), sorted(loaded & set(LIGHT_PATH_FREE))
