@@ -7,8 +7,8 @@ printed from the copy kept in the data dir, without loading the domain's entries
 (issue 13: within 3× ``python -c pass``).  So a broken settings file is not reported
 here, as by ``decode`` and ``detect``, which read none either: nothing printed
 depends on it, and reading it would cost more than the rest of the command (about
-2.6× ``python -c pass`` instead of 1.2×); ``kiosk doctor`` and every command that
-uses the settings say what is wrong with them.
+2.6× ``python -c pass`` instead of 1.2×); ``kiosk doctor``, and every command that
+uses the settings, says what is wrong with them.
 """
 
 from __future__ import annotations
