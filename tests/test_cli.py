@@ -176,3 +176,22 @@ def test_a_sync_process_writes_what_happened_to_its_log_file(tmp_path: Path) -> 
     log = (tmp_path / "logs" / "sync.log").read_text(encoding="utf-8")
     assert f"dossier {dossier.code}: transient (connection)" in log
     assert "Nguyễn Thị Ánh" not in log  # the applicant's name never reaches a log
+
+
+def test_what_moved_beside_kiosk_cli_is_still_importable_from_it() -> None:
+    import kiosk.cli
+    import kiosk.cli_catalogue
+    import kiosk.cli_handlers
+
+    assert kiosk.cli.run_config is kiosk.cli_handlers.run_config
+    for name in ("catalogue_json", "data_dir_of", "SHIPPED_CATALOGUE", "CATALOGUE_UPDATES",
+                 "CATALOGUE_CACHE"):
+        assert getattr(kiosk.cli, name) is getattr(kiosk.cli_catalogue, name)
+
+
+def test_a_name_kiosk_cli_never_had_is_still_an_attribute_error() -> None:
+    import kiosk.cli
+
+    assert not hasattr(kiosk.cli, "no_such_name")
+    with pytest.raises(ImportError):
+        from kiosk.cli import no_such_name  # type: ignore[attr-defined]  # noqa: F401

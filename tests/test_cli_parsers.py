@@ -10,7 +10,8 @@ import shutil
 
 import pytest
 
-from kiosk.cli import SUMMARIES, _commands, _terminal_columns, build_parser, parser_for
+from kiosk.cli import SUMMARIES, _terminal_columns, build_parser, parser_for
+from kiosk.cli_commands import command_adders
 
 
 def answer(parser_argv: tuple[object, list[str]]) -> tuple[object, str, str]:
@@ -26,7 +27,7 @@ def answer(parser_argv: tuple[object, list[str]]) -> tuple[object, str, str]:
 
 
 def test_every_command_has_its_summary_in_help_order() -> None:
-    assert list(SUMMARIES) == list(_commands())
+    assert list(SUMMARIES) == list(command_adders())
 
 
 def test_the_summaries_only_help_is_the_whole_parsers_help() -> None:

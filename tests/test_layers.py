@@ -32,7 +32,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                   "kiosk.office_commands", "kiosk.metrics")),
     ("ui", ("kiosk.ui",)),
     # the composition roots: commands and the app, which build everything below
-    ("entry", ("kiosk.app", "kiosk.cli", "kiosk.__main__", "kiosk.background", "kiosk.doctor",
+    ("entry", ("kiosk.app", "kiosk.cli", "kiosk.cli_commands", "kiosk.cli_handlers",
+               "kiosk.cli_catalogue", "kiosk.__main__", "kiosk.background", "kiosk.doctor",
                "kiosk.office_cli", "kiosk.purge_command", "kiosk.devenv", "kiosk.sync.command",
                "kiosk.restore_command", "kiosk.release",
                "kiosk.appliance")),
