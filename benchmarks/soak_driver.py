@@ -3,7 +3,7 @@
     python -m benchmarks.soak_driver --data-dir D --config C --usb U --samples S.jsonl \\
         [--dossiers 100] [--minutes 20]
 
-``run_kiosk`` is called as ``kiosk run --demo`` calls it (``kiosk.cli._cmd_run``);
+``run_kiosk`` is called as ``kiosk run --demo`` calls it (``kiosk.cli_handlers.cmd_run``);
 its ``on_ready`` hook hands the shown window to a ``Day``, which taps one
 resident's visit after another with the touch helpers of the tests
 (``tests/support``), each visit started by a QTimer from the application's own
@@ -298,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     residents.usb_stick(Path(args.usb))
     samples = Samples(Path(args.samples))
     env = dict(os.environ)
-    # As `kiosk --data-dir D --config C run --demo` does it (kiosk.cli._cmd_run).
+    # As `kiosk --data-dir D --config C run --demo` does it (kiosk.cli_handlers.cmd_run).
     runtime = resolve_runtime(args.data_dir, args.config, env)
     session = runtime.config.session
     idle_ms = (session.idle_warning_seconds + session.idle_countdown_seconds + 20) * 1000

@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def add_command(sub: Any) -> None:
-    """``kiosk appliance install`` on the kiosk command line (kiosk/cli.py)."""
+    """``kiosk appliance install`` on the kiosk command line (kiosk/cli_commands.py)."""
     p = sub.add_parser("appliance", help="cài kiosk thành thiết bị (systemd, cage) trên Debian 12")
     verbs = p.add_subparsers(title="việc", metavar="VIỆC", required=True)
     install = verbs.add_parser("install", help="cài người dùng, chương trình, dịch vụ, cấu hình")
@@ -272,7 +272,12 @@ class Installer:
 
     def command(self, command: Sequence[str], *, chroot: bool = True) -> None:
         full = ["chroot", str(self.root), *command] if chroot and self.chrooted else list(command)
-        if subprocess.run(full, check=False).returncode != 0:
+        try:
+            done = subprocess.run(full, check=False)
+        except FileNotFoundError as error:  # e.g. useradd, off a PATH without /usr/sbin
+            raise InstallError(f"không thấy lệnh {full[0]} (cần gói hệ thống của Debian có lệnh "
+                               "này, và chạy bằng root để PATH có /usr/sbin).") from error
+        if done.returncode != 0:
             raise InstallError(f"lệnh không thành công: {' '.join(full)}")
 
 

@@ -119,3 +119,17 @@ def snapshot(root: Path) -> dict[str, tuple[int, int, int, bytes]]:
                 else path.read_bytes() if path.is_file() else b"")
         seen[str(path.relative_to(root))] = (info.st_mode, info.st_uid, info.st_gid, body)
     return seen
+
+
+def test_a_system_command_missing_from_the_path_is_named_in_vietnamese(tmp_path: Path) -> None:
+    # root's PATH has /usr/sbin; `su` without `-` or a cron job may not: useradd is not found
+    root, folder = new_root(tmp_path), frozen_folder(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": "/nonexistent"}
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "appliance", "install", "--folder", str(folder),
+         "--root", str(root), "--skip-packages"],
+        capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode != 0
+    assert "không thấy lệnh useradd" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (root / "etc/kiosk/kiosk.toml").exists()
