@@ -1,15 +1,21 @@
 """What the kiosk writes about a resident in its logs: nothing that names her.
 
-Real processes, as on a commune's machine: a ``kiosk run`` (offscreen, loggers at
-DEBUG) where a resident files a birth registration by touch — her card read by the
-camera and the USB QR scanner, her phone, e-mail and the form's answers typed —, two
-``kiosk submit`` of other residents' draft files, then ``kiosk sync --once`` runs
-against the real portal simulator, behind a proxy that plays a portal echoing data
-back: a refusal quoting the name, ID and phone; an answer with the applicant's
-values where a code and a status should be; refusal and request-for-papers
-reasons on the timeline naming the resident.  Every byte of every log file, of
-stderr and of the sync's stdout is then searched for every personal value, in
-NFC and NFD, the numbers also grouped as people write them.
+Real processes, as on a commune's machine, every one with the kiosk's loggers at
+DEBUG: a ``kiosk run`` (offscreen) where a resident files a birth registration by
+touch — her card misread by the USB scanner, then read by the camera and the scanner;
+her phone, e-mail and the form's answers typed —; two ``kiosk submit`` of other
+residents' draft files; ``kiosk sync --once`` against the real portal simulator,
+behind a proxy playing a portal that echoes data back: a 422 refusal quoting the
+name, ID, phone, e-mail and address; an acceptance whose status, date and timeline are
+the applicant's values; a list of changes with an item made of them; refusal and
+request-for-papers reasons naming the resident; a 503 quoting her.  Then a second
+``kiosk run``: Track, a reprint, her ID card scanned where a code is expected, and an
+official (``kiosk official add``) who reprints and sends the refused dossier again.
+
+Every byte of every log file, of every process's stderr and of every stdout (the
+official's ``kiosk queue`` listing aside) is then searched for every personal value,
+in NFC and NFD, the numbers also grouped as people write them.  Names and addresses
+have no pattern the log filter could mask: this test is what keeps them out.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import pytest
 
 from kiosk.demo import synthetic
 from kiosk.demo.simulator import DEMO_CREDENTIALS, PortalSimulator
+from tests.support import officials
 from tests.support import privacy_visit as visit
 from tests.support.residents import usb_stick
 from tests.sync.faults import Fault, FaultProxy, ProxyHandler
@@ -40,6 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 CLIENT_ID, CLIENT_SECRET = next(iter(DEMO_CREDENTIALS.items()))
 CHILD_PROCESS_LIMIT = 600  # seconds: bounds a hang, measures nothing
+LOG_FILES = ("kiosk.log", "submit.log", "sync.log", "cli.log")  # by role: run, submit, …
 
 
 @dataclass(frozen=True)
@@ -164,16 +172,16 @@ class Ran:
     stderr: bytes
 
 
-def run(what: str, *args: str) -> Ran:
-    done = subprocess.run([sys.executable, *args], capture_output=True, cwd=ROOT,
+def run(what: str, *args: str, stdin: bytes = b"") -> Ran:
+    done = subprocess.run([sys.executable, *args], capture_output=True, cwd=ROOT, input=stdin,
                           env=child_env(), timeout=CHILD_PROCESS_LIMIT, check=False)
     return Ran(what, done.returncode, done.stdout, done.stderr)
 
 
-def kiosk(role: str, data: Path, config: Path, *args: str) -> Ran:
+def kiosk(role: str, data: Path, config: Path, *args: str, stdin: bytes = b"") -> Ran:
     """``kiosk --data-dir D --config C ARGS`` with its loggers at DEBUG."""
-    return run(" ".join(args), "-m", "tests.support.debug_kiosk", role, "--data-dir",
-               str(data), "--config", str(config), *args)
+    return run(" ".join(args[:2]), "-m", "tests.support.debug_kiosk", role, "--data-dir",
+               str(data), "--config", str(config), *args, stdin=stdin)
 
 
 def draft_file(folder: Path, resident: Resident) -> Path:
@@ -211,9 +219,15 @@ class EchoingPortal(Fault):
 
     def __init__(self, *, bogus_change: bool) -> None:
         self.bogus_change = bogus_change
+        self.overloaded = False  # every request: 503, its body quoting Diệp
 
     def handle(self, proxy: ProxyHandler, body: bytes) -> None:
         path = proxy.path.split("?")[0]
+        if self.overloaded:
+            busy = {"error": "unavailable", "message": echo(DIEP)}
+            proxy.reply(503, json.dumps(busy, ensure_ascii=False).encode(), "application/json",
+                        {"Retry-After": "1"})
+            return
         if proxy.command == "POST" and path == "/api/v1/dossiers":
             applicant = json.loads(body)["ChuHoSo"]["SoDinhDanh"]
             if applicant == TIEN.personal_id:
@@ -292,6 +306,7 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Day]:
         draft = draft_file(work / resident.personal_id, resident)
         ran.append(kiosk("submit", data, at_desk, "submit", str(draft)))
         assert ran[-1].code == 0, ran[-1].stderr.decode(errors="replace")
+        codes[resident.name] = ran[-1].stdout.decode().strip()
     echoing = EchoingPortal(bogus_change=True)
     with PortalSimulator(work / "portal.sqlite3", step_seconds=0) as portal, \
             FaultProxy(portal.url, lambda _method, _path: echoing) as proxy:
@@ -302,11 +317,18 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Day]:
         ran.append(kiosk("sync", data, syncing, "sync", "--once"))
         set_portal_status(portal.url, codes[DIEP.name], 3, "Không tiếp nhận: " + echo(DIEP))
         ran.append(kiosk("sync", data, syncing, "sync", "--once"))
+        ran.append(kiosk("cli", data, at_desk, "official", "add", "--staff-id",
+                         officials.STAFF_ID, "--name", officials.NAME, "--pin-stdin",
+                         stdin=officials.PIN.encode() + b"\n"))
+        ran.append(run("kiosk run (Track, official)", "-m", "tests.support.privacy_visit",
+                       "--data-dir", str(data), "--config", str(at_desk),
+                       "--out", str(work / "track.json"), "--track", codes[DIEP.name],
+                       "--refused", codes[TIEN.name]))
+        assert ran[-1].code == 0, ran[-1].stderr.decode(errors="replace")[-3000:]
+        ran.append(kiosk("sync", data, syncing, "sync", "--once"))  # the retry: refused again
         ran.append(kiosk("sync", data, syncing, "queue"))
-    ran.append(run("kiosk run (Track)", "-m", "tests.support.privacy_visit", "--data-dir",
-                   str(data), "--config", str(at_desk), "--out", str(work / "track.json"),
-                   "--track", codes[DIEP.name]))
-    assert ran[-1].code == 0, ran[-1].stderr.decode(errors="replace")[-3000:]
+        echoing.overloaded = True
+        ran.append(kiosk("sync", data, syncing, "sync", "--once"))
     logs = {p.name: p.read_bytes() for p in sorted((data / "logs").iterdir())}
     yield Day(ran, logs, codes)
 
@@ -328,7 +350,9 @@ def test_the_day_went_as_a_commune_day_goes(day: Day) -> None:
     assert "trường TrangThaiHoSo: sai kiểu dữ liệu" in queue  # Sềnh's malformed answer
     summary = [r.stdout.decode().strip() for r in day.ran if r.what == "sync --once"]
     assert summary[0] == "Đã gửi: 1; chờ gửi lại: 1; bị từ chối: 1; cập nhật trạng thái: 0."
-    assert set(day.logs) == {"kiosk.log", "submit.log", "sync.log"}
+    assert set(day.logs) == set(LOG_FILES)
+    assert "bị từ chối: 1" in summary[-2]  # sent again by the official, refused again
+    assert b'"POST /api/v1/token HTTP/1.1" 503' in day.ran[-1].stderr  # overloaded, echoing
     assert b"kiosk.sync.worker: dossier " in day.logs["sync.log"]  # DEBUG and up: written
 
 
@@ -347,7 +371,7 @@ def test_the_search_finds_nothing_in_masked_values() -> None:
     assert leaks(masked.encode(), *RESIDENTS) == []
 
 
-@pytest.mark.parametrize("log_file", ["kiosk.log", "submit.log", "sync.log"])
+@pytest.mark.parametrize("log_file", LOG_FILES)
 def test_no_log_file_holds_any_resident_s_personal_data(day: Day, log_file: str) -> None:
     assert leaks(day.logs[log_file], *RESIDENTS) == []
 

@@ -32,7 +32,7 @@ from kiosk.ui.main_window import MainWindow
 from kiosk.ui.navigator import Navigator
 from kiosk.ui.screens.applicant import ApplicantScreen
 from kiosk.ui.screens.form import FormScreen
-from tests.support import residents
+from tests.support import officials, residents
 from tests.support.debug_kiosk import debug_logging
 from tests.support.touch import SLOW_MS, Finger
 
@@ -56,9 +56,10 @@ def typed(form: FormScreen, name: str) -> str:
 
 
 class Visit:
-    def __init__(self, out: Path, track: str | None) -> None:
+    def __init__(self, out: Path, track: str | None, refused: str | None) -> None:
         self.out = out
         self.track = track  # a code: come back for it instead of filing
+        self.refused = refused  # a code the portal refused: the official sends it again
         self.failure: str | None = None
 
     def start(self, window: MainWindow, navigator: Navigator) -> None:
@@ -106,7 +107,25 @@ class Visit:
         finger.wait(lambda: not screen.reprint.isVisible(), SLOW_MS)
         finger.tap_text(screen, "Về trang chủ")
         assert window.stack.currentWidget() is navigator.home
+        if self.refused is not None:
+            self._official(self.refused)
         return code
+
+    def _official(self, refused: str) -> None:
+        """An official signs in: the refused dossier (the portal's reason, quoting the
+        resident, on its card), «Gửi lại ngay», «In lại phiếu»; then signs out."""
+        finger, window, navigator = self.finger, self.window, self.navigator
+        officials.sign_in(finger, window, navigator)
+        page = navigator.official.dashboard.dossiers
+        finger.wait(lambda: refused in page.cards and page.cards[refused].isVisible())
+        found = page.cards[refused]
+        finger.tap(found.reprint)
+        finger.wait(lambda: refused in navigator.official.dashboard.message.text(), SLOW_MS)
+        assert found.retry is not None
+        finger.tap(found.retry)
+        finger.wait(lambda: page.cards[refused].retry is None, SLOW_MS)
+        finger.tap_text(navigator.official.dashboard, "Đăng xuất")
+        finger.wait(lambda: window.stack.currentWidget() is navigator.home)
 
     def _email_tail(self, screen: ApplicantScreen) -> None:
         """«.», «kh», «@gmail.com»: the keyboard's extra keys for an e-mail field."""
@@ -159,10 +178,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--track", help="a dossier code to look up instead of filing one")
+    parser.add_argument("--refused", help="with --track: a refused dossier's code, which an "
+                        "official then sends again (PIN: tests.support.officials.PIN)")
     args = parser.parse_args(argv)
     env = dict(os.environ)
     runtime = resolve_runtime(args.data_dir, args.config, env)
-    visit = Visit(Path(args.out), args.track)
+    visit = Visit(Path(args.out), args.track, args.refused)
     code = run_kiosk(runtime, env, demo=False, windowed=False, on_ready=visit.start,
                      prepare=lambda: debug_logging(runtime.data_dir, "kiosk"))
     if visit.failure is not None:
