@@ -74,7 +74,11 @@ TIEN = Resident("Giáp Thị Thuỷ Tiên", "024301009876", "0786543219",
 SENH = Resident("Ma Văn Sềnh", "002085004417", "0914062377", "senh.mavan@yahoo.com",
                 "21/09/1985", "Bản Nà Ngòa, xã Bảo Lâm, tỉnh Cao Bằng",
                 ("Học bạ trung học cơ sở của Ma Văn Sềnh",))
-RESIDENTS = (DIEP, TIEN, SENH)
+# Her draft file is refused by ``kiosk submit`` (a phone and an e-mail that are none).
+MY = Resident("Lò Thị Mỷ", "014192003358", "0123456789", "lo.thi.my@@muonglay",
+              "30/04/1992", "Bản Hua Nà, xã Mường Lay, tỉnh Điện Biên",
+              ("Giấy chứng nhận của Lò Thị Mỷ",))
+RESIDENTS = (DIEP, TIEN, SENH, MY)
 
 
 def grouped(number: str) -> list[str]:
@@ -307,6 +311,8 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Day]:
         ran.append(kiosk("submit", data, at_desk, "submit", str(draft)))
         assert ran[-1].code == 0, ran[-1].stderr.decode(errors="replace")
         codes[resident.name] = ran[-1].stdout.decode().strip()
+    ran.append(kiosk("submit", data, at_desk, "submit", str(draft_file(work / "my", MY))))
+    assert ran[-1].code == 1, ran[-1].stderr.decode(errors="replace")  # refused, and why
     echoing = EchoingPortal(bogus_change=True)
     with PortalSimulator(work / "portal.sqlite3", step_seconds=0) as portal, \
             FaultProxy(portal.url, lambda _method, _path: echoing) as proxy:
@@ -342,7 +348,10 @@ def test_the_day_went_as_a_commune_day_goes(day: Day) -> None:
     """Proof that the values travelled, where they may: the dossiers were filed, sent or
     refused, the portal's echoes and reasons reached the kiosk (the official's listing
     shows them), and every process wrote its log file."""
-    assert [r.code for r in day.ran if r.what != "queue"] == [0] * (len(day.ran) - 1)
+    assert [r.code for r in day.ran if r.what != "queue"] == [0, 0, 0, 1] + [0] * (
+        len(day.ran) - 5)
+    refused = day.ran[3].stderr.decode()
+    assert "Hồ sơ chưa được nộp vì:" in refused and "điện thoại" in refused
     queue = by_name(day, "queue").stdout.decode()
     assert f"{day.codes[DIEP.name]}  Đã gửi lên cổng dịch vụ công — cổng: Không được tiếp nhận" \
         in queue
