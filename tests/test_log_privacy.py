@@ -387,12 +387,13 @@ def test_no_log_file_holds_any_resident_s_personal_data(day: Day, log_file: str)
 
 def test_no_kiosk_process_writes_personal_data_to_stderr(day: Day) -> None:
     """stderr is journald under systemd: every process's, every byte."""
-    found = {r.what: leaks(r.stderr, *RESIDENTS) for r in day.ran}
-    assert found == {r.what: [] for r in day.ran}
+    found = [(i, r.what, leaks(r.stderr, *RESIDENTS)) for i, r in enumerate(day.ran)]
+    assert found == [(i, r.what, []) for i, r in enumerate(day.ran)]
 
 
 def test_what_kiosk_sync_and_the_others_print_holds_no_personal_data(day: Day) -> None:
     """stdout too (the official's queue listing aside: showing the portal's reason is
     its purpose)."""
-    found = {r.what: leaks(r.stdout, *RESIDENTS) for r in day.ran if r.what != "queue"}
-    assert found == {r.what: [] for r in day.ran if r.what != "queue"}
+    printing = [(i, r) for i, r in enumerate(day.ran) if r.what != "queue"]
+    found = [(i, r.what, leaks(r.stdout, *RESIDENTS)) for i, r in printing]
+    assert found == [(i, r.what, []) for i, r in printing]
