@@ -116,13 +116,13 @@ class BackgroundRunner(QObject):
         """Run ``fn`` on ``lane``; ``resident`` (default: the files lane's jobs) marks a job
         the session wipe cancels; ``cancel`` is set whenever the answer stops being wanted."""
         if self._closed:
-            log.warning("job %r submitted after shutdown: not run", fn)
+            log.warning("job %s submitted after shutdown: not run", _name_of(fn))
             return
         token = cancel if cancel is not None else threading.Event()
         relay = _Relay(self)
         timer = self._limit(relay, time_limit) if time_limit is not None else None
         self._relays[relay] = _Ticket(on_error, token, lane is Lane.FILES if resident is None
-                                      else resident, timer, getattr(fn, "__qualname__", "?"))
+                                      else resident, timer, _name_of(fn))
         relay.done.connect(lambda result: self._finish(relay, on_done, result))
         relay.failed.connect(lambda error: self._finish(relay, on_error, error))
         self._pools[lane].start(_Job(fn, relay, token))
@@ -195,3 +195,10 @@ class BackgroundRunner(QObject):
             for relay in pending:
                 relay.deleteLater()  # a queued answer dies with its relay
         return finished
+
+
+def _name_of(fn: Callable[[], Any]) -> str:
+    """A job's name for the log, never its repr: a partial's repr shows its arguments (a
+    draft, the resident's data in it)."""
+    inner = getattr(fn, "func", fn)  # functools.partial: the function it wraps
+    return str(getattr(inner, "__qualname__", None) or type(fn).__name__)
