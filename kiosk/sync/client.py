@@ -200,10 +200,9 @@ class PortalClient:
     """``Portal`` over HTTP with requests; gets a token, and a new one once on 401.
 
     One caller at a time (the sync worker); ``abort`` and ``pause_remaining``
-    may be called from any thread.  ``on_request`` hears each request's overall
-    deadline (seconds) as it goes out: the sync loop's ``Progress``, so that a
-    long upload is not taken for a hang.  ``clock`` (monotonic seconds) and
-    ``jitter`` (uniform in [0, 1)) are there for tests.
+    may be called from any thread.  ``on_request`` hears each request's deadline as
+    it goes out (the sync loop's ``Progress``: a long upload is not a hang).
+    ``clock`` (monotonic seconds) and ``jitter`` (uniform in [0, 1)) are for tests.
     """
 
     def __init__(

@@ -149,8 +149,14 @@ def _moving(loop: threading.Thread, progress: Progress, notifier: Notifier) -> b
 
 
 def _stop_on_signals(worker: SyncWorker) -> None:
+    """``stop()`` from a thread of its own: a handler runs on the main thread between two
+    of its bytecodes, maybe inside the very lock ``stop()`` takes (the portal watchdog's,
+    the stop event's), and taking it there again would hang the process for good."""
+    def handle(_signum: int, _frame: object) -> None:
+        threading.Thread(target=worker.stop, name="sync-stop", daemon=True).start()
+
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda _signum, _frame: worker.stop())
+        signal.signal(sig, handle)
 
 
 def _print_report(report: SyncReport, out: TextIO) -> int:

@@ -17,6 +17,11 @@ goes wrong is logged with its traceback and recorded for the dashboard, and the
 next pass comes after a backoff that grows with the failed passes in a row.
 Portal answers reach this module only checked (``answers``): a malformed one is
 a transient outcome with a reason, never an exception.
+
+A bug that *hangs* a pass instead of raising is past every error boundary: the
+worker touches its ``progress`` wherever a healthy pass moves (each loop turn,
+stage, dossier, attachment, and through the client each request), so that
+``kiosk sync``'s heartbeat can stop feeding systemd's watchdog (``progress``).
 """
 
 from __future__ import annotations
