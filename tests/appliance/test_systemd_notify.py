@@ -23,9 +23,10 @@ from kiosk.domain.states import DossierState
 from kiosk.services import DATABASE_FILE
 from kiosk.sync.client import MESSAGES as CLIENT_MESSAGES
 from kiosk.sync.command import COMMAND_MESSAGES
+from kiosk.sync.progress import LOCAL_STEP_SECONDS
 from kiosk.systemd_notify import READY, WATCHDOG, Notifier, status, watchdog_interval
 from tests.support.kiosk import open_kiosk
-from tests.sync.hostile import DripServer
+from tests.sync.hostile import TOKEN_PATH, DripServer, Reply, ScriptedPortal, Seen, token_reply
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -221,6 +222,33 @@ def test_a_pass_stuck_where_no_deadline_reaches_stops_the_pings_for_systemd_to_r
     assert alive and WATCHDOG not in after
     logged = "".join(p.read_text() for p in (tmp_path / "data").rglob("*.log*"))
     assert "sync loop stuck in step 'attachment'" in logged + err
+
+
+@pytest.mark.soak
+@pytest.mark.timeout(300)
+def test_an_hour_long_retry_after_keeps_kiosk_sync_pinging_past_the_step_bound(
+    tmp_path: Path, listener,
+) -> None:
+    sock, path = listener
+
+    def busy(seen: Seen) -> Reply:
+        if seen.path == TOKEN_PATH:
+            return token_reply("t1")
+        return Reply(503, {"error": "busy"}, headers={"Retry-After": "3600"})
+
+    beyond = int(LOCAL_STEP_SECONDS / 0.2) + 100  # pings every 0.2 s: well past the bound
+    with ScriptedPortal(busy) as server:
+        config = sealed_kiosk(tmp_path / "data", server.url)
+        process = start(tmp_path, path, "--config", str(config), "sync")
+        try:
+            lines = heard_until(sock, lambda got: READY in got and server.count() >= 2, 60)
+            later = heard_until(sock, lambda got: got.count(WATCHDOG) >= beyond
+                                or any(STUCK in line for line in got), 240)
+        finally:
+            err = stop(process)
+    assert server.count() == 2, server.seen  # the token, one refused call: then it waits
+    assert not any(STUCK in line for line in lines + later), err[-2000:]
+    assert later.count(WATCHDOG) >= beyond, (later[-5:], err[-2000:])
 
 
 def heard_until(sock: socket.socket, done: Callable[[list[str]], bool], within: float
