@@ -74,8 +74,11 @@ class Heartbeat:
     """A daemon thread sending ``WATCHDOG=1`` every interval while ``alive()`` says so.
 
     For a process whose loop may sleep longer than the watchdog's period (the sync
-    worker between passes); once ``alive()`` is false the pings stop and systemd
-    restarts the service."""
+    worker between passes).  ``alive()`` is asked before every ping, so it must say
+    more than "the thread exists": ``kiosk sync``'s also asks whether its loop has
+    moved within the bound of its current step.  Once ``alive()`` is false the pings
+    stop for good and systemd restarts the service: a loop stuck that long is not
+    trusted to come back."""
 
     def __init__(self, notifier: Notifier, alive: Callable[[], bool]) -> None:
         self._notifier, self._alive = notifier, alive

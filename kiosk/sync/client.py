@@ -20,6 +20,7 @@ import math
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -199,13 +200,15 @@ class PortalClient:
     """``Portal`` over HTTP with requests; gets a token, and a new one once on 401.
 
     One caller at a time (the sync worker); ``abort`` and ``pause_remaining``
-    may be called from any thread.  ``clock`` (monotonic seconds) and
-    ``jitter`` (uniform in [0, 1)) are there for tests.
+    may be called from any thread.  ``on_request`` hears each request's deadline as
+    it goes out (the sync loop's ``Progress``: a long upload is not a hang).
+    ``clock`` (monotonic seconds) and ``jitter`` (uniform in [0, 1)) are for tests.
     """
 
     def __init__(
         self, base_url: str, client_id: str, client_secret: str, timeout: float = 20.0, *,
         clock: Clock = time.monotonic, jitter: Jitter = random.random,
+        on_request: Callable[[float], None] | None = None,
     ) -> None:
         self._base = base_url.rstrip("/")
         self._credentials = {"client_id": client_id, "client_secret": client_secret}
@@ -219,6 +222,7 @@ class PortalClient:
         self._session.mount("https://", adapter)
         self._lock = threading.Lock()  # one request in flight: the one the watchdog watches
         self._token: str | None = None
+        self._on_request = on_request or (lambda _seconds: None)
 
     def abort(self) -> None:
         """Stop for good: the request in flight ends at once, later calls return "stopped"."""
@@ -326,6 +330,7 @@ class PortalClient:
         with self._lock:
             if self._gate.stopped:  # aborted while waiting for the lock
                 return _stopped()
+            self._on_request(seconds)
             outcome = self._timed(method, path, parse, seconds, headers=headers, **kwargs)
         return self._after(outcome, authenticated=auth)
 

@@ -17,6 +17,11 @@ goes wrong is logged with its traceback and recorded for the dashboard, and the
 next pass comes after a backoff that grows with the failed passes in a row.
 Portal answers reach this module only checked (``answers``): a malformed one is
 a transient outcome with a reason, never an exception.
+
+A bug that *hangs* a pass instead of raising is past every error boundary: the
+worker touches its ``progress`` wherever a healthy pass moves (each loop turn,
+stage, dossier, attachment, and through the client each request), so that
+``kiosk sync``'s heartbeat can stop feeding systemd's watchdog (``progress``).
 """
 
 from __future__ import annotations
@@ -31,23 +36,18 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from kiosk.catalogue_updates import CatalogueUpdates
-from kiosk.domain.errors import DomainError
 from kiosk.store.queue import DossierQueue, LostRace
 from kiosk.store.ratings import Ratings
-from kiosk.store.records import Attachment, SendJob
+from kiosk.store.records import SendJob
 from kiosk.store.syncstate import SyncHealthLog, SyncLease
-from kiosk.sync.answers import BadAnswer, DossierAnswer, FileAnswer
+from kiosk.sync.answers import DossierAnswer
 from kiosk.sync.client import Portal
+from kiosk.sync.dossier_send import DossierSend
 from kiosk.sync.follow import CATALOGUE_CURSOR as CATALOGUE_CURSOR
-from kiosk.sync.follow import (
-    EPOCH_WIRE,
-    apply_catalogue,
-    apply_changes,
-    bind_file_ids,
-    echo_checked,
-)
+from kiosk.sync.follow import EPOCH_WIRE, apply_catalogue, apply_changes
 from kiosk.sync.follow import STATUS_CURSOR as STATUS_CURSOR
-from kiosk.sync.policy import Outcome, OutcomeKind, backoff_delay, bad_answer, next_attempt_at
+from kiosk.sync.policy import Outcome, OutcomeKind, backoff_delay, next_attempt_at
+from kiosk.sync.progress import HOUSEKEEPING_SECONDS, Progress
 from kiosk.sync.rating_sender import RatingSender
 from kiosk.sync.report import MESSAGES as MESSAGES
 from kiosk.sync.report import SyncReport as SyncReport
@@ -77,6 +77,7 @@ class SyncWorker:
         notify: Callable[[str], None] | None = None,
         ratings: Ratings | None = None,
         housekeeping: Callable[[datetime], object] | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self._queue = queue
         self._catalogue_updates = catalogue_updates
@@ -97,6 +98,8 @@ class SyncWorker:
         self._failed_passes = 0  # passes in a row with an error: their backoff
         self._retry_in = 0.0
         self.last_report = SyncReport()
+        self.progress = progress or Progress()  # where a healthy loop moves (the watchdog's)
+        self._send = DossierSend(queue, portal, self.progress, self._heard)
 
     @property
     def owner(self) -> str:
@@ -127,10 +130,12 @@ class SyncWorker:
         """Sync until ``stop()``; nothing that goes wrong in a pass ends the loop."""
         with self.leased():
             while not self._stop.is_set():
+                self.progress.touch("pass")
                 try:
                     wait = self._cycle(idle_seconds)
                 except Exception as error:  # the thread's last error boundary (STYLE.md §21)
                     wait = self._crashed(error).retry_in or idle_seconds
+                self.progress.touch("wait", allow=wait)  # resting is not hanging
                 self._stop.wait(wait)
 
     def _cycle(self, idle_seconds: float) -> float:
@@ -155,6 +160,7 @@ class SyncWorker:
         if self._housekeeping is None or not due or not self._lease.held:
             return False
         self._housekept_at = now
+        self.progress.touch("housekeeping", allow=HOUSEKEEPING_SECONDS)
         try:
             self._housekeeping(now)
         except Exception:  # its own error boundary: syncing goes on
@@ -221,6 +227,7 @@ class SyncWorker:
     def _stage(self, errors: list[str], name: str, run: Callable[[], _T]) -> _T | None:
         """One stage of a pass, its own error boundary: None (and the error noted) if it
         raised, so the next stages still run."""
+        self.progress.touch(name)
         try:
             return run()
         except Exception as error:
@@ -294,6 +301,11 @@ class SyncWorker:
     def _may_send(self) -> bool:
         return not self._stop.is_set() and self._lease.held
 
+    def _heard(self, outcome: Outcome) -> Outcome:
+        if outcome.kind is OutcomeKind.ACCEPTED:
+            self._contacted = True
+        return outcome
+
     def _guarded(
         self, job: SendJob, more: Callable[[], bool]
     ) -> tuple[Outcome, SendJob | None, bool]:
@@ -301,6 +313,7 @@ class SyncWorker:
         behind the others (no attempt counted) before the error goes on to the stage.
         Also the next dossier, when one was claimed with this one's result (see _record)."""
         try:
+            self.progress.touch("dossier")
             outcome = self._send(job)
             following, claimed = self._record(job, outcome, more)
             return outcome, following, claimed
@@ -312,58 +325,6 @@ class SyncWorker:
             except Exception:  # LostRace, or the database: recovery puts it back later
                 log.exception("dossier %s: not put back in the queue", job.code)
             raise
-
-    def _send(self, job: SendJob) -> Outcome:
-        file_ids: dict[int, str] = {}
-        fresh: list[tuple[int, str]] = []  # (attachment id, portal file id) uploaded now
-        taken = False
-        try:
-            for attachment in job.attachments:
-                outcome = self._upload(attachment)
-                if not isinstance(outcome.answer, FileAnswer):
-                    return outcome
-                file_ids[attachment.position] = outcome.answer.file_id
-                if not attachment.portal_file_id:
-                    fresh.append((attachment.id, outcome.answer.file_id))
-            body = bind_file_ids(job.payload, file_ids)
-            outcome = echo_checked(self._heard(self._portal.submit_dossier(
-                body, job.idempotency_key)), job.code)
-            taken = outcome.kind is OutcomeKind.ACCEPTED
-            return outcome
-        finally:
-            # File ids are committed only for a dossier that goes back to the queue,
-            # so that its next attempt uploads nothing twice; one the portal took needs
-            # them no more, and their commits were half of a send's.  The portal keeps
-            # files by hash: a power cut before this point costs a repeated upload,
-            # never a second file.
-            if not taken:
-                for attachment_id, file_id in fresh:
-                    self._queue.record_upload(attachment_id, file_id)
-
-    def _heard(self, outcome: Outcome) -> Outcome:
-        if outcome.kind is OutcomeKind.ACCEPTED:
-            self._contacted = True
-        return outcome
-
-    def _upload(self, attachment: Attachment) -> Outcome:
-        if attachment.portal_file_id:
-            return Outcome(OutcomeKind.ACCEPTED, "known", "",
-                           answer=FileAnswer(attachment.portal_file_id, attachment.sha256))
-        try:
-            data = self._queue.files.read(attachment.sha256)
-        except DomainError as exc:
-            return Outcome(OutcomeKind.PERMANENT, exc.code, exc.message)
-        outcome = self._heard(self._portal.upload_file(data, attachment.sha256,
-                                                       attachment.file_name,
-                                                       attachment.content_type))
-        if outcome.kind is not OutcomeKind.ACCEPTED:
-            return outcome
-        if not isinstance(outcome.answer, FileAnswer):  # a Portal of another kind: a bug
-            return bad_answer(BadAnswer("IdTepTin", "missing"))
-        if outcome.answer.sha256 != attachment.sha256:
-            return Outcome(OutcomeKind.TRANSIENT, "hash_echo",
-                           "Cổng trả về mã băm tệp không khớp; kiosk sẽ gửi lại.")
-        return outcome
 
     def _record(
         self, job: SendJob, outcome: Outcome, more: Callable[[], bool]

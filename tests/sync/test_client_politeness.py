@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.demo.simulator import DEMO_CREDENTIALS, PortalSimulator
-from kiosk.sync.client import MESSAGES, PortalClient
+from kiosk.sync.client import MESSAGES, MIN_UPLOAD_BYTES_PER_SECOND, PortalClient
 from kiosk.sync.policy import (
     AUTH_PAUSE_MAX_SECONDS,
     MAX_RETRY_AFTER_SECONDS,
@@ -153,6 +153,24 @@ def test_the_same_wait_on_a_small_upload_is_a_timeout() -> None:
             portal_client(server.url, timeout=0.5) as client:
         small = client.upload_file(PDF, "ab" * 32, "a.pdf", "application/pdf")
     assert small.code == "timeout"
+
+
+def test_each_request_tells_on_request_its_deadline_before_it_goes_out() -> None:
+    """What the sync loop's progress hears (``kiosk.sync.progress``): a long upload has a
+    long deadline, so the watchdog of ``kiosk sync`` does not take it for a hang."""
+    told: list[tuple[float, int]] = []
+    with ScriptedPortal(answering()) as server:
+        client = PortalClient(server.url, CLIENT_ID, SECRET, timeout=5.0,
+                              on_request=lambda seconds: told.append((seconds, len(server.seen))))
+        try:
+            data = PDF + b"%" * (1024 * 1024)
+            client.upload_file(data, "ab" * 32, "a.pdf", "application/pdf")
+            client.dossier_status("X")
+        finally:
+            client.close()
+    assert [seconds for seconds, _ in told] == [
+        5.0, 5.0 + len(data) / MIN_UPLOAD_BYTES_PER_SECOND, 5.0]  # token, upload, status
+    assert [seen for _, seen in told] == [0, 1, 2]  # each heard before it reached the portal
 
 
 @pytest.fixture
