@@ -36,6 +36,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from kiosk.catalogue_updates import CatalogueUpdates
+from kiosk.logsetup import mask_personal
 from kiosk.store.queue import DossierQueue, LostRace
 from kiosk.store.ratings import Ratings
 from kiosk.store.records import SendJob
@@ -170,7 +171,7 @@ class SyncWorker:
     def _crashed(self, error: Exception) -> SyncReport:
         """A pass that raised outside every stage (the lease, the database …)."""
         log.exception("sync pass failed", exc_info=error)
-        text = self._failure_text([f"{type(error).__name__}: {error}"])
+        text = self._failure_text([_said(error)])
         try:  # nothing is in flight now: what this owner was sending goes back to the queue
             if self._lease.held:
                 self._queue.recover_interrupted(self._clock(), keep_owner=None)
@@ -232,7 +233,7 @@ class SyncWorker:
             return run()
         except Exception as error:
             log.exception("sync stage %s failed", name)
-            errors.append(f"{name}: {type(error).__name__}: {error}")
+            errors.append(f"{name}: {_said(error)}")
             return None
 
     def _failed_pass(self, report: SyncReport, errors: Sequence[str]) -> SyncReport:
@@ -318,7 +319,7 @@ class SyncWorker:
             following, claimed = self._record(job, outcome, more)
             return outcome, following, claimed
         except Exception as error:
-            text = MESSAGES["item_crash"].format(error=f"{type(error).__name__}: {error}"[:300])
+            text = MESSAGES["item_crash"].format(error=_said(error)[:300])
             try:
                 now = self._clock()
                 self._queue.mark_retry(job, now, now, "crash", text, count_attempt=False)
@@ -380,3 +381,10 @@ class SyncWorker:
 
 def _portal_wide(outcome: Outcome) -> bool:
     return outcome.portal_wide or outcome.kind is OutcomeKind.AUTH
+
+
+def _said(error: BaseException) -> str:
+    """An error as the sync's stdout, its health log and a dossier's reason carry it: an
+    unexpected exception's text may quote a resident's number or e-mail, masked here as the
+    log records are (kiosk/logsetup.py)."""
+    return mask_personal(f"{type(error).__name__}: {error}")
