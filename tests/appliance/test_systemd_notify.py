@@ -26,6 +26,7 @@ from kiosk.sync.command import COMMAND_MESSAGES
 from kiosk.sync.progress import LOCAL_STEP_SECONDS
 from kiosk.systemd_notify import READY, WATCHDOG, Notifier, status, watchdog_interval
 from tests.support.kiosk import open_kiosk
+from tests.support.notify import notify_listener
 from tests.sync.hostile import TOKEN_PATH, DripServer, Reply, ScriptedPortal, Seen, token_reply
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,12 +34,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def listener(tmp_path: Path) -> Iterator[tuple[socket.socket, str]]:
-    path = tmp_path / "notify"
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    sock.bind(str(path))
-    sock.settimeout(1.0)
-    yield sock, str(path)
-    sock.close()
+    with notify_listener(tmp_path, 1.0) as bound:
+        yield bound
 
 
 def received(sock: socket.socket, want: int, within: float) -> list[str]:

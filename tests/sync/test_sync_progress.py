@@ -32,6 +32,7 @@ from kiosk.sync.progress import STEPS, Progress
 from kiosk.sync.worker import SyncWorker
 from kiosk.systemd_notify import WATCHDOG, Notifier
 from tests.support.kiosk import Kiosk
+from tests.support.notify import notify_listener
 from tests.sync.conftest import kiosk_client
 from tests.sync.hostile import Reply, ScriptedPortal, Seen, token_reply
 
@@ -43,12 +44,8 @@ STUCK = "STATUS=" + COMMAND_MESSAGES["stuck"].split("«")[0]
 
 @pytest.fixture
 def listener(tmp_path: Path) -> Iterator[tuple[socket.socket, str]]:
-    path = tmp_path / "notify"
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    sock.bind(str(path))
-    sock.settimeout(0.2)
-    yield sock, str(path)
-    sock.close()
+    with notify_listener(tmp_path, 0.2) as bound:
+        yield bound
 
 
 def heard(sock: socket.socket, enough: Callable[[list[str]], bool],
